@@ -1,0 +1,366 @@
+package scenario
+
+import (
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gwf-project/gwf/units"
+)
+
+var (
+	valueType = reflect.TypeFor[Value]()
+	dateType  = reflect.TypeFor[Date]()
+	needType  = reflect.TypeFor[Need]()
+	posType   = reflect.TypeFor[Pos]()
+)
+
+var dims = map[string]units.Dim{
+	"duration":  units.Duration,
+	"power":     units.Power,
+	"money":     units.Money,
+	"fraction":  units.Fraction,
+	"growth":    units.Growth,
+	"compute":   units.Compute,
+	"rate":      units.Rate,
+	"intensity": units.Intensity,
+	"count":     units.Count,
+	"ratio":     units.Ratio,
+}
+
+// decoder fills Go structs from a tree, collecting every problem.
+type decoder struct {
+	errs ErrorList
+}
+
+// decodeStruct fills the struct v from the mapping t.
+func (d *decoder) decodeStruct(t *tree, v reflect.Value, path string) {
+	if t == nil || t.kind == nullNode {
+		d.checkRequired(t, v, path)
+		return
+	}
+	if t.kind != mappingNode {
+		d.errs.add(t.pos, path, "expected a mapping of fields (got %s)", t.kind)
+		return
+	}
+	typ := v.Type()
+	for i, k := range t.keys {
+		name := k.text
+		fi := fieldByTag(typ, name)
+		if fi < 0 {
+			d.errs.add(k.pos, join(path, name), "unknown field (want one of: %s)", strings.Join(fieldNames(typ), ", "))
+			continue
+		}
+		d.decodeField(t.vals[i], v.Field(fi), typ.Field(fi), join(path, name))
+	}
+	d.checkRequired(t, v, path)
+}
+
+func (d *decoder) checkRequired(t *tree, v reflect.Value, path string) {
+	typ := v.Type()
+	pos := Pos{}
+	if t != nil {
+		pos = t.pos
+	}
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		if f.Tag.Get("required") != "true" {
+			continue
+		}
+		name := tagName(f)
+		if t != nil && t.get(name) != nil && t.get(name).kind != nullNode {
+			continue
+		}
+		d.errs.add(pos, join(path, name), "missing (want %s)", describe(f))
+	}
+}
+
+func describe(f reflect.StructField) string {
+	if dim, ok := dims[f.Tag.Get("unit")]; ok {
+		return dim.String()
+	}
+	switch f.Type {
+	case dateType:
+		return "a date YYYY-MM-DD"
+	}
+	if f.Type.Kind() == reflect.Slice {
+		return "at least one entry"
+	}
+	if f.Type.Kind() == reflect.Struct {
+		return "a mapping of fields"
+	}
+	return "a value"
+}
+
+func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, path string) {
+	if t.kind == nullNode {
+		return
+	}
+	switch {
+	case f.Type == valueType:
+		d.decodeValue(t, v.Addr().Interface().(*Value), f, path)
+	case f.Type == dateType:
+		d.decodeDate(t, v.Addr().Interface().(*Date), path)
+	case f.Type.Kind() == reflect.String:
+		if s, ok := d.scalar(t, path); ok {
+			v.SetString(s)
+		}
+	case f.Type.Kind() == reflect.Int64:
+		if s, ok := d.scalar(t, path); ok {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				d.errs.add(t.pos, path, "not a whole number (got %q, want an integer)", s)
+				return
+			}
+			v.SetInt(n)
+		}
+	case f.Type.Kind() == reflect.Bool:
+		if b, ok := d.bool(t, path); ok {
+			v.SetBool(b)
+		}
+	case f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Bool:
+		if b, ok := d.bool(t, path); ok {
+			v.Set(reflect.ValueOf(&b))
+		}
+	case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
+		items := t.items
+		if t.kind == scalarNode {
+			items = []*tree{t}
+		} else if t.kind != sequenceNode {
+			d.errs.add(t.pos, path, "expected a list of names (got %s)", t.kind)
+			return
+		}
+		out := reflect.MakeSlice(f.Type, 0, len(items))
+		for i, it := range items {
+			if s, ok := d.scalar(it, path+"["+strconv.Itoa(i)+"]"); ok {
+				out = reflect.Append(out, reflect.ValueOf(s))
+			}
+		}
+		v.Set(out)
+	case f.Type.Kind() == reflect.Slice && strings.HasSuffix(f.Tag.Get("yaml"), ",keyed"):
+		d.decodeKeyed(t, v, path)
+	case f.Type.Kind() == reflect.Struct:
+		d.decodeStruct(t, v, path)
+	default:
+		d.errs.add(t.pos, path, "field of unsupported type %s", f.Type)
+	}
+}
+
+// decodeKeyed fills a slice of named entries from a mapping, in file order.
+func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
+	if t.kind != mappingNode {
+		d.errs.add(t.pos, path, "expected a mapping from names to entries (got %s)", t.kind)
+		return
+	}
+	elem := v.Type().Elem()
+	out := reflect.MakeSlice(v.Type(), 0, len(t.keys))
+	for i, k := range t.keys {
+		p := join(path, k.text)
+		if !validName(k.text) {
+			d.errs.add(k.pos, p, "bad name (got %q, want letters, digits and _ starting with a letter)", k.text)
+			continue
+		}
+		e := reflect.New(elem).Elem()
+		e.FieldByName("Name").SetString(k.text)
+		e.FieldByName("Pos").Set(reflect.ValueOf(k.pos))
+		if elem == needType {
+			f, _ := elem.FieldByName("Amount")
+			d.decodeValue(t.vals[i], e.FieldByName("Amount").Addr().Interface().(*Value), f, p)
+		} else {
+			d.decodeStruct(t.vals[i], e, p)
+		}
+		out = reflect.Append(out, e)
+	}
+	v.Set(out)
+}
+
+func validName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && (r >= '0' && r <= '9' || r == '_' || r == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (d *decoder) scalar(t *tree, path string) (string, bool) {
+	if t.kind != scalarNode {
+		d.errs.add(t.pos, path, "expected a single value (got %s)", t.kind)
+		return "", false
+	}
+	return t.text, true
+}
+
+func (d *decoder) bool(t *tree, path string) (bool, bool) {
+	s, ok := d.scalar(t, path)
+	if !ok {
+		return false, false
+	}
+	switch s {
+	case "true", "yes", "on":
+		return true, true
+	case "false", "no", "off":
+		return false, true
+	}
+	d.errs.add(t.pos, path, "not a yes/no value (got %q, want true or false)", s)
+	return false, false
+}
+
+func (d *decoder) decodeDate(t *tree, out *Date, path string) {
+	s, ok := d.scalar(t, path)
+	if !ok {
+		return
+	}
+	tm, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		d.errs.add(t.pos, path, "not a date (got %q, want YYYY-MM-DD)", s)
+		return
+	}
+	if tm.Year() < 1990 || tm.Year() > 2200 {
+		d.errs.add(t.pos, path, "date out of range (got %s, want a year between 1990 and 2200)", s)
+		return
+	}
+	*out = Date{Time: tm, Pos: t.pos, Set: true}
+}
+
+// valueFields are the keys of a value written as a mapping.
+var valueFields = []string{"value", "source", "confidence"}
+
+func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path string) {
+	text := ""
+	val := Value{Pos: t.pos}
+	switch t.kind {
+	case scalarNode:
+		text = t.text
+	case mappingNode:
+		for i, k := range t.keys {
+			vt := t.vals[i]
+			switch k.text {
+			case "value":
+				if s, ok := d.scalar(vt, join(path, "value")); ok {
+					text = s
+					val.Pos = vt.pos
+				}
+			case "source":
+				if s, ok := d.scalar(vt, join(path, "source")); ok {
+					val.Source = s
+				}
+			case "confidence":
+				if s, ok := d.scalar(vt, join(path, "confidence")); ok {
+					if !slices.Contains(Confidences, s) {
+						d.errs.add(vt.pos, join(path, "confidence"), "unknown confidence (got %q, want one of: %s)", s, strings.Join(Confidences, ", "))
+					}
+					val.Confidence = s
+				}
+			default:
+				d.errs.add(k.pos, join(path, k.text), "unknown field (want one of: %s)", strings.Join(valueFields, ", "))
+			}
+		}
+		if t.get("value") == nil {
+			d.errs.add(t.pos, join(path, "value"), "missing (want the number with its unit)")
+			return
+		}
+	default:
+		d.errs.add(t.pos, path, "expected a value with its unit (got %s)", t.kind)
+		return
+	}
+	val.Text = text
+	val.Set = true
+	unit := f.Tag.Get("unit")
+	if unit == "" {
+		// Dimension depends on context (a resource's kind); checked later.
+		*out = val
+		return
+	}
+	q, err := units.Parse(text, dims[unit])
+	if err != nil {
+		d.errs.add(val.Pos, path, "%v", err)
+		return
+	}
+	val.Q = q
+	val.V = q.Value
+	if of := f.Tag.Get("of"); of != "" && q.Of != of {
+		d.errs.add(val.Pos, path, "wrong unit (got %q, want %s per time, e.g. \"1 GW/week\")", text, of)
+		return
+	}
+	d.checkRange(&val, f, path)
+	*out = val
+}
+
+func (d *decoder) checkRange(val *Value, f reflect.StructField, path string) {
+	if min := f.Tag.Get("min"); min != "" {
+		m, _ := strconv.ParseFloat(min, 64)
+		if val.V < m {
+			d.errs.add(val.Pos, path, "too small (got %s, want at least %s)", val.Text, bound(m, f))
+		}
+	}
+	if max := f.Tag.Get("max"); max != "" {
+		m, _ := strconv.ParseFloat(max, 64)
+		if val.V > m {
+			d.errs.add(val.Pos, path, "too large (got %s, want at most %s)", val.Text, bound(m, f))
+		}
+	}
+}
+
+// bound prints a limit in the field's canonical unit.
+func bound(v float64, f reflect.StructField) string {
+	n := units.FormatNumber(v, 6)
+	switch f.Tag.Get("unit") {
+	case "duration":
+		return n + " weeks"
+	case "power":
+		return n + " MW"
+	case "money":
+		return units.FormatUSD(v)
+	case "fraction", "growth":
+		s := units.FormatNumber(v*100, 4) + "%"
+		if f.Tag.Get("unit") == "growth" {
+			s += "/year"
+		}
+		return s
+	case "compute":
+		return n + " FLOP/s"
+	case "rate":
+		return n + " " + f.Tag.Get("of") + "/week"
+	}
+	return n
+}
+
+func tagName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return name
+}
+
+func fieldByTag(t reflect.Type, name string) int {
+	for i := 0; i < t.NumField(); i++ {
+		if n := tagName(t.Field(i)); n == name && n != "-" {
+			return i
+		}
+	}
+	return -1
+}
+
+func fieldNames(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		if n := tagName(t.Field(i)); n != "" && n != "-" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}

@@ -1,0 +1,161 @@
+package scenario
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"reflect"
+	"strings"
+)
+
+//go:embed reference/*.yaml
+var referenceFS embed.FS
+
+// ReferenceName is the name of the embedded reference scenario; a scenario
+// inherits from it with "base: reference".
+const ReferenceName = "reference"
+
+// MaxFileSize bounds a scenario file; anything larger is refused unread.
+const MaxFileSize = 4 << 20
+
+// maxBaseDepth bounds chains of inheritance.
+const maxBaseDepth = 16
+
+// ReadFunc reads a scenario file by path. Load never touches the file
+// system itself; callers pass os.ReadFile or a reader over an fs.FS.
+type ReadFunc func(path string) ([]byte, error)
+
+// ReferenceSource returns the YAML text of the embedded reference scenario.
+func ReferenceSource() []byte {
+	b, err := referenceFS.ReadFile("reference/reference.yaml")
+	if err != nil {
+		panic("scenario: reference scenario missing from the binary: " + err.Error())
+	}
+	return b
+}
+
+// InitTemplate returns the commented starting file `gwf scenario init` writes.
+func InitTemplate() []byte {
+	b, err := referenceFS.ReadFile("reference/init.yaml")
+	if err != nil {
+		panic("scenario: init template missing from the binary: " + err.Error())
+	}
+	return b
+}
+
+// Reference loads the embedded reference scenario.
+func Reference() (*Scenario, error) {
+	return Parse(ReferenceName, ReferenceSource(), nil)
+}
+
+// Load reads, merges with its bases, decodes and validates the scenario at
+// path. The name "reference" (or an empty path) loads the embedded
+// reference.
+func Load(p string, read ReadFunc) (*Scenario, error) {
+	if p == "" || p == ReferenceName {
+		return Reference()
+	}
+	src, err := readLimited(read, p)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(p, src, read)
+}
+
+func readLimited(read ReadFunc, p string) ([]byte, error) {
+	if read == nil {
+		return nil, fmt.Errorf("%s: no file system to read from", p)
+	}
+	src, err := read(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, ErrorList{{Pos: Pos{File: p}, Msg: "no such file"}}
+		}
+		return nil, fmt.Errorf("reading scenario: %w", err)
+	}
+	if len(src) > MaxFileSize {
+		return nil, ErrorList{{Pos: Pos{File: p}, Msg: fmt.Sprintf("file too large (got %d bytes, want at most %d)", len(src), MaxFileSize)}}
+	}
+	return src, nil
+}
+
+// Parse decodes and validates the scenario text src, named file in errors.
+// Bases named in it are read with read (relative to file's directory).
+func Parse(file string, src []byte, read ReadFunc) (*Scenario, error) {
+	if len(src) > MaxFileSize {
+		return nil, ErrorList{{Pos: Pos{File: file}, Msg: fmt.Sprintf("file too large (got %d bytes, want at most %d)", len(src), MaxFileSize)}}
+	}
+	t, origin, err := resolve(file, src, read, nil)
+	if err != nil {
+		return nil, err
+	}
+	s := &Scenario{Origin: origin}
+	d := &decoder{}
+	d.decodeStruct(t, reflect.ValueOf(s).Elem(), "")
+	if err := d.errs.err(); err != nil {
+		return nil, err
+	}
+	if err := validate(s, t); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// resolve parses file and every base beneath it, returning the merged tree
+// and the files merged, base first. chain holds the files above this one,
+// to refuse loops.
+func resolve(file string, src []byte, read ReadFunc, chain []string) (*tree, []string, error) {
+	t, err := parseTree(file, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.kind != mappingNode {
+		return nil, nil, ErrorList{{Pos: t.pos, Msg: fmt.Sprintf("a scenario is a mapping of fields (got %s)", t.kind)}}
+	}
+	chain = append(chain, file)
+	b := t.get("base")
+	if b == nil || b.kind == nullNode {
+		return t, []string{file}, nil
+	}
+	if b.kind != scalarNode || b.text == "" {
+		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: `expected the name of a scenario (got ` + b.kind.String() + `, want "reference" or a file path)`}}
+	}
+	if len(chain) > maxBaseDepth {
+		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance deeper than %d files", maxBaseDepth)}}
+	}
+	basePath := b.text
+	var baseSrc []byte
+	if basePath == ReferenceName {
+		baseSrc = ReferenceSource()
+	} else {
+		if !path.IsAbs(basePath) {
+			basePath = path.Join(path.Dir(file), basePath)
+		}
+		for _, c := range chain {
+			if c == basePath {
+				return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance loop (got %s)", strings.Join(append(chain, basePath), " → "))}}
+			}
+		}
+		baseSrc, err = readLimited(read, basePath)
+		if err != nil {
+			var l ErrorList
+			if errors.As(err, &l) && len(l) == 1 && l[0].Pos.Line == 0 {
+				return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("cannot read base scenario %q: %s", b.text, l[0].Msg)}}
+			}
+			return nil, nil, err
+		}
+	}
+	for _, c := range chain {
+		if c == basePath {
+			return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance loop (got %s)", strings.Join(append(chain, basePath), " → "))}}
+		}
+	}
+	bt, origin, err := resolve(basePath, baseSrc, read, chain)
+	if err != nil {
+		return nil, nil, err
+	}
+	merged := merge(bt, t)
+	return merged, append(origin, file), nil
+}

@@ -1,0 +1,228 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// tree is a YAML document reduced to what scenarios use: mappings with
+// ordered keys, sequences and scalars, each remembering where it was
+// written. Scenarios inherit by merging trees before decoding, so every
+// value keeps the position of the file that set it.
+type tree struct {
+	kind  treeKind
+	text  string  // scalar text as written (unquoted)
+	keys  []*tree // mapping keys (scalars), parallel to vals
+	vals  []*tree
+	items []*tree // sequence items
+	pos   Pos
+}
+
+type treeKind int
+
+const (
+	nullNode treeKind = iota
+	scalarNode
+	mappingNode
+	sequenceNode
+)
+
+func (k treeKind) String() string {
+	switch k {
+	case scalarNode:
+		return "a value"
+	case mappingNode:
+		return "a mapping"
+	case sequenceNode:
+		return "a list"
+	}
+	return "nothing"
+}
+
+// maxTreeDepth bounds nesting so hostile input cannot exhaust the stack.
+const maxTreeDepth = 64
+
+// parseTree parses one YAML document.
+func parseTree(file string, src []byte) (*tree, error) {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return nil, yamlSyntaxError(file, err)
+	}
+	var docs []*ast.DocumentNode
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
+		return &tree{kind: mappingNode, pos: Pos{File: file, Line: 1, Col: 1}}, nil
+	}
+	if len(docs) > 1 {
+		return nil, ErrorList{{Pos: posOf(file, docs[1].Body), Msg: "a scenario file holds one YAML document (got several)"}}
+	}
+	var errs ErrorList
+	t := convert(file, docs[0].Body, 0, &errs)
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func posOf(file string, n ast.Node) Pos {
+	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+		return Pos{File: file}
+	}
+	p := n.GetToken().Position
+	return Pos{File: file, Line: p.Line, Col: p.Column}
+}
+
+func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
+	if depth > maxTreeDepth {
+		errs.add(posOf(file, n), "", "nesting deeper than %d levels", maxTreeDepth)
+		return &tree{kind: nullNode, pos: posOf(file, n)}
+	}
+	switch v := n.(type) {
+	case nil:
+		return &tree{kind: nullNode, pos: Pos{File: file}}
+	case *ast.NullNode:
+		return &tree{kind: nullNode, pos: posOf(file, n)}
+	case *ast.CommentGroupNode:
+		return &tree{kind: nullNode, pos: posOf(file, n)}
+	case *ast.DocumentNode:
+		return convert(file, v.Body, depth+1, errs)
+	case *ast.TagNode:
+		errs.add(posOf(file, n), "", "YAML tags are not used in scenarios (got %s)", v.Start.Value)
+		return &tree{kind: nullNode, pos: posOf(file, n)}
+	case *ast.AnchorNode, *ast.AliasNode, *ast.MergeKeyNode:
+		errs.add(posOf(file, n), "", "YAML anchors, aliases and merge keys are not used in scenarios; use base: to inherit")
+		return &tree{kind: nullNode, pos: posOf(file, n)}
+	case *ast.MappingNode:
+		t := &tree{kind: mappingNode, pos: posOf(file, n)}
+		for _, mv := range v.Values {
+			addPair(file, t, mv, depth, errs)
+		}
+		return t
+	case *ast.MappingValueNode:
+		t := &tree{kind: mappingNode, pos: posOf(file, v.Key)}
+		addPair(file, t, v, depth, errs)
+		return t
+	case *ast.SequenceNode:
+		t := &tree{kind: sequenceNode, pos: posOf(file, n)}
+		for _, it := range v.Values {
+			t.items = append(t.items, convert(file, it, depth+1, errs))
+		}
+		return t
+	case *ast.LiteralNode:
+		return &tree{kind: scalarNode, text: v.Value.Value, pos: posOf(file, n)}
+	case ast.ScalarNode:
+		tk := n.GetToken()
+		text := ""
+		if tk != nil {
+			text = tk.Value
+		}
+		return &tree{kind: scalarNode, text: text, pos: posOf(file, n)}
+	}
+	errs.add(posOf(file, n), "", "unsupported YAML construct %s", n.Type())
+	return &tree{kind: nullNode, pos: posOf(file, n)}
+}
+
+func addPair(file string, t *tree, mv *ast.MappingValueNode, depth int, errs *ErrorList) {
+	if mv == nil || mv.Key == nil {
+		return
+	}
+	if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+		errs.add(posOf(file, mv.Key), "", "YAML merge keys (<<) are not used in scenarios; use base: to inherit")
+		return
+	}
+	k := convert(file, mv.Key, depth+1, errs)
+	if k.kind != scalarNode {
+		errs.add(k.pos, "", "a mapping key must be a plain name")
+		return
+	}
+	for _, prev := range t.keys {
+		if prev.text == k.text {
+			errs.add(k.pos, "", "duplicate key %q (first at line %d)", k.text, prev.pos.Line)
+			return
+		}
+	}
+	t.keys = append(t.keys, k)
+	t.vals = append(t.vals, convert(file, mv.Value, depth+1, errs))
+}
+
+// get returns the value of key in a mapping, or nil.
+func (t *tree) get(key string) *tree {
+	if t == nil || t.kind != mappingNode {
+		return nil
+	}
+	for i, k := range t.keys {
+		if k.text == key {
+			return t.vals[i]
+		}
+	}
+	return nil
+}
+
+// remove deletes key from a mapping.
+func (t *tree) remove(key string) {
+	for i, k := range t.keys {
+		if k.text == key {
+			t.keys = append(t.keys[:i], t.keys[i+1:]...)
+			t.vals = append(t.vals[:i], t.vals[i+1:]...)
+			return
+		}
+	}
+}
+
+// merge lays over on top of base: mappings merge key by key, anything else
+// in over replaces what base had. Neither input is modified.
+func merge(base, over *tree) *tree {
+	if over == nil {
+		return base
+	}
+	if base == nil || base.kind != mappingNode || over.kind != mappingNode {
+		return over
+	}
+	out := &tree{kind: mappingNode, pos: over.pos}
+	out.keys = append(out.keys, base.keys...)
+	out.vals = append(out.vals, base.vals...)
+	for i, k := range over.keys {
+		found := false
+		for j, bk := range out.keys {
+			if bk.text == k.text {
+				out.vals[j] = merge(out.vals[j], over.vals[i])
+				found = true
+				break
+			}
+		}
+		if !found {
+			out.keys = append(out.keys, k)
+			out.vals = append(out.vals, over.vals[i])
+		}
+	}
+	return out
+}
+
+// yamlSyntaxError turns a go-yaml parse error into a positioned Error.
+func yamlSyntaxError(file string, err error) error {
+	type tokenError interface{ GetToken() *token.Token }
+	type messageError interface{ GetMessage() string }
+	pos := Pos{File: file}
+	msg := err.Error()
+	var te tokenError
+	if errors.As(err, &te) && te.GetToken() != nil && te.GetToken().Position != nil {
+		p := te.GetToken().Position
+		pos.Line, pos.Col = p.Line, p.Column
+	}
+	var me messageError
+	if errors.As(err, &me) {
+		msg = me.GetMessage()
+	} else if i := strings.Index(msg, "\n"); i > 0 {
+		msg = msg[:i]
+	}
+	return ErrorList{{Pos: pos, Msg: fmt.Sprintf("YAML syntax: %s", msg)}}
+}

@@ -1,0 +1,366 @@
+package sim
+
+import (
+	"math"
+)
+
+// Controller is the built-in policy. It pursues the target ramp:
+//
+//   - Starts: each week it starts projects at the MW/week the target asks
+//     for one pipeline lead time from now, where the pipeline lead time is
+//     the critical path through the stages including order lead times; a
+//     fraction of a project carries over to the next week.
+//   - Power: each project draws its grid power from the sources expected to
+//     deliver soonest (lead time plus the queue ahead), each up to its
+//     largest share of a project.
+//   - Expansions: every review period it forecasts, for each line it may
+//     expand, the weekly demand the target implies one expansion lead time
+//     ahead and the supply it will have then; it funds the gap, within the
+//     line's yearly growth ceiling.
+//   - Robots: it orders robots to cover the share of crew work they may take.
+type Controller struct {
+	carryMW  float64
+	leadTime int
+	// demand per MW/week of target, per line: units per week (materials),
+	// workers held (crews), for the generation in use at each week.
+	crewWeeksPerMW []float64
+	// offset is, per line, how many weeks after a project's start the line
+	// is first called on (its earliest planned need), or -1 if never.
+	offset []int
+}
+
+// NewController returns the built-in controller.
+func NewController() *Controller { return &Controller{leadTime: -1} }
+
+// Decide implements Policy.
+func (c *Controller) Decide(s *State) {
+	m := s.m
+	if c.leadTime < 0 {
+		c.init(s)
+	}
+	t := s.week
+	want := m.TargetRate(t + c.leadTime)
+	feasible, binding := c.feasibleRate(s)
+	rate := want
+	if feasible < want {
+		rate = feasible
+		s.HoldBack(binding, want-feasible)
+	}
+	c.carryMW += rate
+	for c.carryMW >= m.SizeMW-eps {
+		if s.PipelineMW()+m.SizeMW > m.MaxPipeline+eps {
+			c.carryMW = math.Min(c.carryMW, m.SizeMW)
+			break
+		}
+		s.StartProject(c.powerMix(s))
+		c.carryMW -= m.SizeMW
+	}
+	if t%m.ReviewWeeks == 0 {
+		c.orderRobots(s)
+		if m.Expand {
+			c.expand(s)
+		}
+	}
+}
+
+func (c *Controller) init(s *State) {
+	m := s.m
+	// Critical path with each stage's longest lead time, power at its
+	// quickest source.
+	minPower := math.MaxInt
+	for _, l := range m.PowerLines {
+		minPower = min(minPower, m.Lines[l].LeadWeeks)
+	}
+	end := make([]int, len(m.Stages))
+	c.leadTime = 0
+	for i, st := range m.Stages {
+		es := 0
+		for _, a := range st.After {
+			es = max(es, end[a])
+		}
+		for _, n := range st.Needs {
+			es = max(es, m.Lines[n.Line].LeadWeeks)
+		}
+		if st.SecuresPower {
+			es = max(es, minPower)
+		}
+		end[i] = es + st.Weeks
+		c.leadTime = max(c.leadTime, end[i])
+	}
+	c.offset = make([]int, len(m.Lines))
+	for i := range c.offset {
+		c.offset[i] = -1
+	}
+	note := func(l, w int) {
+		if c.offset[l] < 0 || w < c.offset[l] {
+			c.offset[l] = w
+		}
+	}
+	for i, st := range m.Stages {
+		begin := end[i] - st.Weeks
+		for _, n := range st.Needs {
+			note(n.Line, begin)
+			if n.Line == m.Accel {
+				for _, in := range m.Lines[m.Accel].Inputs {
+					note(in.Line, begin)
+				}
+				for _, g := range m.Generations {
+					for _, in := range g.Inputs {
+						note(in.Line, begin)
+					}
+				}
+			}
+		}
+		for _, n := range st.Crews {
+			note(n.Line, begin)
+		}
+	}
+	c.crewWeeksPerMW = make([]float64, len(m.Lines))
+	for _, st := range m.Stages {
+		for _, n := range st.Crews {
+			c.crewWeeksPerMW[n.Line] += perMW(m, n, m.GenerationAt(0)) * float64(st.Weeks)
+		}
+	}
+}
+
+// perMW converts a need into units per MW of IT for generation g.
+func perMW(m *Model, n Need, g int) float64 {
+	gen := &m.Generations[g]
+	switch n.Basis {
+	case PerGridMW:
+		return n.Amount * m.PUE
+	case PerAccelerator:
+		return n.Amount * 1000 / gen.KWPerAccelerator
+	case PerRack:
+		return n.Amount * 1000 / gen.KWPerAccelerator / gen.PerRack
+	}
+	return n.Amount
+}
+
+// Overbook is how far above the forecast supply of its tightest line the
+// controller starts projects, so that lines stay busy despite the lumpiness
+// of whole projects.
+const Overbook = 1.1
+
+// feasibleRate is the MW/week of projects the supply lines can be expected
+// to serve, judged line by line at the week each will be called on, and
+// the line that limits it.
+func (c *Controller) feasibleRate(s *State) (float64, int) {
+	m := s.m
+	best, binding := math.Inf(1), -1
+	consider := func(l int, mwpw float64) {
+		if mwpw < best {
+			best, binding = mwpw, l
+		}
+	}
+	for i := range m.Lines {
+		line := &m.Lines[i]
+		ahead := c.offset[i]
+		if ahead < 0 {
+			continue
+		}
+		g := m.GenerationAt(s.week + ahead)
+		supply := c.forecastSupply(s, i, ahead)
+		switch line.Kind {
+		case Material, Accelerator:
+			if need := c.unitsPerMW(m, i, g); need > 0 {
+				consider(i, supply/need)
+			}
+		case Upstream:
+			for _, in := range m.Generations[g].Inputs {
+				if in.Line == i && in.PerUnit > 0 {
+					consider(i, supply/(in.PerUnit*c.unitsPerMW(m, m.Accel, g)))
+				}
+			}
+		case Crew:
+			if c.crewWeeksPerMW[i] > 0 {
+				consider(i, (supply+c.robotWorkers(s, i))/c.crewWeeksPerMW[i])
+			}
+		}
+	}
+	// Power: every source's forecast supply at its own lead time.
+	power, soonest := 0.0, -1
+	for _, l := range m.PowerLines {
+		f := c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
+		power += f
+		if f > 0 && (soonest < 0 || m.Lines[l].LeadWeeks < m.Lines[soonest].LeadWeeks) {
+			soonest = l
+		}
+	}
+	if soonest < 0 {
+		soonest = m.PowerLines[0]
+	}
+	consider(soonest, power/m.PUE)
+	return best * Overbook, binding
+}
+
+// forecastSupply is line l's supply to the factory ahead weeks from now:
+// its share of the industry's growing capacity plus every expansion funded
+// so far (for crews, the workforce).
+func (c *Controller) forecastSupply(s *State, l, ahead int) float64 {
+	line := &s.m.Lines[l]
+	if s.week+ahead < line.AvailableWeek {
+		return 0
+	}
+	return line.Share*s.IndustryCapacity(l, ahead) + s.Dedicated(l)
+}
+
+// powerMix splits a project's grid power across sources, soonest first.
+func (c *Controller) powerMix(s *State) []float64 {
+	m := s.m
+	need := m.SizeMW * m.PUE
+	mix := make([]float64, len(m.PowerLines))
+	type cand struct {
+		j     int
+		ready float64
+	}
+	var cands [8]cand
+	cs := cands[:0]
+	for j, l := range m.PowerLines {
+		ls := &s.lines[l]
+		line := &m.Lines[l]
+		supply := line.Share*ls.base + ls.dedicated
+		if supply <= eps {
+			continue
+		}
+		start := float64(max(s.week+line.LeadWeeks, line.AvailableWeek))
+		ready := start + (ls.backlog+ls.scheduled)/supply
+		cs = append(cs, cand{j, ready})
+	}
+	// Insertion sort: few sources, stable on ties (scenario order).
+	for i := 1; i < len(cs); i++ {
+		for k := i; k > 0 && cs[k].ready < cs[k-1].ready; k-- {
+			cs[k], cs[k-1] = cs[k-1], cs[k]
+		}
+	}
+	left := need
+	for _, cd := range cs {
+		take := math.Min(left, need*m.Lines[m.PowerLines[cd.j]].MaxMix)
+		mix[cd.j] += take
+		left -= take
+		if left <= eps {
+			break
+		}
+	}
+	if left > eps && len(cs) > 0 {
+		mix[cs[0].j] += left // every source capped: the soonest takes the rest
+	}
+	return mix
+}
+
+// expand funds capacity where the target's demand will outrun supply.
+func (c *Controller) expand(s *State) {
+	m := s.m
+	t := s.week
+	totalPower := 0.0
+	for j := range m.PowerLines {
+		totalPower += s.powerAlloc[j]
+	}
+	for i := range m.Lines {
+		line := &m.Lines[i]
+		if line.MaxGrowth <= 0 {
+			continue
+		}
+		ahead := line.ExpansionWeeks + m.Lookahead
+		tau := t + ahead
+		g := m.GenerationAt(tau)
+		rate := m.TargetRate(tau)
+		var demand float64
+		switch line.Kind {
+		case Material, Accelerator:
+			demand = rate * c.unitsPerMW(m, i, g)
+		case Upstream:
+			perAccel := 0.0
+			for _, in := range m.Generations[g].Inputs {
+				if in.Line == i {
+					perAccel = in.PerUnit
+				}
+			}
+			demand = rate * c.unitsPerMW(m, m.Accel, g) * perAccel
+		case Power:
+			share := line.MaxMix
+			if totalPower > 0 {
+				share = s.powerAlloc[indexOf(m.PowerLines, i)] / totalPower
+			}
+			demand = rate * m.PUE * share
+		case Crew:
+			demand = rate*c.crewWeeksPerMW[i] - c.robotWorkers(s, i)
+		case Robot:
+			demand = (c.robotsWanted(s, i, tau) - s.lines[i].pool - s.lines[i].backlog) / float64(max(1, line.ExpansionWeeks))
+		}
+		ls := &s.lines[i]
+		supply := line.Share*s.IndustryCapacity(i, ahead) + s.Dedicated(i)
+		// Clear a standing backlog over the look-ahead as well.
+		if line.Kind != Crew && line.Kind != Upstream {
+			demand += math.Max(0, ls.backlog-ls.supply*float64(line.LeadWeeks)) / float64(max(ahead, 26))
+		}
+		gap := demand - supply
+		if gap <= eps {
+			continue
+		}
+		ceiling := line.MaxGrowth * math.Max(ls.supply, line.Share*ls.base) * float64(m.ReviewWeeks) / 52
+		s.Expand(i, math.Min(gap, ceiling))
+	}
+}
+
+// unitsPerMW is what one MW of IT needs of line l, for generation g.
+func (c *Controller) unitsPerMW(m *Model, l, g int) float64 {
+	if l == m.Accel {
+		return 1000 / m.Generations[g].KWPerAccelerator
+	}
+	sum := 0.0
+	for _, st := range m.Stages {
+		for _, n := range st.Needs {
+			if n.Line == l {
+				sum += perMW(m, n, g)
+			}
+		}
+	}
+	return sum
+}
+
+// robotWorkers is the workers the robot fleet can stand in for on crew l.
+func (c *Controller) robotWorkers(s *State, l int) float64 {
+	w := 0.0
+	for _, rl := range s.m.robotLines {
+		r := &s.m.Lines[rl]
+		if substitutes(r, l) {
+			w += s.lines[rl].pool * r.WorkersPerRobot / float64(len(r.Substitutes))
+		}
+	}
+	return w
+}
+
+// robotsWanted is the fleet robot line rl should have at week tau to take
+// its largest share of the crew work the target implies.
+func (c *Controller) robotsWanted(s *State, rl, tau int) float64 {
+	m := s.m
+	r := &m.Lines[rl]
+	if r.WorkersPerRobot <= 0 {
+		return 0
+	}
+	workers := 0.0
+	for _, cl := range r.Substitutes {
+		workers += m.TargetRate(tau) * c.crewWeeksPerMW[cl]
+	}
+	return r.MaxAutomation * workers / r.WorkersPerRobot
+}
+
+// orderRobots keeps the robot fleet plus orders at what the target needs
+// one robot lead time ahead.
+func (c *Controller) orderRobots(s *State) {
+	for _, rl := range s.m.robotLines {
+		ls := &s.lines[rl]
+		want := c.robotsWanted(s, rl, s.week+s.m.Lines[rl].LeadWeeks)
+		s.Order(rl, want-ls.pool-ls.backlog)
+	}
+}
+
+func indexOf(xs []int, x int) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,545 @@
+package sim
+
+import (
+	"math"
+)
+
+// Policy is the factory's weekly decision rule. Decide is called once a
+// week, after supply lines deliver and before projects advance; it acts
+// through the State's methods: StartProject, Order and Expand.
+type Policy interface {
+	Decide(s *State)
+}
+
+// State is the engine's state as a policy sees it, for the current week.
+type State struct {
+	m        *Model
+	week     int
+	lines    []lineState
+	projects []*project
+	active   []*project
+	sched    [][]order // sched[w] lists orders to place in week w; qty per line in ready field
+	schedOf  [][]int   // line of each scheduled order, parallel to sched
+
+	startedMW, onlineMW, onlineFLOPS float64
+	addedMW                          float64
+	capexUSD                         float64
+	heldBack                         []float64 // this week, per line
+	powerAlloc                       []float64 // MW of power allocated per power line, cumulative
+}
+
+// Model returns the compiled scenario being run.
+func (s *State) Model() *Model { return s.m }
+
+// Week returns the current week (0-based).
+func (s *State) Week() int { return s.week }
+
+// StartedMW is the IT capacity of every project started so far.
+func (s *State) StartedMW() float64 { return s.startedMW }
+
+// OnlineMW is the IT capacity online.
+func (s *State) OnlineMW() float64 { return s.onlineMW }
+
+// PipelineMW is the IT capacity started but not yet online.
+func (s *State) PipelineMW() float64 { return s.startedMW - s.onlineMW }
+
+// Supply is line l's weekly production available to the factory this week
+// (for a crew, the workforce; for robots, the robot line's output).
+func (s *State) Supply(l int) float64 { return s.lines[l].supply }
+
+// Pool is a crew's workforce or the robot fleet.
+func (s *State) Pool(l int) float64 { return s.lines[l].pool }
+
+// Backlog is what has been ordered from line l and not yet delivered, plus
+// what projects have scheduled to order later.
+func (s *State) Backlog(l int) float64 { return s.lines[l].backlog + s.lines[l].scheduled }
+
+// Stock is what line l has delivered and no stage has consumed yet.
+func (s *State) Stock(l int) float64 { return s.lines[l].stock }
+
+// Dedicated is the capacity of line l the factory has paid for, online or
+// still being built.
+func (s *State) Dedicated(l int) float64 {
+	ls := &s.lines[l]
+	d := ls.dedicated
+	for _, e := range ls.expQueue[ls.expHead:] {
+		d += e.qty
+	}
+	return d
+}
+
+// PowerAllocated is the grid MW projects have taken from power line l so far.
+func (s *State) PowerAllocated(powerIndex int) float64 { return s.powerAlloc[powerIndex] }
+
+// IndustryCapacity forecasts line l's industry capacity ahead weeks from now
+// from its yearly growth, without the factory's expansions.
+func (s *State) IndustryCapacity(l, ahead int) float64 {
+	ls := &s.lines[l]
+	return ls.base * math.Pow(s.m.Lines[l].WeeklyGrowth, float64(ahead))
+}
+
+// HoldBack records that mw of capacity was held back this week by a
+// shortage of line l that the policy foresaw (for example projects not
+// started because l could not serve them).
+func (s *State) HoldBack(l int, mw float64) {
+	if l >= 0 && mw > 0 {
+		s.heldBack[l] += mw
+	}
+}
+
+// Order places an order for qty units of line l now; it is delivered after
+// the line's lead time, as capacity allows, first in first out.
+func (s *State) Order(l int, qty float64) {
+	if qty <= 0 {
+		return
+	}
+	ls := &s.lines[l]
+	ls.queue = append(ls.queue, order{ready: s.week + s.m.Lines[l].LeadWeeks, qty: qty})
+	ls.backlog += qty
+	ls.ordered += qty
+}
+
+// Expand funds qty units per week of dedicated capacity on line l; it comes
+// online after the line's expansion lead time.
+func (s *State) Expand(l int, qty float64) {
+	if qty <= 0 {
+		return
+	}
+	ls := &s.lines[l]
+	ls.expQueue = append(ls.expQueue, expansion{week: s.week + s.m.Lines[l].ExpansionWeeks, qty: qty})
+	cost := qty * s.m.Lines[l].ExpansionCostUSD
+	ls.spentUSD += cost
+	s.capexUSD += cost
+}
+
+// StartProject starts a project this week, drawing its grid power from the
+// power lines in the MW given (one entry per Model.PowerLines, summing to
+// the project's size × PUE). Its orders are scheduled just in time: each
+// need is ordered its lead time before the stage is planned to start.
+func (s *State) StartProject(powerMW []float64) {
+	m := s.m
+	p := &project{
+		id:      len(s.projects) + 1,
+		start:   s.week,
+		online:  -1,
+		mw:      m.SizeMW,
+		power:   append([]float64(nil), powerMW...),
+		stages:  make([]stageState, len(m.Stages)),
+		blocked: -1,
+	}
+	for i := range p.stages {
+		p.stages[i].ready = -1
+		p.stages[i].waitedOn = -1
+	}
+	for i, mw := range powerMW {
+		s.powerAlloc[i] += mw
+	}
+	// Plan: earliest start of each stage given predecessors and lead times.
+	plan := make([]int, len(m.Stages))
+	for i, st := range m.Stages {
+		es := s.week
+		for _, a := range st.After {
+			es = max(es, plan[a]+m.Stages[a].Weeks)
+		}
+		es = max(es, s.week+s.stageLead(p, i))
+		plan[i] = es
+	}
+	// Hardware: the newest generation available when fit-out is planned to
+	// start, that is when the first stage needing accelerators begins.
+	fit := s.week
+	for i, st := range m.Stages {
+		for _, n := range st.Needs {
+			if n.Line == m.Accel {
+				fit = plan[i]
+			}
+		}
+	}
+	p.gen = m.GenerationAt(fit)
+	g := m.Generations[p.gen]
+	p.accels = p.mw * 1000 / g.KWPerAccelerator
+	p.racks = p.accels / g.PerRack
+	for i, st := range m.Stages {
+		for _, n := range st.Needs {
+			s.schedule(n.Line, plan[i]-m.Lines[n.Line].LeadWeeks, p.amount(n, m.PUE))
+		}
+		if st.SecuresPower {
+			for j, l := range m.PowerLines {
+				s.schedule(l, plan[i]-m.Lines[l].LeadWeeks, p.power[j])
+			}
+		}
+	}
+	s.projects = append(s.projects, p)
+	s.active = append(s.active, p)
+	s.startedMW += p.mw
+}
+
+// stageLead is the longest lead time among what stage i of p consumes.
+func (s *State) stageLead(p *project, i int) int {
+	m := s.m
+	lead := 0
+	for _, n := range m.Stages[i].Needs {
+		lead = max(lead, m.Lines[n.Line].LeadWeeks)
+	}
+	if m.Stages[i].SecuresPower {
+		for j, l := range m.PowerLines {
+			if p.power[j] > 0 {
+				lead = max(lead, m.Lines[l].LeadWeeks)
+			}
+		}
+	}
+	return lead
+}
+
+// schedule places an order for line l in week w (now if w has passed).
+func (s *State) schedule(l, w int, qty float64) {
+	if qty <= 0 {
+		return
+	}
+	if w <= s.week {
+		s.Order(l, qty)
+		return
+	}
+	if w >= len(s.sched) {
+		return // beyond the horizon: never placed
+	}
+	s.sched[w] = append(s.sched[w], order{qty: qty})
+	s.schedOf[w] = append(s.schedOf[w], l)
+	s.lines[l].scheduled += qty
+}
+
+// Run simulates m under policy pol for the model's horizon.
+func Run(m *Model, pol Policy) *Result {
+	s := newState(m)
+	r := newResult(m)
+	for w := 0; w < m.Weeks; w++ {
+		s.week = w
+		s.addedMW = 0
+		clear(s.heldBack)
+		s.placeScheduled()
+		s.produce()
+		pol.Decide(s)
+		s.advance()
+		r.record(s)
+	}
+	r.finish(s)
+	return r
+}
+
+func newState(m *Model) *State {
+	s := &State{
+		m:          m,
+		lines:      make([]lineState, len(m.Lines)),
+		sched:      make([][]order, m.Weeks),
+		schedOf:    make([][]int, m.Weeks),
+		heldBack:   make([]float64, len(m.Lines)),
+		powerAlloc: make([]float64, len(m.PowerLines)),
+	}
+	for i, l := range m.Lines {
+		ls := &s.lines[i]
+		ls.base = l.Capacity
+		ls.cumOut = l.CumulativeOutput
+		ls.unitCost = l.UnitCostUSD
+		ls.limitedBy = -1
+		ls.pool = l.Initial
+	}
+	return s
+}
+
+func (s *State) placeScheduled() {
+	w := s.week
+	for i, o := range s.sched[w] {
+		l := s.schedOf[w][i]
+		s.lines[l].scheduled -= o.qty
+		s.Order(l, o.qty)
+	}
+	s.sched[w], s.schedOf[w] = nil, nil
+}
+
+// produce grows capacity, brings funded expansions online, and delivers
+// orders. Upstream lines are settled first so accelerators can use them.
+func (s *State) produce() {
+	m := s.m
+	w := s.week
+	for i := range m.Lines {
+		l := &m.Lines[i]
+		ls := &s.lines[i]
+		if w > 0 {
+			ls.base *= l.WeeklyGrowth
+		}
+		for ls.expHead < len(ls.expQueue) && ls.expQueue[ls.expHead].week <= w {
+			ls.dedicated += ls.expQueue[ls.expHead].qty
+			ls.expHead++
+		}
+		ls.supply = 0
+		if w >= l.AvailableWeek {
+			ls.supply = l.Share*ls.base + ls.dedicated
+		}
+		ls.usedUpstream = 0
+		if l.Kind == Crew {
+			ls.pool = ls.supply
+		}
+		// Learning: the industry's output this week adds to cumulative output.
+		ls.cumOut += ls.base + ls.dedicated
+		if l.LearningExponent > 0 && l.CumulativeOutput > 0 {
+			ls.unitCost = l.UnitCostUSD * math.Pow(ls.cumOut/l.CumulativeOutput, -l.LearningExponent)
+		}
+	}
+	for i := range m.Lines {
+		switch m.Lines[i].Kind {
+		case Material, Power, Robot:
+			s.deliver(i, s.lines[i].supply)
+		case Accelerator:
+			s.deliverAccelerators(i)
+		}
+	}
+}
+
+// deliverAccelerators delivers accelerators as far as the accelerator line
+// and its upstream lines (packaging, memory) allow, for the generation in
+// production this week.
+func (s *State) deliverAccelerators(i int) {
+	m := s.m
+	ls := &s.lines[i]
+	g := &m.Generations[m.GenerationAt(s.week)]
+	capacity := ls.supply
+	limiter := i
+	for _, in := range g.Inputs {
+		if in.PerUnit <= 0 {
+			continue
+		}
+		if c := s.lines[in.Line].supply / in.PerUnit; c < capacity {
+			capacity, limiter = c, in.Line
+		}
+	}
+	got, capBound := s.deliver(i, capacity)
+	for _, in := range g.Inputs {
+		s.lines[in.Line].usedUpstream += got * in.PerUnit
+		s.lines[in.Line].delivered += got * in.PerUnit
+	}
+	if capBound {
+		ls.limitedBy = limiter
+	} else {
+		ls.limitedBy = -1
+	}
+	ls.unitCost = g.UnitCostUSD
+	if l := &m.Lines[i]; l.LearningExponent > 0 && l.CumulativeOutput > 0 {
+		ls.unitCost *= math.Pow(ls.cumOut/l.CumulativeOutput, -l.LearningExponent)
+	}
+}
+
+// deliver hands over up to capacity units from orders that are due, first
+// in first out. It returns the units delivered and whether capacity ran out
+// before the due orders did.
+func (s *State) deliver(i int, capacity float64) (float64, bool) {
+	ls := &s.lines[i]
+	budget := capacity
+	got := 0.0
+	for ls.qHead < len(ls.queue) && budget > eps {
+		o := &ls.queue[ls.qHead]
+		if o.ready > s.week {
+			break
+		}
+		take := math.Min(o.qty, budget)
+		o.qty -= take
+		budget -= take
+		got += take
+		if o.qty <= eps {
+			got += o.qty // fold rounding dust into the delivery
+			o.qty = 0
+			ls.qHead++
+		}
+	}
+	if ls.qHead > 64 && ls.qHead*2 > len(ls.queue) {
+		ls.queue = append(ls.queue[:0], ls.queue[ls.qHead:]...)
+		ls.qHead = 0
+	}
+	capBound := ls.qHead < len(ls.queue) && ls.queue[ls.qHead].ready <= s.week
+	ls.backlog -= got
+	if ls.backlog < eps {
+		ls.backlog = 0
+	}
+	ls.delivered += got
+	cost := got * ls.unitCost
+	ls.spentUSD += cost
+	s.capexUSD += cost
+	if s.m.Lines[i].Kind == Robot {
+		ls.pool += got
+	} else {
+		ls.stock += got
+	}
+	return got, capBound
+}
+
+// advance moves every active project as far as it can this week, oldest
+// first.
+func (s *State) advance() {
+	keep := s.active[:0]
+	for _, p := range s.active {
+		s.advanceProject(p)
+		if p.online < 0 {
+			keep = append(keep, p)
+		}
+	}
+	clear(s.active[len(keep):])
+	s.active = keep
+}
+
+func (s *State) advanceProject(p *project) {
+	m := s.m
+	p.blocked = -1
+	var missing [8]int
+	for i := range m.Stages {
+		st := &p.stages[i]
+		if st.status == running && st.end <= s.week {
+			s.finishStage(p, i)
+		}
+		if st.status != pending {
+			continue
+		}
+		ready := true
+		for _, a := range m.Stages[i].After {
+			if p.stages[a].status != done {
+				ready = false
+				break
+			}
+		}
+		if !ready {
+			continue
+		}
+		if st.ready < 0 {
+			st.ready = s.week
+		}
+		miss := s.tryStart(p, i, missing[:0])
+		if len(miss) > 0 {
+			st.waited++
+			for _, l := range miss {
+				root := s.rootCause(l)
+				s.heldBack[root] += p.mw
+				st.waitedOn = root
+				if p.blocked < 0 {
+					p.blocked = root
+				}
+			}
+		}
+	}
+	if p.ndone == len(m.Stages) && p.online < 0 {
+		p.online = s.week
+		s.onlineMW += p.mw
+		s.addedMW += p.mw
+		g := &m.Generations[p.gen]
+		s.onlineFLOPS += p.accels * g.FLOPSPerAccelerator
+	}
+}
+
+// rootCause follows a shortage of accelerators to the upstream line that
+// limited their production, if one did.
+func (s *State) rootCause(l int) int {
+	if s.m.Lines[l].Kind == Accelerator {
+		if lb := s.lines[l].limitedBy; lb >= 0 {
+			return lb
+		}
+	}
+	return l
+}
+
+// tryStart starts stage i of p if its inputs are in stock and its crews are
+// free, and otherwise appends the lines it lacks to missing.
+func (s *State) tryStart(p *project, i int, missing []int) []int {
+	m := s.m
+	st := &m.Stages[i]
+	for _, n := range st.Needs {
+		if p.amount(n, m.PUE) > s.lines[n.Line].stock+eps {
+			missing = append(missing, n.Line)
+		}
+	}
+	if st.SecuresPower {
+		for j, l := range m.PowerLines {
+			if p.power[j] > s.lines[l].stock+eps {
+				missing = append(missing, l)
+			}
+		}
+	}
+	// Crews: robots stand in for workers up to each robot line's limit.
+	var plan [16]holding
+	held := plan[:0]
+	robotFree := make([]float64, 0, 2)
+	for _, rl := range s.robotLines() {
+		robotFree = append(robotFree, s.lines[rl].free())
+	}
+	crewNeed, robotWork := 0.0, 0.0
+	for _, n := range st.Crews {
+		need := p.amount(n, m.PUE)
+		crewNeed += need
+		workers := need
+		for k, rl := range s.robotLines() {
+			r := &m.Lines[rl]
+			if !substitutes(r, n.Line) || r.WorkersPerRobot <= 0 {
+				continue
+			}
+			robots := math.Min(robotFree[k], r.MaxAutomation*workers/r.WorkersPerRobot)
+			if robots <= 0 {
+				continue
+			}
+			robotFree[k] -= robots
+			workers -= robots * r.WorkersPerRobot
+			robotWork += robots * r.WorkersPerRobot
+			held = append(held, holding{line: rl, qty: robots})
+		}
+		if workers > s.lines[n.Line].free()+eps {
+			missing = append(missing, n.Line)
+		}
+		held = append(held, holding{line: n.Line, qty: workers})
+	}
+	if len(missing) > 0 {
+		return missing
+	}
+	for _, n := range st.Needs {
+		q := p.amount(n, m.PUE)
+		s.lines[n.Line].stock -= q
+		s.lines[n.Line].consumed += q
+	}
+	if st.SecuresPower {
+		for j, l := range m.PowerLines {
+			s.lines[l].stock -= p.power[j]
+			s.lines[l].consumed += p.power[j]
+		}
+	}
+	ss := &p.stages[i]
+	ss.held = append(ss.held[:0], held...)
+	for _, h := range held {
+		s.lines[h.line].held += h.qty
+	}
+	weeks := float64(st.Weeks)
+	if crewNeed > 0 && st.Automatable > 0 {
+		weeks *= 1 - st.Automatable*robotWork/crewNeed
+	}
+	ss.status = running
+	ss.begin = s.week
+	ss.end = s.week + int(math.Ceil(weeks-eps))
+	if ss.end <= s.week {
+		s.finishStage(p, i)
+	}
+	return missing
+}
+
+func (s *State) finishStage(p *project, i int) {
+	ss := &p.stages[i]
+	for _, h := range ss.held {
+		s.lines[h.line].held -= h.qty
+	}
+	ss.held = ss.held[:0]
+	ss.status = done
+	ss.end = s.week
+	p.ndone++
+}
+
+func (s *State) robotLines() []int { return s.m.robotLines }
+
+func substitutes(r *Line, crew int) bool {
+	for _, c := range r.Substitutes {
+		if c == crew {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,352 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/gwf-project/gwf/scenario"
+	"github.com/gwf-project/gwf/units"
+)
+
+// Kind is what a supply line supplies and how it is used.
+type Kind uint8
+
+// Line kinds; see the scenario package for their meaning.
+const (
+	Material Kind = iota
+	Accelerator
+	Power
+	Crew
+	Robot
+	Upstream
+)
+
+var kindNames = map[string]Kind{
+	scenario.KindMaterial:    Material,
+	scenario.KindAccelerator: Accelerator,
+	scenario.KindPower:       Power,
+	scenario.KindCrew:        Crew,
+	scenario.KindRobot:       Robot,
+	scenario.KindUpstream:    Upstream,
+}
+
+// Line is a supply line as the engine sees it: all quantities per week in
+// the line's own unit, durations in whole weeks.
+type Line struct {
+	Name  string
+	Kind  Kind
+	Layer string
+	Unit  string
+	// Capacity is the whole industry's production per week at the start
+	// (for a crew: the workforce).
+	Capacity float64
+	// WeeklyGrowth multiplies Capacity each week (from the yearly growth).
+	WeeklyGrowth float64
+	Share        float64
+	LeadWeeks    int
+	UnitCostUSD  float64
+	// LearningExponent b in cost = c0 × (Q/Q0)^-b, b = -log2(1 - rate).
+	LearningExponent float64
+	CumulativeOutput float64
+	AvailableWeek    int
+	Initial          float64
+	Inputs           []Input
+	ExpansionWeeks   int
+	ExpansionCostUSD float64 // per unit/week of added capacity
+	MaxGrowth        float64 // funded additions per year as a share of supply
+	Substitutes      []int
+	WorkersPerRobot  float64
+	MaxAutomation    float64
+	MaxMix           float64
+}
+
+// Input is an upstream line and the units of it one unit needs.
+type Input struct {
+	Line    int
+	PerUnit float64
+}
+
+// Basis is what a recipe intensity is per.
+type Basis uint8
+
+// Recipe bases.
+const (
+	PerMW Basis = iota
+	PerGridMW
+	PerAccelerator
+	PerRack
+)
+
+// Need is an amount of a line per unit of a basis.
+type Need struct {
+	Line   int
+	Amount float64
+	Basis  Basis
+}
+
+// Stage is one step of every project.
+type Stage struct {
+	Name         string
+	After        []int
+	Weeks        int
+	Automatable  float64
+	SecuresPower bool
+	Needs        []Need
+	Crews        []Need
+}
+
+// Generation is a hardware generation.
+type Generation struct {
+	Name string
+	// Week is the first week (0-based) the generation is available.
+	Week                int
+	KWPerAccelerator    float64
+	FLOPSPerAccelerator float64
+	PerRack             float64
+	UnitCostUSD         float64
+	Inputs              []Input
+}
+
+// Model is a scenario compiled for the engine: indices instead of names,
+// weeks instead of dates.
+type Model struct {
+	Name        string
+	Seed        int64
+	Start       time.Time
+	Weeks       int
+	TargetMWpw  float64 // MW per week to reach
+	InitialMWpw float64
+	TargetWeek  int
+	SizeMW      float64
+	PUE         float64
+	Stages      []Stage // in dependency order
+	Generations []Generation
+	Lines       []Line
+	Accel       int   // index of the accelerator line
+	PowerLines  []int // indices of power sources, in scenario order
+	ReviewWeeks int
+	Expand      bool
+	Lookahead   int
+	MaxPipeline float64
+
+	robotLines []int
+}
+
+// Compile turns a validated scenario into a Model.
+func Compile(s *scenario.Scenario) (*Model, error) {
+	m := &Model{
+		Name:        s.Name,
+		Seed:        s.Seed,
+		Start:       s.StartDate.Time,
+		Weeks:       s.HorizonWeeks(),
+		TargetMWpw:  s.Target.Rate.V,
+		InitialMWpw: s.Target.InitialRate.V,
+		SizeMW:      s.Project.Size.V,
+		PUE:         s.Project.PUE.V,
+		ReviewWeeks: 4,
+		Expand:      true,
+		Lookahead:   0,
+		Accel:       -1,
+	}
+	m.TargetWeek = m.WeekOf(s.Target.By.Time)
+	if s.Policy.Review.Set {
+		m.ReviewWeeks = max(1, weeks(s.Policy.Review.V))
+	}
+	if s.Policy.Expand != nil {
+		m.Expand = *s.Policy.Expand
+	}
+	if s.Policy.Lookahead.Set {
+		m.Lookahead = weeks(s.Policy.Lookahead.V)
+	}
+	m.MaxPipeline = math.Inf(1)
+	if s.Policy.MaxPipeline.Set {
+		m.MaxPipeline = s.Policy.MaxPipeline.V
+	}
+	index := map[string]int{}
+	for i, r := range s.Resources {
+		index[r.Name] = i
+	}
+	for _, r := range s.Resources {
+		l := Line{
+			Name:             r.Name,
+			Kind:             kindNames[r.Kind],
+			Layer:            r.Layer,
+			Unit:             r.Unit,
+			Capacity:         r.Capacity.V,
+			WeeklyGrowth:     math.Pow(1+r.Growth.V, 1/units.WeeksPerYear),
+			Share:            r.Share.V,
+			LeadWeeks:        weeks(r.LeadTime.V),
+			UnitCostUSD:      r.UnitCost.V,
+			CumulativeOutput: r.CumulativeOutput.V,
+			Initial:          r.Initial.V,
+			ExpansionWeeks:   weeks(r.Expansion.LeadTime.V),
+			ExpansionCostUSD: r.Expansion.Cost.V,
+			MaxGrowth:        r.Expansion.MaxGrowth.V,
+			WorkersPerRobot:  r.WorkersPerRobot.V,
+			MaxAutomation:    r.MaxAutomation.V,
+			MaxMix:           1,
+		}
+		if r.LearningRate.V > 0 {
+			l.LearningExponent = -math.Log2(1 - r.LearningRate.V)
+		}
+		if r.Available.Set {
+			l.AvailableWeek = max(0, m.WeekOf(r.Available.Time))
+		}
+		if r.MaxMix.Set {
+			l.MaxMix = r.MaxMix.V
+		}
+		if l.Kind == Robot && !r.MaxAutomation.Set {
+			l.MaxAutomation = 1
+		}
+		for _, in := range r.Inputs {
+			l.Inputs = append(l.Inputs, Input{Line: index[in.Name], PerUnit: in.Amount.V})
+		}
+		for _, c := range r.Substitutes {
+			l.Substitutes = append(l.Substitutes, index[c])
+		}
+		m.Lines = append(m.Lines, l)
+		switch l.Kind {
+		case Accelerator:
+			m.Accel = len(m.Lines) - 1
+		case Power:
+			m.PowerLines = append(m.PowerLines, len(m.Lines)-1)
+		case Robot:
+			m.robotLines = append(m.robotLines, len(m.Lines)-1)
+		}
+	}
+	if m.Accel < 0 {
+		return nil, fmt.Errorf("scenario %q has no accelerator line", s.Name)
+	}
+	for _, g := range s.Generations {
+		gen := Generation{
+			Name:                g.Name,
+			Week:                max(0, m.WeekOf(g.Available.Time)),
+			KWPerAccelerator:    g.PowerPerAccelerator.V * 1000,
+			FLOPSPerAccelerator: g.ComputePerAccelerator.V,
+			PerRack:             g.AcceleratorsPerRack.V,
+			UnitCostUSD:         g.UnitCost.V,
+		}
+		if !g.UnitCost.Set {
+			gen.UnitCostUSD = m.Lines[m.Accel].UnitCostUSD
+		}
+		for _, in := range g.Inputs {
+			gen.Inputs = append(gen.Inputs, Input{Line: index[in.Name], PerUnit: in.Amount.V})
+		}
+		if len(g.Inputs) == 0 {
+			gen.Inputs = m.Lines[m.Accel].Inputs
+		}
+		m.Generations = append(m.Generations, gen)
+	}
+	stages, err := orderStages(s.Project.Stages)
+	if err != nil {
+		return nil, err
+	}
+	stageIndex := map[string]int{}
+	for i, st := range stages {
+		stageIndex[st.Name] = i
+	}
+	for _, st := range stages {
+		out := Stage{
+			Name:         st.Name,
+			Weeks:        weeks(st.Duration.V),
+			Automatable:  st.Automatable.V,
+			SecuresPower: st.SecuresPower,
+		}
+		for _, a := range st.After {
+			out.After = append(out.After, stageIndex[a])
+		}
+		out.Needs = compileNeeds(st.Needs, index)
+		out.Crews = compileNeeds(st.Crews, index)
+		m.Stages = append(m.Stages, out)
+	}
+	return m, nil
+}
+
+func compileNeeds(ns []scenario.Need, index map[string]int) []Need {
+	var out []Need
+	for _, n := range ns {
+		b := PerMW
+		switch n.Amount.Q.Per {
+		case scenario.PerGridMW:
+			b = PerGridMW
+		case scenario.PerAccelerator:
+			b = PerAccelerator
+		case scenario.PerRack:
+			b = PerRack
+		}
+		out = append(out, Need{Line: index[n.Name], Amount: n.Amount.V, Basis: b})
+	}
+	return out
+}
+
+// orderStages sorts stages so each comes after those it depends on,
+// keeping the scenario's order where dependencies allow.
+func orderStages(in []scenario.Stage) ([]scenario.Stage, error) {
+	var out []scenario.Stage
+	done := map[string]bool{}
+	for len(out) < len(in) {
+		progressed := false
+		for _, st := range in {
+			if done[st.Name] {
+				continue
+			}
+			ready := true
+			for _, a := range st.After {
+				if !done[a] {
+					ready = false
+				}
+			}
+			if ready {
+				out = append(out, st)
+				done[st.Name] = true
+				progressed = true
+			}
+		}
+		if !progressed {
+			return nil, fmt.Errorf("project stages depend on each other in a loop")
+		}
+	}
+	return out, nil
+}
+
+// weeks rounds a duration in weeks to whole weekly steps.
+func weeks(w float64) int { return int(math.Round(w)) }
+
+// WeekOf returns the 0-based week containing t (negative before the start).
+func (m *Model) WeekOf(t time.Time) int {
+	d := t.Sub(m.Start)
+	return int(math.Floor(d.Hours() / (24 * 7)))
+}
+
+// Date returns the first day of week w.
+func (m *Model) Date(w int) time.Time { return m.Start.AddDate(0, 0, 7*w) }
+
+// TargetRate is the target MW/week brought online in week w.
+func (m *Model) TargetRate(w int) float64 {
+	if w >= m.TargetWeek || m.TargetWeek <= 0 {
+		return m.TargetMWpw
+	}
+	if w < 0 {
+		return m.InitialMWpw
+	}
+	f := float64(w) / float64(m.TargetWeek)
+	return m.InitialMWpw + (m.TargetMWpw-m.InitialMWpw)*f
+}
+
+// GenerationAt returns the index of the newest generation available in week w.
+func (m *Model) GenerationAt(w int) int {
+	g := 0
+	for i, gen := range m.Generations {
+		if gen.Week <= w {
+			g = i
+		}
+	}
+	return g
+}
+
+// LineIndex returns the index of the line called name, or -1.
+func (m *Model) LineIndex(name string) int {
+	return slices.IndexFunc(m.Lines, func(l Line) bool { return l.Name == name })
+}

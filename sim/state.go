@@ -1,0 +1,92 @@
+package sim
+
+import "math"
+
+// lineState is a supply line during a run.
+type lineState struct {
+	base      float64 // industry capacity this week (workforce for crews)
+	dedicated float64 // capacity the factory paid for that is online
+	expQueue  []expansion
+	expHead   int
+	supply    float64 // the factory's production slot this week
+	queue     []order // orders placed, delivered first in, first out
+	qHead     int
+	backlog   float64 // units ordered and not yet delivered
+	scheduled float64 // units scheduled to be ordered later
+	stock     float64 // delivered and not yet consumed
+	pool      float64 // crews: workers available; robots: fleet
+	held      float64 // crews and robots held by running stages
+	cumOut    float64 // industry cumulative output (learning curve)
+	unitCost  float64
+	limitedBy int // accelerators: the line that limited production, or -1
+
+	ordered, delivered, consumed float64 // run totals, for conservation
+	usedUpstream                 float64 // upstream: units used this week
+	spentUSD                     float64
+}
+
+type order struct {
+	ready int
+	qty   float64
+}
+
+type expansion struct {
+	week int
+	qty  float64
+}
+
+// stageStatus is where a project's stage stands.
+type stageStatus uint8
+
+const (
+	pending stageStatus = iota
+	running
+	done
+)
+
+type stageState struct {
+	status   stageStatus
+	ready    int // week its predecessors were all done (-1 until then)
+	begin    int
+	end      int
+	waited   int // weeks waited for inputs or crews after ready
+	waitedOn int // the line that held it back last, or -1
+	held     []holding
+}
+
+type holding struct {
+	line int
+	qty  float64
+}
+
+// project is one campus moving through its stages.
+type project struct {
+	id      int
+	start   int
+	online  int // week it came online, or -1
+	mw      float64
+	gen     int
+	accels  float64
+	racks   float64
+	power   []float64 // MW of grid power from each power line
+	stages  []stageState
+	ndone   int
+	blocked int // a line it waits on this week, or -1
+}
+
+// amount converts a recipe need into units for project p.
+func (p *project) amount(n Need, pue float64) float64 {
+	switch n.Basis {
+	case PerGridMW:
+		return n.Amount * p.mw * pue
+	case PerAccelerator:
+		return n.Amount * p.accels
+	case PerRack:
+		return n.Amount * p.racks
+	}
+	return n.Amount * p.mw
+}
+
+const eps = 1e-9
+
+func (l *lineState) free() float64 { return math.Max(0, l.pool-l.held) }
