@@ -50,7 +50,7 @@ func (d *decoder) decodeStruct(t *tree, v reflect.Value, path string) {
 		name := k.text
 		fi := fieldByTag(typ, name)
 		if fi < 0 {
-			d.errs.add(k.pos, join(path, name), "unknown field (want one of: %s)", strings.Join(fieldNames(typ), ", "))
+			d.errs.add(k.pos, join(path, name), "unknown field (got %q, want one of: %s)", name, strings.Join(fieldNames(typ), ", "))
 			continue
 		}
 		d.decodeField(t.vals[i], v.Field(fi), typ.Field(fi), join(path, name))
@@ -73,7 +73,11 @@ func (d *decoder) checkRequired(t *tree, v reflect.Value, path string) {
 		if t != nil && t.get(name) != nil && t.get(name).kind != nullNode {
 			continue
 		}
-		d.errs.add(pos, join(path, name), "missing (want %s)", describe(f))
+		p := pos
+		if k := t.key(name); k != nil {
+			p = k.pos // written with no value: point at the key
+		}
+		d.errs.add(p, join(path, name), "missing (want %s)", describe(f))
 	}
 }
 
@@ -162,14 +166,19 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 			d.errs.add(k.pos, p, "bad name (got %q, want letters, digits and _ starting with a letter)", k.text)
 			continue
 		}
+		val := t.vals[i]
+		if val.kind == nullNode {
+			// "name:" with nothing after it: report what is missing at the name.
+			val = &tree{kind: nullNode, pos: k.pos}
+		}
 		e := reflect.New(elem).Elem()
 		e.FieldByName("Name").SetString(k.text)
 		e.FieldByName("Pos").Set(reflect.ValueOf(k.pos))
 		if elem == needType {
 			f, _ := elem.FieldByName("Amount")
-			d.decodeValue(t.vals[i], e.FieldByName("Amount").Addr().Interface().(*Value), f, p)
+			d.decodeValue(val, e.FieldByName("Amount").Addr().Interface().(*Value), f, p)
 		} else {
-			d.decodeStruct(t.vals[i], e, p)
+			d.decodeStruct(val, e, p)
 		}
 		out = reflect.Append(out, e)
 	}
@@ -261,7 +270,7 @@ func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path s
 					val.Confidence = s
 				}
 			default:
-				d.errs.add(k.pos, join(path, k.text), "unknown field (want one of: %s)", strings.Join(valueFields, ", "))
+				d.errs.add(k.pos, join(path, k.text), "unknown field (got %q, want one of: %s)", k.text, strings.Join(valueFields, ", "))
 			}
 		}
 		if t.get("value") == nil {

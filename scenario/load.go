@@ -64,6 +64,8 @@ func Load(p string, read ReadFunc) (*Scenario, error) {
 	return Parse(p, src, read)
 }
 
+const msgNoSuchFile = "no such file"
+
 func readLimited(read ReadFunc, p string) ([]byte, error) {
 	if read == nil {
 		return nil, fmt.Errorf("%s: no file system to read from", p)
@@ -71,7 +73,7 @@ func readLimited(read ReadFunc, p string) ([]byte, error) {
 	src, err := read(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, ErrorList{{Pos: Pos{File: p}, Msg: "no such file"}}
+			return nil, ErrorList{{Pos: Pos{File: p}, Msg: msgNoSuchFile}}
 		}
 		return nil, fmt.Errorf("reading scenario: %w", err)
 	}
@@ -112,9 +114,9 @@ func resolve(file string, src []byte, read ReadFunc, chain []string) (*tree, []s
 		return nil, nil, err
 	}
 	if t.kind != mappingNode {
-		return nil, nil, ErrorList{{Pos: t.pos, Msg: fmt.Sprintf("a scenario is a mapping of fields (got %s)", t.kind)}}
+		return nil, nil, ErrorList{{Pos: t.pos, Msg: fmt.Sprintf("a scenario is a mapping of fields (got %s, want lines of field: value)", t.kind)}}
 	}
-	chain = append(chain, file)
+	chain = append(chain, path.Clean(file))
 	b := t.get("base")
 	if b == nil || b.kind == nullNode {
 		return t, []string{file}, nil
@@ -123,7 +125,7 @@ func resolve(file string, src []byte, read ReadFunc, chain []string) (*tree, []s
 		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: `expected the name of a scenario (got ` + b.kind.String() + `, want "reference" or a file path)`}}
 	}
 	if len(chain) > maxBaseDepth {
-		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance deeper than %d files", maxBaseDepth)}}
+		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance too deep (got more than %d files, want at most %d)", maxBaseDepth, maxBaseDepth)}}
 	}
 	basePath := b.text
 	var baseSrc []byte
@@ -135,21 +137,28 @@ func resolve(file string, src []byte, read ReadFunc, chain []string) (*tree, []s
 		}
 		for _, c := range chain {
 			if c == basePath {
-				return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance loop (got %s)", strings.Join(append(chain, basePath), " → "))}}
+				return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance loop (got %s, want a chain of bases that ends)", strings.Join(append(chain, basePath), " → "))}}
 			}
+		}
+		if read == nil {
+			return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("cannot read base scenario: no files to read from here (got %q, want \"reference\")", b.text)}}
 		}
 		baseSrc, err = readLimited(read, basePath)
 		if err != nil {
 			var l ErrorList
 			if errors.As(err, &l) && len(l) == 1 && l[0].Pos.Line == 0 {
-				return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("cannot read base scenario %q: %s", b.text, l[0].Msg)}}
+				msg := fmt.Sprintf("base scenario %q: %s", b.text, l[0].Msg)
+				if l[0].Msg == msgNoSuchFile {
+					msg = fmt.Sprintf("cannot read base scenario: no such file (got %q, want \"reference\" or the path of a scenario file)", b.text)
+				}
+				return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: msg}}
 			}
 			return nil, nil, err
 		}
 	}
 	for _, c := range chain {
 		if c == basePath {
-			return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance loop (got %s)", strings.Join(append(chain, basePath), " → "))}}
+			return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance loop (got %s, want a chain of bases that ends)", strings.Join(append(chain, basePath), " → "))}}
 		}
 	}
 	bt, origin, err := resolve(basePath, baseSrc, read, chain)

@@ -48,8 +48,9 @@ func (k treeKind) String() string {
 const maxTreeDepth = 64
 
 // parseTree parses one YAML document.
-func parseTree(file string, src []byte) (*tree, error) {
-	f, err := parser.ParseBytes(src, 0)
+func parseTree(file string, src []byte) (t *tree, err error) {
+	// Duplicate keys are refused by addPair, with a message in our own form.
+	f, err := parseYAML(src)
 	if err != nil {
 		return nil, yamlSyntaxError(file, err)
 	}
@@ -63,14 +64,25 @@ func parseTree(file string, src []byte) (*tree, error) {
 		return &tree{kind: mappingNode, pos: Pos{File: file, Line: 1, Col: 1}}, nil
 	}
 	if len(docs) > 1 {
-		return nil, ErrorList{{Pos: posOf(file, docs[1].Body), Msg: "a scenario file holds one YAML document (got several)"}}
+		return nil, ErrorList{{Pos: posOf(file, docs[1].Body), Msg: fmt.Sprintf("a scenario file holds one YAML document (got %d, want 1)", len(docs))}}
 	}
 	var errs ErrorList
-	t := convert(file, docs[0].Body, 0, &errs)
+	t = convert(file, docs[0].Body, 0, &errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// parseYAML runs the go-yaml parser, turning a panic inside it into an
+// error so that no input, however malformed, can crash a load.
+func parseYAML(src []byte) (f *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("the YAML parser failed on this file (%v)", r)
+		}
+	}()
+	return parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 }
 
 func posOf(file string, n ast.Node) Pos {
@@ -83,7 +95,7 @@ func posOf(file string, n ast.Node) Pos {
 
 func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 	if depth > maxTreeDepth {
-		errs.add(posOf(file, n), "", "nesting deeper than %d levels", maxTreeDepth)
+		errs.add(posOf(file, n), "", "nested too deeply (got more than %d levels, want at most %d)", maxTreeDepth, maxTreeDepth)
 		return &tree{kind: nullNode, pos: posOf(file, n)}
 	}
 	switch v := n.(type) {
@@ -96,13 +108,27 @@ func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 	case *ast.DocumentNode:
 		return convert(file, v.Body, depth+1, errs)
 	case *ast.TagNode:
-		errs.add(posOf(file, n), "", "YAML tags are not used in scenarios (got %s)", v.Start.Value)
+		errs.add(posOf(file, n), "", "YAML tags are not used in scenarios (got %s, want a plain value)", v.Start.Value)
 		return &tree{kind: nullNode, pos: posOf(file, n)}
 	case *ast.AnchorNode, *ast.AliasNode, *ast.MergeKeyNode:
-		errs.add(posOf(file, n), "", "YAML anchors, aliases and merge keys are not used in scenarios; use base: to inherit")
+		got := ""
+		if tk := n.GetToken(); tk != nil {
+			got = tk.Value
+		}
+		switch n.(type) {
+		case *ast.AnchorNode:
+			got = "&" + got
+		case *ast.AliasNode:
+			got = "*" + got
+		}
+		errs.add(posOf(file, n), "", "YAML anchors, aliases and merge keys are not used in scenarios (got %s, want the value written out, or base: to inherit)", got)
 		return &tree{kind: nullNode, pos: posOf(file, n)}
 	case *ast.MappingNode:
 		t := &tree{kind: mappingNode, pos: posOf(file, n)}
+		if !v.IsFlowStyle && len(v.Values) > 0 && v.Values[0] != nil {
+			// A block mapping starts at its first key, not its first colon.
+			t.pos = posOf(file, v.Values[0].Key)
+		}
 		for _, mv := range v.Values {
 			addPair(file, t, mv, depth, errs)
 		}
@@ -117,6 +143,9 @@ func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 			t.items = append(t.items, convert(file, it, depth+1, errs))
 		}
 		return t
+	case *ast.MappingKeyNode:
+		// An explicit key ("? name") is the key itself.
+		return convert(file, v.Value, depth+1, errs)
 	case *ast.LiteralNode:
 		return &tree{kind: scalarNode, text: v.Value.Value, pos: posOf(file, n)}
 	case ast.ScalarNode:
@@ -127,7 +156,7 @@ func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 		}
 		return &tree{kind: scalarNode, text: text, pos: posOf(file, n)}
 	}
-	errs.add(posOf(file, n), "", "unsupported YAML construct %s", n.Type())
+	errs.add(posOf(file, n), "", "unsupported YAML construct (got %s, want a mapping, a list or a value)", n.Type())
 	return &tree{kind: nullNode, pos: posOf(file, n)}
 }
 
@@ -136,17 +165,17 @@ func addPair(file string, t *tree, mv *ast.MappingValueNode, depth int, errs *Er
 		return
 	}
 	if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
-		errs.add(posOf(file, mv.Key), "", "YAML merge keys (<<) are not used in scenarios; use base: to inherit")
+		errs.add(posOf(file, mv.Key), "", "YAML merge keys are not used in scenarios (got <<, want the fields written out, or base: to inherit)")
 		return
 	}
 	k := convert(file, mv.Key, depth+1, errs)
 	if k.kind != scalarNode {
-		errs.add(k.pos, "", "a mapping key must be a plain name")
+		errs.add(k.pos, "", "a mapping key must be a plain name (got %s)", k.kind)
 		return
 	}
 	for _, prev := range t.keys {
 		if prev.text == k.text {
-			errs.add(k.pos, "", "duplicate key %q (first at line %d)", k.text, prev.pos.Line)
+			errs.add(k.pos, "", "duplicate key (got %q again, want each key once; first at line %d)", k.text, prev.pos.Line)
 			return
 		}
 	}
@@ -165,6 +194,36 @@ func (t *tree) get(key string) *tree {
 		}
 	}
 	return nil
+}
+
+// key returns the key node named key in a mapping, or nil.
+func (t *tree) key(key string) *tree {
+	if t == nil || t.kind != mappingNode {
+		return nil
+	}
+	for _, k := range t.keys {
+		if k.text == key {
+			return k
+		}
+	}
+	return nil
+}
+
+// at follows a path of keys down from a mapping and returns the value
+// found, or nil.
+func (t *tree) at(keys ...string) *tree {
+	for _, k := range keys {
+		t = t.get(k)
+	}
+	return t
+}
+
+// keyAt is like at but returns the last key rather than its value.
+func (t *tree) keyAt(keys ...string) *tree {
+	if len(keys) == 0 {
+		return nil
+	}
+	return t.at(keys[:len(keys)-1]...).key(keys[len(keys)-1])
 }
 
 // remove deletes key from a mapping.
@@ -194,6 +253,7 @@ func merge(base, over *tree) *tree {
 		found := false
 		for j, bk := range out.keys {
 			if bk.text == k.text {
+				out.keys[j] = k // the file that last wrote the key
 				out.vals[j] = merge(out.vals[j], over.vals[i])
 				found = true
 				break

@@ -24,7 +24,7 @@ var recipeBases = []string{PerMW, PerGridMW, PerAccelerator, PerRack}
 func validate(s *Scenario, t *tree) error {
 	var errs ErrorList
 	if !validName(s.Name) {
-		errs.add(posAt(t, "name"), "name", "bad name (got %q, want letters, digits, _ and - starting with a letter)", s.Name)
+		errs.add(valPos(t, posAt(t, "name"), "name"), "name", "bad name (got %q, want letters, digits, _ and - starting with a letter)", s.Name)
 	}
 	if s.Target.By.Set && s.StartDate.Set && !s.Target.By.After(s.StartDate.Time) {
 		errs.add(s.Target.By.Pos, "target.by", "date out of order (got %s, want after start_date %s)", s.Target.By, s.StartDate)
@@ -43,7 +43,7 @@ func validate(s *Scenario, t *tree) error {
 		r := &s.Resources[i]
 		p := "resources." + r.Name
 		if !slices.Contains(Kinds, r.Kind) {
-			errs.add(r.Pos, p+".kind", "unknown kind (got %q, want one of: %s)", r.Kind, strings.Join(Kinds, ", "))
+			errs.add(valPos(t, r.Pos, "resources", r.Name, "kind"), p+".kind", "unknown kind (got %q, want one of: %s)", r.Kind, strings.Join(Kinds, ", "))
 			continue
 		}
 		r.Unit = units.Singular(r.Unit)
@@ -53,7 +53,7 @@ func validate(s *Scenario, t *tree) error {
 		case KindPower:
 			nPower++
 			if r.Unit != "MW" {
-				errs.add(r.Pos, p+".unit", "a power source is counted in MW (got %q, want \"MW\")", r.Unit)
+				errs.add(valPos(t, r.Pos, "resources", r.Name, "unit"), p+".unit", "a power source is counted in MW (got %q, want \"MW\")", r.Unit)
 			}
 		}
 		validateCapacity(&errs, r, p)
@@ -65,20 +65,22 @@ func validate(s *Scenario, t *tree) error {
 			if len(r.Substitutes) == 0 {
 				errs.add(r.Pos, p+".substitutes", "missing (want the crews a robot stands in for)")
 			}
-			for _, c := range r.Substitutes {
+			for j, c := range r.Substitutes {
 				if kinds[c] != KindCrew {
-					errs.add(r.Pos, p+".substitutes", "not a crew (got %q, want one of: %s)", c, strings.Join(namesOfKind(s, KindCrew), ", "))
+					errs.add(itemPos(t, r.Pos, j, "resources", r.Name, "substitutes"), p+".substitutes", "not a crew (got %q, want one of: %s)", c, strings.Join(namesOfKind(s, KindCrew), ", "))
 				}
 			}
-			if r.WorkersPerRobot.V <= 0 {
-				errs.add(r.Pos, p+".workers_per_robot", "missing or zero (want how many workers one robot replaces, e.g. \"1.5\")")
+			if !r.WorkersPerRobot.Set {
+				errs.add(r.Pos, p+".workers_per_robot", "missing (want how many workers one robot replaces, e.g. \"1.5\")")
+			} else if r.WorkersPerRobot.V <= 0 {
+				errs.add(r.WorkersPerRobot.Pos, p+".workers_per_robot", "zero (got %s, want how many workers one robot replaces, e.g. \"1.5\")", r.WorkersPerRobot.Text)
 			}
 		}
 		for _, in := range r.Inputs {
 			validateInput(&errs, s, kinds, in, p+".inputs."+in.Name, r.Unit)
 		}
 		if r.Expansion.MaxGrowth.V > 0 && !r.Expansion.LeadTime.Set {
-			errs.add(r.Pos, p+".expansion.lead_time", "missing (want %s)", units.Duration)
+			errs.add(keyPos(t, r.Pos, "resources", r.Name, "expansion"), p+".expansion.lead_time", "missing (want %s)", units.Duration)
 		}
 	}
 	if nAccel != 1 {
@@ -96,9 +98,9 @@ func validate(s *Scenario, t *tree) error {
 	powerStages := 0
 	for _, st := range s.Project.Stages {
 		p := "project.stages." + st.Name
-		for _, a := range st.After {
+		for j, a := range st.After {
 			if !stageNames[a] {
-				errs.add(st.Pos, p+".after", "unknown stage (got %q, want one of: %s)", a, strings.Join(stageList(s), ", "))
+				errs.add(itemPos(t, st.Pos, j, "project", "stages", st.Name, "after"), p+".after", "unknown stage (got %q, want one of: %s)", a, strings.Join(stageList(s), ", "))
 			}
 		}
 		if st.SecuresPower {
@@ -115,7 +117,7 @@ func validate(s *Scenario, t *tree) error {
 				errs.add(n.Pos, np, "a %s is held, not consumed (got it under needs, want it under crews)", k)
 				continue
 			case k == KindPower:
-				errs.add(n.Pos, np, "power sources are obtained by a stage with secures_power: true, not listed as needs")
+				errs.add(n.Pos, np, "a power source is obtained by the stage with secures_power: true (got it under needs, want it left out of needs)")
 				continue
 			case k == KindUpstream:
 				errs.add(n.Pos, np, "an upstream line feeds another line (got it under needs, want it under that line's inputs)")
@@ -123,7 +125,7 @@ func validate(s *Scenario, t *tree) error {
 			}
 			validateIntensity(&errs, s, n, np)
 			if !deliverable(s.Resource(n.Name), s) {
-				errs.add(n.Pos, np, "impossible recipe: resource %q can never deliver (capacity × share is zero, nothing in stock, and no expansion allowed)", n.Name)
+				errs.add(n.Pos, np, "impossible recipe: resource %q can never deliver (got capacity × share zero, no initial stock and no expansion, want one of them above zero)", n.Name)
 			}
 		}
 		for _, n := range st.Crews {
@@ -141,10 +143,10 @@ func validate(s *Scenario, t *tree) error {
 		}
 	}
 	if len(s.Project.Stages) > 0 && powerStages != 1 {
-		errs.add(posAt(t, "project"), "project.stages", "need exactly one stage with secures_power: true (got %d)", powerStages)
+		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "need exactly one stage with secures_power: true (got %d)", powerStages)
 	}
 	if cyc := stageCycle(s); cyc != "" {
-		errs.add(posAt(t, "project"), "project.stages", "stages depend on each other in a loop (got %s)", cyc)
+		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "stages depend on each other in a loop (got %s)", cyc)
 	}
 
 	// Generations: in order of availability, the first one available at the start.
@@ -296,6 +298,36 @@ func stageList(s *Scenario) []string {
 		out[i] = st.Name
 	}
 	return out
+}
+
+// valPos returns the position of the value at keys in t, or fallback.
+func valPos(t *tree, fallback Pos, keys ...string) Pos {
+	if v := t.at(keys...); v != nil && v.pos.Line > 0 {
+		return v.pos
+	}
+	return fallback
+}
+
+// keyPos returns the position of the last of keys in t, or fallback.
+func keyPos(t *tree, fallback Pos, keys ...string) Pos {
+	if k := t.keyAt(keys...); k != nil && k.pos.Line > 0 {
+		return k.pos
+	}
+	return fallback
+}
+
+// itemPos returns the position of item i of the list at keys in t (or of
+// the single value written in its place), or fallback.
+func itemPos(t *tree, fallback Pos, i int, keys ...string) Pos {
+	v := t.at(keys...)
+	switch {
+	case v == nil:
+	case v.kind == sequenceNode && i < len(v.items) && v.items[i].pos.Line > 0:
+		return v.items[i].pos
+	case v.kind == scalarNode && v.pos.Line > 0:
+		return v.pos
+	}
+	return fallback
 }
 
 // posAt returns the position of key in the top-level mapping, or of the

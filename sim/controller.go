@@ -27,6 +27,9 @@ type Controller struct {
 	// offset is, per line, how many weeks after a project's start the line
 	// is first called on (its earliest planned need), or -1 if never.
 	offset []int
+	// entitled and allocated track, per power source, the grid MW it should
+	// have received in proportion to its supply and what it did receive.
+	entitled, allocated []float64
 }
 
 // NewController returns the built-in controller.
@@ -39,7 +42,7 @@ func (c *Controller) Decide(s *State) {
 		c.init(s)
 	}
 	t := s.week
-	want := m.TargetRate(t + c.leadTime)
+	want := m.TargetRate(t+c.leadTime) * TargetMargin
 	feasible, binding := c.feasibleRate(s)
 	rate := want
 	if feasible < want {
@@ -47,12 +50,17 @@ func (c *Controller) Decide(s *State) {
 		s.HoldBack(binding, want-feasible)
 	}
 	c.carryMW += rate
+	// Little's law: the pipeline a rate needs is the rate times the lead
+	// time; more than that only queues for the same supply.
+	wip := math.Min(m.MaxPipeline, rate*float64(c.leadTime)*PipelineSlack)
 	for c.carryMW >= m.SizeMW-eps {
-		if s.PipelineMW()+m.SizeMW > m.MaxPipeline+eps {
+		if s.PipelineMW()+m.SizeMW > math.Max(wip, m.SizeMW)+eps {
 			c.carryMW = math.Min(c.carryMW, m.SizeMW)
 			break
 		}
-		s.StartProject(c.powerMix(s))
+		planned := s.StartProject(c.powerMix(s))
+		// Learn the pipeline lead time from the plans of projects started.
+		c.leadTime = (7*c.leadTime + (planned - t) + 4) / 8
 		c.carryMW -= m.SizeMW
 	}
 	if t%m.ReviewWeeks == 0 {
@@ -142,6 +150,14 @@ func perMW(m *Model, n Need, g int) float64 {
 // of whole projects.
 const Overbook = 1.1
 
+// TargetMargin is how far above the target ramp the controller aims, so
+// that the lumpiness of whole projects does not dip output below it.
+const TargetMargin = 1.05
+
+// PipelineSlack is how far the pipeline may exceed what the start rate
+// times the pipeline lead time needs before the controller stops starting.
+const PipelineSlack = 1.25
+
 // feasibleRate is the MW/week of projects the supply lines can be expected
 // to serve, judged line by line at the week each will be called on, and
 // the line that limits it.
@@ -205,45 +221,62 @@ func (c *Controller) forecastSupply(s *State, l, ahead int) float64 {
 	return line.Share*s.IndustryCapacity(l, ahead) + s.Dedicated(l)
 }
 
-// powerMix splits a project's grid power across sources, soonest first.
+// powerMix chooses where a project's grid power comes from. Over many
+// projects each source receives orders in proportion to what it is
+// forecast to supply when ordered, so no source idles while another
+// queues; but each project draws from as few sources as its largest
+// shares allow, so it waits only for its own. The source furthest behind
+// its fair share goes first.
 func (c *Controller) powerMix(s *State) []float64 {
 	m := s.m
 	need := m.SizeMW * m.PUE
-	mix := make([]float64, len(m.PowerLines))
-	type cand struct {
-		j     int
-		ready float64
+	n := len(m.PowerLines)
+	if c.entitled == nil {
+		c.entitled = make([]float64, n)
+		c.allocated = make([]float64, n)
 	}
-	var cands [8]cand
-	cs := cands[:0]
+	mix := make([]float64, n)
+	total := 0.0
+	weight := make([]float64, n)
 	for j, l := range m.PowerLines {
-		ls := &s.lines[l]
-		line := &m.Lines[l]
-		supply := line.Share*ls.base + ls.dedicated
-		if supply <= eps {
-			continue
-		}
-		start := float64(max(s.week+line.LeadWeeks, line.AvailableWeek))
-		ready := start + (ls.backlog+ls.scheduled)/supply
-		cs = append(cs, cand{j, ready})
+		weight[j] = c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
+		total += weight[j]
 	}
-	// Insertion sort: few sources, stable on ties (scenario order).
-	for i := 1; i < len(cs); i++ {
-		for k := i; k > 0 && cs[k].ready < cs[k-1].ready; k-- {
-			cs[k], cs[k-1] = cs[k-1], cs[k]
-		}
+	if total <= eps {
+		mix[0] = need // nothing forecast anywhere: queue at the first source
+		c.allocated[0] += need
+		return mix
+	}
+	for j := range weight {
+		c.entitled[j] += need * weight[j] / total
 	}
 	left := need
-	for _, cd := range cs {
-		take := math.Min(left, need*m.Lines[m.PowerLines[cd.j]].MaxMix)
-		mix[cd.j] += take
-		left -= take
-		if left <= eps {
+	for left > eps {
+		best := -1
+		for j := range weight {
+			if weight[j] <= 0 || mix[j] >= need*m.Lines[m.PowerLines[j]].MaxMix-eps {
+				continue
+			}
+			if best < 0 || c.entitled[j]-c.allocated[j] > c.entitled[best]-c.allocated[best]+eps {
+				best = j
+			}
+		}
+		if best < 0 {
 			break
 		}
+		take := math.Min(left, need*m.Lines[m.PowerLines[best]].MaxMix-mix[best])
+		mix[best] += take
+		c.allocated[best] += take
+		left -= take
 	}
-	if left > eps && len(cs) > 0 {
-		mix[cs[0].j] += left // every source capped: the soonest takes the rest
+	if left > eps { // every source at its largest share: the first takes the rest
+		for j := range weight {
+			if weight[j] > 0 {
+				mix[j] += left
+				c.allocated[j] += left
+				break
+			}
+		}
 	}
 	return mix
 }

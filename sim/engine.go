@@ -116,7 +116,10 @@ func (s *State) Expand(l int, qty float64) {
 // power lines in the MW given (one entry per Model.PowerLines, summing to
 // the project's size × PUE). Its orders are scheduled just in time: each
 // need is ordered its lead time before the stage is planned to start.
-func (s *State) StartProject(powerMW []float64) {
+//
+// It returns the week the project is planned to come online if every input
+// arrives after its lead time and nothing waits.
+func (s *State) StartProject(powerMW []float64) int {
 	m := s.m
 	p := &project{
 		id:      len(s.projects) + 1,
@@ -171,6 +174,11 @@ func (s *State) StartProject(powerMW []float64) {
 	s.projects = append(s.projects, p)
 	s.active = append(s.active, p)
 	s.startedMW += p.mw
+	online := s.week
+	for i, st := range m.Stages {
+		online = max(online, plan[i]+st.Weeks)
+	}
+	return online
 }
 
 // stageLead is the longest lead time among what stage i of p consumes.

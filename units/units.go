@@ -184,6 +184,9 @@ func Parse(s string, d Dim) (Quantity, error) {
 		if !ok {
 			return bad("a rate needs a time basis")
 		}
+		if of == "" {
+			return bad("a rate needs a thing counted")
+		}
 		f, ok := durationUnits[per]
 		if !ok {
 			return bad("unknown time basis " + strconvQuote(per))
@@ -236,28 +239,38 @@ func Singular(u string) string {
 	if _, ok := powerUnits[u]; ok {
 		return u
 	}
-	if len(u) > 3 && strings.HasSuffix(u, "s") && !strings.HasSuffix(u, "ss") {
+	if len(u) >= 3 && strings.HasSuffix(u, "s") && !strings.HasSuffix(u, "ss") {
 		return u[:len(u)-1]
 	}
 	return u
 }
 
 // splitNumber splits "75,000 wafers/month" into 75000 and " wafers/month".
-// Underscores and commas between digits are allowed as separators.
+// Underscores between digits are allowed as separators, and commas between
+// groups of three digits before any decimal point ("1,200" but not "1,2").
+// A number too large for a float64 is returned as ±Inf for the caller to
+// reject as not finite.
 func splitNumber(s string) (float64, string, bool) {
 	i := 0
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
 		i++
 	}
 	start := i
+	intPart := true // no decimal point or exponent seen yet
 	for i < len(s) {
 		c := s[i]
 		switch {
-		case c >= '0' && c <= '9', c == '.':
+		case c >= '0' && c <= '9':
 			i++
-		case (c == ',' || c == '_') && i > start && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+		case c == '.':
+			intPart = false
 			i++
-		case (c == 'e' || c == 'E') && i > start && i+1 < len(s) && (s[i+1] >= '0' && s[i+1] <= '9' || s[i+1] == '-' || s[i+1] == '+'):
+		case c == ',' && i > start && intPart && digitGroup(s[i+1:]):
+			i++
+		case c == '_' && i > start && i+1 < len(s) && isDigit(s[i+1]):
+			i++
+		case (c == 'e' || c == 'E') && i > start && i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '-' || s[i+1] == '+'):
+			intPart = false
 			i += 2
 		default:
 			goto done
@@ -269,10 +282,18 @@ done:
 	}
 	clean := strings.NewReplacer(",", "", "_", "").Replace(s[:i])
 	v, err := strconv.ParseFloat(clean, 64)
-	if err != nil {
+	if err != nil && !math.IsInf(v, 0) {
 		return 0, "", false
 	}
 	return v, s[i:], true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// digitGroup reports whether s starts with exactly three digits, as after a
+// thousands separator.
+func digitGroup(s string) bool {
+	return len(s) >= 3 && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) && (len(s) == 3 || !isDigit(s[3]))
 }
 
 // parseMoney reads "$3.4M", "$ 40B", "3.4M USD", "USD 3.4 M", "1,200 USD".

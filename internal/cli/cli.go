@@ -1,0 +1,123 @@
+// Package cli is gwf's command-line surface: subcommands, flags, terminal
+// output and exit codes. It wires the scenario loader, the engine and the
+// outputs together and holds no model logic of its own.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gwf-project/gwf/internal/version"
+	"github.com/gwf-project/gwf/scenario"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitFailure  = 1 // the world failed: a file could not be written, an internal error
+	ExitBadInput = 2 // the user's input is wrong: a scenario, a flag, an argument
+)
+
+// usageError marks errors in how a command was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// env is what commands may touch: streams and a file reader.
+type env struct {
+	stdout, stderr io.Writer
+	readFile       scenario.ReadFunc
+}
+
+// Run executes gwf with args (without the program name) and returns the
+// process exit code. It never panics: an internal error is reported as such.
+func Run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "gwf: internal error: %v\n%s\nPlease report this with the command and scenario that caused it.\n", p, debug.Stack())
+			code = ExitFailure
+		}
+	}()
+	e := &env{stdout: stdout, stderr: stderr, readFile: os.ReadFile}
+	root := e.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	if scenario.IsInvalid(err) {
+		fmt.Fprintln(stderr, err)
+		return ExitBadInput
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "gwf: %v\n", ue.err)
+		return ExitBadInput
+	}
+	fmt.Fprintf(stderr, "gwf: %v\n", err)
+	return ExitFailure
+}
+
+func (e *env) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "gwf",
+		Short: "Plan and simulate a factory that brings 1 GW of AI infrastructure online every week",
+		Long: `gwf plans and simulates a factory that brings a gigawatt of new AI
+infrastructure online every week: chips, power, buildings and robotics as one
+production system. With no arguments, "gwf run" runs the embedded reference
+scenario.`,
+		Version:       version.Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
+	})
+	root.AddCommand(e.runCommand(), e.validateCommand(), e.scenarioCommand(), e.versionCommand())
+	for _, c := range root.Commands() {
+		c.Args = wrapArgs(c.Args)
+	}
+	return root
+}
+
+// wrapArgs turns argument-count errors into usage errors (exit code 2).
+func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	if check == nil {
+		return nil
+	}
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}
+		}
+		return nil
+	}
+}
+
+func (e *env) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print gwf's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprintf(e.stdout, "gwf %s\n", version.Version)
+			return err
+		},
+	}
+}
+
+// load reads the scenario named by args (the reference when none).
+func (e *env) load(args []string) (*scenario.Scenario, error) {
+	p := ""
+	if len(args) > 0 {
+		p = args[0]
+	}
+	return scenario.Load(p, e.readFile)
+}

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gwf-project/gwf/export"
+	"github.com/gwf-project/gwf/report"
+	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/summary"
+)
+
+func (e *env) runCommand() *cobra.Command {
+	var (
+		asJSON bool
+		csvDir string
+		seed   int64
+	)
+	cmd := &cobra.Command{
+		Use:   "run [SCENARIO]",
+		Short: "Run one simulation and summarise it (the reference scenario by default)",
+		Long: `Run one deterministic simulation of SCENARIO (a YAML file, or "reference",
+the default) and print when the factory reaches 1 GW/week, when 1, 10 and
+100 GW are online, the binding constraint by quarter and the largest
+shortfalls. --json prints the full result for programs; --csv DIR writes the
+weekly series and the project log.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := e.load(args)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("seed") {
+				sc.Seed = seed
+			}
+			m, err := sim.Compile(sc)
+			if err != nil {
+				return err
+			}
+			res := sim.Run(m, sim.NewController())
+			if len(res.Invariants) > 0 {
+				return fmt.Errorf("the run broke a conservation law (a bug in gwf): %s", res.Invariants[0])
+			}
+			sum := summary.Of(res)
+			if csvDir != "" {
+				if err := writeCSV(csvDir, res); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				return export.WriteJSON(e.stdout, res, sum)
+			}
+			return report.Text(e.stdout, sc, res, sum)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")
+	cmd.Flags().StringVar(&csvDir, "csv", "", "write weekly.csv and projects.csv into `DIR` (created if missing)")
+	cmd.Flags().Int64Var(&seed, "seed", 0, "override the scenario's seed")
+	return cmd
+}
+
+func writeCSV(dir string, res *sim.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating CSV directory: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, export.WeeklyCSVName), func(w io.Writer) error { return export.WriteWeeklyCSV(w, res) }); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, export.ProjectsCSVName), func(w io.Writer) error { return export.WriteProjectsCSV(w, res) })
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// directory, renamed into place only when complete, so a failure never
+// leaves a partial file behind.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
