@@ -35,14 +35,15 @@ type decoder struct {
 	errs ErrorList
 }
 
-// decodeStruct fills the struct v from the mapping t.
-func (d *decoder) decodeStruct(t *tree, v reflect.Value, path string) {
+// decodeStruct fills the struct v from the mapping t. owner is where the
+// key naming the struct was written, where missing fields are reported.
+func (d *decoder) decodeStruct(t *tree, v reflect.Value, path string, owner Pos) {
 	if t == nil || t.kind == nullNode {
-		d.checkRequired(t, v, path)
+		d.checkRequired(t, v, path, owner)
 		return
 	}
 	if t.kind != mappingNode {
-		d.errs.add(t.pos, path, "expected a mapping of fields (got %s)", t.kind)
+		d.errs.add(t.pos, path, "wrong shape (got %s, want a mapping of fields)", t.kind)
 		return
 	}
 	typ := v.Type()
@@ -53,15 +54,14 @@ func (d *decoder) decodeStruct(t *tree, v reflect.Value, path string) {
 			d.errs.add(k.pos, join(path, name), "unknown field (got %q, want one of: %s)", name, strings.Join(fieldNames(typ), ", "))
 			continue
 		}
-		d.decodeField(t.vals[i], v.Field(fi), typ.Field(fi), join(path, name))
+		d.decodeField(t.vals[i], v.Field(fi), typ.Field(fi), join(path, name), k.pos)
 	}
-	d.checkRequired(t, v, path)
+	d.checkRequired(t, v, path, owner)
 }
 
-func (d *decoder) checkRequired(t *tree, v reflect.Value, path string) {
+func (d *decoder) checkRequired(t *tree, v reflect.Value, path string, pos Pos) {
 	typ := v.Type()
-	pos := Pos{}
-	if t != nil {
+	if pos.Line == 0 && t != nil {
 		pos = t.pos
 	}
 	for i := 0; i < typ.NumField(); i++ {
@@ -98,7 +98,7 @@ func describe(f reflect.StructField) string {
 	return "a value"
 }
 
-func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, path string) {
+func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, path string, owner Pos) {
 	if t.kind == nullNode {
 		return
 	}
@@ -133,7 +133,7 @@ func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, p
 		if t.kind == scalarNode {
 			items = []*tree{t}
 		} else if t.kind != sequenceNode {
-			d.errs.add(t.pos, path, "expected a list of names (got %s)", t.kind)
+			d.errs.add(t.pos, path, "wrong shape (got %s, want a list of names)", t.kind)
 			return
 		}
 		out := reflect.MakeSlice(f.Type, 0, len(items))
@@ -146,7 +146,7 @@ func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, p
 	case f.Type.Kind() == reflect.Slice && strings.HasSuffix(f.Tag.Get("yaml"), ",keyed"):
 		d.decodeKeyed(t, v, path)
 	case f.Type.Kind() == reflect.Struct:
-		d.decodeStruct(t, v, path)
+		d.decodeStruct(t, v, path, owner)
 	default:
 		d.errs.add(t.pos, path, "field of unsupported type %s", f.Type)
 	}
@@ -155,7 +155,7 @@ func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, p
 // decodeKeyed fills a slice of named entries from a mapping, in file order.
 func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 	if t.kind != mappingNode {
-		d.errs.add(t.pos, path, "expected a mapping from names to entries (got %s)", t.kind)
+		d.errs.add(t.pos, path, "wrong shape (got %s, want a mapping from names to entries)", t.kind)
 		return
 	}
 	elem := v.Type().Elem()
@@ -168,7 +168,7 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 		}
 		val := t.vals[i]
 		if val.kind == nullNode {
-			// "name:" with nothing after it: report what is missing at the name.
+			// "name:" with nothing after it: report at the name.
 			val = &tree{kind: nullNode, pos: k.pos}
 		}
 		e := reflect.New(elem).Elem()
@@ -178,7 +178,7 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 			f, _ := elem.FieldByName("Amount")
 			d.decodeValue(val, e.FieldByName("Amount").Addr().Interface().(*Value), f, p)
 		} else {
-			d.decodeStruct(val, e, p)
+			d.decodeStruct(val, e, p, k.pos)
 		}
 		out = reflect.Append(out, e)
 	}
@@ -202,7 +202,7 @@ func validName(s string) bool {
 
 func (d *decoder) scalar(t *tree, path string) (string, bool) {
 	if t.kind != scalarNode {
-		d.errs.add(t.pos, path, "expected a single value (got %s)", t.kind)
+		d.errs.add(t.pos, path, "wrong shape (got %s, want a single value)", t.kind)
 		return "", false
 	}
 	return t.text, true
@@ -278,7 +278,7 @@ func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path s
 			return
 		}
 	default:
-		d.errs.add(t.pos, path, "expected a value with its unit (got %s)", t.kind)
+		d.errs.add(t.pos, path, "wrong shape (got %s, want a value with its unit)", t.kind)
 		return
 	}
 	val.Text = text
@@ -324,6 +324,9 @@ func bound(v float64, f reflect.StructField) string {
 	n := units.FormatNumber(v, 6)
 	switch f.Tag.Get("unit") {
 	case "duration":
+		if v == 1 {
+			return "1 week"
+		}
 		return n + " weeks"
 	case "power":
 		return n + " MW"

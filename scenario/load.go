@@ -95,7 +95,7 @@ func Parse(file string, src []byte, read ReadFunc) (*Scenario, error) {
 	}
 	s := &Scenario{Origin: origin}
 	d := &decoder{}
-	d.decodeStruct(t, reflect.ValueOf(s).Elem(), "")
+	d.decodeStruct(t, reflect.ValueOf(s).Elem(), "", t.pos)
 	if err := d.errs.err(); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -64,7 +65,7 @@ func parseTree(file string, src []byte) (t *tree, err error) {
 		return &tree{kind: mappingNode, pos: Pos{File: file, Line: 1, Col: 1}}, nil
 	}
 	if len(docs) > 1 {
-		return nil, ErrorList{{Pos: posOf(file, docs[1].Body), Msg: fmt.Sprintf("a scenario file holds one YAML document (got %d, want 1)", len(docs))}}
+		return nil, ErrorList{{Pos: startPos(file, docs[1].Body), Msg: fmt.Sprintf("a scenario file holds one YAML document (got %d, want 1)", len(docs))}}
 	}
 	var errs ErrorList
 	t = convert(file, docs[0].Body, 0, &errs)
@@ -93,6 +94,30 @@ func posOf(file string, n ast.Node) Pos {
 	return Pos{File: file, Line: p.Line, Col: p.Column}
 }
 
+// startPos is where a node starts: a block mapping at its first key, not
+// at its first colon as go-yaml records it.
+func startPos(file string, n ast.Node) Pos {
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		if !v.IsFlowStyle && len(v.Values) > 0 && v.Values[0] != nil && v.Values[0].Key != nil {
+			return posOf(file, v.Values[0].Key)
+		}
+	case *ast.MappingValueNode:
+		if v.Key != nil {
+			return posOf(file, v.Key)
+		}
+	}
+	return posOf(file, n)
+}
+
+// nodeText is the text of a node's token, for messages.
+func nodeText(n ast.Node) string {
+	if n == nil || n.GetToken() == nil {
+		return ""
+	}
+	return n.GetToken().Value
+}
+
 func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 	if depth > maxTreeDepth {
 		errs.add(posOf(file, n), "", "nested too deeply (got more than %d levels, want at most %d)", maxTreeDepth, maxTreeDepth)
@@ -111,30 +136,23 @@ func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 		errs.add(posOf(file, n), "", "YAML tags are not used in scenarios (got %s, want a plain value)", v.Start.Value)
 		return &tree{kind: nullNode, pos: posOf(file, n)}
 	case *ast.AnchorNode, *ast.AliasNode, *ast.MergeKeyNode:
-		got := ""
-		if tk := n.GetToken(); tk != nil {
-			got = tk.Value
-		}
-		switch n.(type) {
+		got := "<<"
+		switch v := n.(type) {
 		case *ast.AnchorNode:
-			got = "&" + got
+			got = "&" + nodeText(v.Name)
 		case *ast.AliasNode:
-			got = "*" + got
+			got = "*" + nodeText(v.Value)
 		}
 		errs.add(posOf(file, n), "", "YAML anchors, aliases and merge keys are not used in scenarios (got %s, want the value written out, or base: to inherit)", got)
 		return &tree{kind: nullNode, pos: posOf(file, n)}
 	case *ast.MappingNode:
-		t := &tree{kind: mappingNode, pos: posOf(file, n)}
-		if !v.IsFlowStyle && len(v.Values) > 0 && v.Values[0] != nil {
-			// A block mapping starts at its first key, not its first colon.
-			t.pos = posOf(file, v.Values[0].Key)
-		}
+		t := &tree{kind: mappingNode, pos: startPos(file, n)}
 		for _, mv := range v.Values {
 			addPair(file, t, mv, depth, errs)
 		}
 		return t
 	case *ast.MappingValueNode:
-		t := &tree{kind: mappingNode, pos: posOf(file, v.Key)}
+		t := &tree{kind: mappingNode, pos: startPos(file, n)}
 		addPair(file, t, v, depth, errs)
 		return t
 	case *ast.SequenceNode:
@@ -168,9 +186,16 @@ func addPair(file string, t *tree, mv *ast.MappingValueNode, depth int, errs *Er
 		errs.add(posOf(file, mv.Key), "", "YAML merge keys are not used in scenarios (got <<, want the fields written out, or base: to inherit)")
 		return
 	}
+	nerr := len(*errs)
 	k := convert(file, mv.Key, depth+1, errs)
+	if k.kind == nullNode && mv.Key.GetToken() != nil && mv.Key.GetToken().Value != "" {
+		// "null:" or "~:" is a key like any other name.
+		k = &tree{kind: scalarNode, text: mv.Key.GetToken().Value, pos: k.pos}
+	}
 	if k.kind != scalarNode {
-		errs.add(k.pos, "", "a mapping key must be a plain name (got %s)", k.kind)
+		if len(*errs) == nerr {
+			errs.add(k.pos, "", "a mapping key must be a plain name (got %s)", k.kind)
+		}
 		return
 	}
 	for _, prev := range t.keys {
@@ -243,7 +268,7 @@ func merge(base, over *tree) *tree {
 	if over == nil {
 		return base
 	}
-	if base == nil || base.kind != mappingNode || over.kind != mappingNode {
+	if base == nil || base.kind != mappingNode || over.kind != mappingNode || isValueMapping(over) {
 		return over
 	}
 	out := &tree{kind: mappingNode, pos: over.pos}
@@ -265,6 +290,23 @@ func merge(base, over *tree) *tree {
 		}
 	}
 	return out
+}
+
+// isValueMapping reports whether t is a value written as a mapping with its
+// number ({value: 500 MW, source: ...}). Such a mapping replaces the one it
+// overrides as a whole, so that a new number never inherits the old
+// number's source and confidence; a mapping without value (only a source
+// or confidence) still merges into the base's.
+func isValueMapping(t *tree) bool {
+	if t.get("value") == nil {
+		return false
+	}
+	for _, k := range t.keys {
+		if !slices.Contains(valueFields, k.text) {
+			return false
+		}
+	}
+	return true
 }
 
 // yamlSyntaxError turns a go-yaml parse error into a positioned Error.

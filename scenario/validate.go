@@ -63,7 +63,7 @@ func validate(s *Scenario, t *tree) error {
 		}
 		if r.Kind == KindRobot {
 			if len(r.Substitutes) == 0 {
-				errs.add(r.Pos, p+".substitutes", "missing (want the crews a robot stands in for)")
+				errs.add(keyPos(t, r.Pos, "resources", r.Name, "substitutes"), p+".substitutes", "missing (want the crews a robot stands in for)")
 			}
 			for j, c := range r.Substitutes {
 				if kinds[c] != KindCrew {
@@ -73,7 +73,7 @@ func validate(s *Scenario, t *tree) error {
 			if !r.WorkersPerRobot.Set {
 				errs.add(r.Pos, p+".workers_per_robot", "missing (want how many workers one robot replaces, e.g. \"1.5\")")
 			} else if r.WorkersPerRobot.V <= 0 {
-				errs.add(r.WorkersPerRobot.Pos, p+".workers_per_robot", "zero (got %s, want how many workers one robot replaces, e.g. \"1.5\")", r.WorkersPerRobot.Text)
+				errs.add(r.WorkersPerRobot.Pos, p+".workers_per_robot", "too small (got %s, want more than 0: how many workers one robot replaces, e.g. \"1.5\")", r.WorkersPerRobot.Text)
 			}
 		}
 		for _, in := range r.Inputs {
@@ -84,10 +84,10 @@ func validate(s *Scenario, t *tree) error {
 		}
 	}
 	if nAccel != 1 {
-		errs.add(posAt(t, "resources"), "resources", "need exactly one resource of kind accelerator (got %d)", nAccel)
+		errs.add(posAt(t, "resources"), "resources", "need exactly one resource of kind accelerator (got %d, want 1)", nAccel)
 	}
 	if nPower == 0 {
-		errs.add(posAt(t, "resources"), "resources", "need at least one resource of kind power (got none)")
+		errs.add(posAt(t, "resources"), "resources", "need at least one resource of kind power (got none, want one or more)")
 	}
 
 	// Stages: names, order, recipes.
@@ -143,10 +143,10 @@ func validate(s *Scenario, t *tree) error {
 		}
 	}
 	if len(s.Project.Stages) > 0 && powerStages != 1 {
-		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "need exactly one stage with secures_power: true (got %d)", powerStages)
+		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "need exactly one stage with secures_power: true (got %d, want 1)", powerStages)
 	}
 	if cyc := stageCycle(s); cyc != "" {
-		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "stages depend on each other in a loop (got %s)", cyc)
+		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "stages depend on each other in a loop (got %s, want each stage after earlier ones only)", cyc)
 	}
 
 	// Generations: in order of availability, the first one available at the start.

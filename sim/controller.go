@@ -194,19 +194,21 @@ func (c *Controller) feasibleRate(s *State) (float64, int) {
 			}
 		}
 	}
-	// Power: every source's forecast supply at its own lead time.
-	power, soonest := 0.0, -1
+	// Power: every source's forecast supply at its own lead time. Sources
+	// substitute for one another, so a shortage of power is named after the
+	// source with the longest queue: the one the factory most lacks.
+	power, longest, queue := 0.0, m.PowerLines[0], -1.0
 	for _, l := range m.PowerLines {
 		f := c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
 		power += f
-		if f > 0 && (soonest < 0 || m.Lines[l].LeadWeeks < m.Lines[soonest].LeadWeeks) {
-			soonest = l
+		ls := &s.lines[l]
+		if sup := m.Lines[l].Share*ls.base + ls.dedicated; sup > eps {
+			if q := (ls.backlog + ls.scheduled) / sup; q > queue {
+				longest, queue = l, q
+			}
 		}
 	}
-	if soonest < 0 {
-		soonest = m.PowerLines[0]
-	}
-	consider(soonest, power/m.PUE)
+	consider(longest, power/m.PUE)
 	return best * Overbook, binding
 }
 

@@ -5,8 +5,10 @@ import (
 )
 
 // Policy is the factory's weekly decision rule. Decide is called once a
-// week, after supply lines deliver and before projects advance; it acts
-// through the State's methods: StartProject, Order and Expand.
+// week, after capacity grows and before supply lines deliver and projects
+// advance, so an order placed now with lead time L arrives in L weeks; it
+// acts through the State's methods: StartProject, Order, Expand and
+// HoldBack.
 type Policy interface {
 	Decide(s *State)
 }
@@ -129,6 +131,7 @@ func (s *State) StartProject(powerMW []float64) int {
 		power:   append([]float64(nil), powerMW...),
 		stages:  make([]stageState, len(m.Stages)),
 		blocked: -1,
+		waiting: true,
 	}
 	for i := range p.stages {
 		p.stages[i].ready = -1
@@ -146,6 +149,25 @@ func (s *State) StartProject(powerMW []float64) int {
 		}
 		es = max(es, s.week+s.stageLead(p, i))
 		plan[i] = es
+	}
+	// Then as late as possible: no stage starts before it must for the
+	// project to finish on its critical path, so crews and sites are not
+	// tied up waiting for long-lead equipment ordered today.
+	finish := s.week
+	for i, st := range m.Stages {
+		finish = max(finish, plan[i]+st.Weeks)
+	}
+	for i := len(m.Stages) - 1; i >= 0; i-- {
+		late := finish - m.Stages[i].Weeks
+		for j := i + 1; j < len(m.Stages); j++ {
+			for _, a := range m.Stages[j].After {
+				if a == i {
+					late = min(late, plan[j]-m.Stages[i].Weeks)
+				}
+			}
+		}
+		plan[i] = max(plan[i], late)
+		p.stages[i].notBefore = plan[i]
 	}
 	// Hardware: the newest generation available when fit-out is planned to
 	// start, that is when the first stage needing accelerators begins.
@@ -174,11 +196,7 @@ func (s *State) StartProject(powerMW []float64) int {
 	s.projects = append(s.projects, p)
 	s.active = append(s.active, p)
 	s.startedMW += p.mw
-	online := s.week
-	for i, st := range m.Stages {
-		online = max(online, plan[i]+st.Weeks)
-	}
-	return online
+	return finish
 }
 
 // stageLead is the longest lead time among what stage i of p consumes.
@@ -224,8 +242,9 @@ func Run(m *Model, pol Policy) *Result {
 		s.addedMW = 0
 		clear(s.heldBack)
 		s.placeScheduled()
-		s.produce()
+		s.grow()
 		pol.Decide(s)
+		s.produce()
 		s.advance()
 		r.record(s)
 	}
@@ -263,9 +282,9 @@ func (s *State) placeScheduled() {
 	s.sched[w], s.schedOf[w] = nil, nil
 }
 
-// produce grows capacity, brings funded expansions online, and delivers
-// orders. Upstream lines are settled first so accelerators can use them.
-func (s *State) produce() {
+// grow advances every line's capacity to this week: industry growth,
+// funded expansions coming online, and the learning curve.
+func (s *State) grow() {
 	m := s.m
 	w := s.week
 	for i := range m.Lines {
@@ -292,6 +311,13 @@ func (s *State) produce() {
 			ls.unitCost = l.UnitCostUSD * math.Pow(ls.cumOut/l.CumulativeOutput, -l.LearningExponent)
 		}
 	}
+}
+
+// produce delivers orders that are due, as far as this week's supply goes.
+// An order placed in week t with lead time L arrives in week t+L at the
+// earliest.
+func (s *State) produce() {
+	m := s.m
 	for i := range m.Lines {
 		switch m.Lines[i].Kind {
 		case Material, Power, Robot:
@@ -394,12 +420,23 @@ func (s *State) advance() {
 
 func (s *State) advanceProject(p *project) {
 	m := s.m
+	// Nothing can change for a project whose stages are all running or
+	// waiting on their predecessors until its next stage ends.
+	if !p.waiting && s.week < p.wake {
+		return
+	}
 	p.blocked = -1
+	p.waiting = false
+	p.wake = math.MaxInt
 	var missing [8]int
 	for i := range m.Stages {
 		st := &p.stages[i]
 		if st.status == running && st.end <= s.week {
 			s.finishStage(p, i)
+		}
+		if st.status == running {
+			p.wake = min(p.wake, st.end)
+			continue
 		}
 		if st.status != pending {
 			continue
@@ -414,11 +451,16 @@ func (s *State) advanceProject(p *project) {
 		if !ready {
 			continue
 		}
+		if s.week < st.notBefore {
+			p.wake = min(p.wake, st.notBefore)
+			continue
+		}
 		if st.ready < 0 {
 			st.ready = s.week
 		}
 		miss := s.tryStart(p, i, missing[:0])
 		if len(miss) > 0 {
+			p.waiting = true
 			st.waited++
 			for _, l := range miss {
 				root := s.rootCause(l)
@@ -428,6 +470,8 @@ func (s *State) advanceProject(p *project) {
 					p.blocked = root
 				}
 			}
+		} else if st.status == running {
+			p.wake = min(p.wake, st.end)
 		}
 	}
 	if p.ndone == len(m.Stages) && p.online < 0 {
@@ -468,9 +512,13 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		}
 	}
 	// Crews: robots stand in for workers up to each robot line's limit.
+	if len(missing) > 0 && len(st.Crews) == 0 {
+		return missing
+	}
 	var plan [16]holding
 	held := plan[:0]
-	robotFree := make([]float64, 0, 2)
+	var freeRobots [4]float64
+	robotFree := freeRobots[:0]
 	for _, rl := range s.robotLines() {
 		robotFree = append(robotFree, s.lines[rl].free())
 	}

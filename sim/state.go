@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // lineState is a supply line during a run.
 type lineState struct {
 	base      float64 // industry capacity this week (workforce for crews)
@@ -45,13 +43,14 @@ const (
 )
 
 type stageState struct {
-	status   stageStatus
-	ready    int // week its predecessors were all done (-1 until then)
-	begin    int
-	end      int
-	waited   int // weeks waited for inputs or crews after ready
-	waitedOn int // the line that held it back last, or -1
-	held     []holding
+	status    stageStatus
+	ready     int // week it could first start: predecessors done and its planned week come (-1 until then)
+	notBefore int // its planned start: as late as the critical path allows
+	begin     int
+	end       int
+	waited    int // weeks waited for inputs or crews after ready
+	waitedOn  int // the line that held it back last, or -1
+	held      []holding
 }
 
 type holding struct {
@@ -71,7 +70,9 @@ type project struct {
 	power   []float64 // MW of grid power from each power line
 	stages  []stageState
 	ndone   int
-	blocked int // a line it waits on this week, or -1
+	blocked int  // a line it waits on this week, or -1
+	waiting bool // a stage is ready but lacks inputs or crews
+	wake    int  // the week its next running stage ends
 }
 
 // amount converts a recipe need into units for project p.
@@ -89,4 +90,9 @@ func (p *project) amount(n Need, pue float64) float64 {
 
 const eps = 1e-9
 
-func (l *lineState) free() float64 { return math.Max(0, l.pool-l.held) }
+func (l *lineState) free() float64 {
+	if f := l.pool - l.held; f > 0 {
+		return f
+	}
+	return 0
+}
