@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,7 +18,7 @@ import (
 func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary) error {
 	m := r.Model
 	b := &errWriter{w: w}
-	end := m.Date(m.Weeks - 1).AddDate(0, 0, 6)
+	end := m.Date(m.Weeks-1).AddDate(0, 0, 6)
 	b.printf("gwf run — scenario %q (seed %d)\n", m.Name, m.Seed)
 	if d := strings.TrimSpace(sc.Description); d != "" {
 		b.printf("%s\n", wrap(d, 78))
@@ -51,16 +52,17 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 
 	b.printf("\nBinding constraint by quarter (the resource holding back the most MW)\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	for _, run := range runsOf(s.Quarters) {
+	for _, run := range runsOf(m, s.Quarters) {
 		label := run.first
 		if run.last != run.first {
 			label += " – " + run.last
 		}
-		name := run.bottleneck
+		name := strings.Join(run.names, " / ")
+		layer := layerOf(m, run.names[0])
 		if name == "" {
-			name = "none"
+			name, layer = "none", ""
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", label, name, layerOf(m, run.bottleneck))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", label, name, layer)
 	}
 	tw.Flush()
 
@@ -70,7 +72,7 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 		if i == 5 {
 			break
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s·weeks\tbinding %d weeks\n", f.Line, f.Layer, units.FormatMW(f.MWWeeks), f.BindingWeeks)
+		fmt.Fprintf(tw, "  %s\t%s\t%s GW·weeks\tbinding %d weeks\n", f.Line, f.Layer, units.FormatNumber(f.MWWeeks/1000, 0), f.BindingWeeks)
 	}
 	tw.Flush()
 	b.printf("\nCapex on deliveries and expansions over the horizon: %s.\n", units.FormatUSD(s.CapexUSD))
@@ -78,18 +80,33 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 }
 
 type quarterRun struct {
-	first, last, bottleneck string
+	first, last string
+	names       []string // bottlenecks in the run, first seen first
+	layer       string
 }
 
-// runsOf merges consecutive quarters with the same bottleneck.
-func runsOf(qs []summary.Quarter) []quarterRun {
+// runsOf merges consecutive quarters whose bottlenecks share a layer, so a
+// run of quarters where grid and nuclear take turns reads as one period
+// limited by power.
+func runsOf(m *sim.Model, qs []summary.Quarter) []quarterRun {
 	var out []quarterRun
 	for _, q := range qs {
-		if n := len(out); n > 0 && out[n-1].bottleneck == q.Bottleneck {
-			out[n-1].last = q.Label
+		layer := "-"
+		if i := m.LineIndex(q.Bottleneck); i >= 0 {
+			layer = m.Lines[i].Layer
+			if layer == "" {
+				layer = q.Bottleneck
+			}
+		}
+		if n := len(out); n > 0 && out[n-1].layer == layer {
+			r := &out[n-1]
+			r.last = q.Label
+			if !slices.Contains(r.names, q.Bottleneck) {
+				r.names = append(r.names, q.Bottleneck)
+			}
 			continue
 		}
-		out = append(out, quarterRun{first: q.Label, last: q.Label, bottleneck: q.Bottleneck})
+		out = append(out, quarterRun{first: q.Label, last: q.Label, names: []string{q.Bottleneck}, layer: layer})
 	}
 	return out
 }

@@ -30,6 +30,7 @@ type Controller struct {
 	// entitled and allocated track, per power source, the grid MW it should
 	// have received in proportion to its supply and what it did receive.
 	entitled, allocated []float64
+	mix, weight         []float64 // scratch for powerMix
 }
 
 // NewController returns the built-in controller.
@@ -237,9 +238,12 @@ func (c *Controller) powerMix(s *State) []float64 {
 		c.entitled = make([]float64, n)
 		c.allocated = make([]float64, n)
 	}
-	mix := make([]float64, n)
+	if len(c.mix) != n {
+		c.mix, c.weight = make([]float64, n), make([]float64, n)
+	}
+	mix, weight := c.mix, c.weight
+	clear(mix)
 	total := 0.0
-	weight := make([]float64, n)
 	for j, l := range m.PowerLines {
 		weight[j] = c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
 		total += weight[j]

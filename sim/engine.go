@@ -27,6 +27,7 @@ type State struct {
 	addedMW                          float64
 	capexUSD                         float64
 	heldBack                         []float64 // this week, per line
+	slab                             slab
 	powerAlloc                       []float64 // MW of power allocated per power line, cumulative
 }
 
@@ -128,10 +129,14 @@ func (s *State) StartProject(powerMW []float64) int {
 		start:   s.week,
 		online:  -1,
 		mw:      m.SizeMW,
-		power:   append([]float64(nil), powerMW...),
-		stages:  make([]stageState, len(m.Stages)),
+		power:   s.slab.floats(len(powerMW)),
+		stages:  s.slab.stages(len(m.Stages)),
 		blocked: -1,
 		waiting: true,
+	}
+	copy(p.power, powerMW)
+	for i := range p.stages {
+		p.stages[i].held = s.slab.holdings(m.holdCap[i])
 	}
 	for i := range p.stages {
 		p.stages[i].ready = -1
@@ -561,7 +566,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		}
 	}
 	ss := &p.stages[i]
-	ss.held = append(ss.held[:0], held...)
+	ss.held = append(ss.held[:0], held...) // within the capacity the model set aside
 	for _, h := range held {
 		s.lines[h.line].held += h.qty
 	}

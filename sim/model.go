@@ -132,6 +132,9 @@ type Model struct {
 	MaxPipeline float64
 
 	robotLines []int
+	// holdCap is, per stage, the most holdings a start can make: each crew,
+	// plus each robot line standing in for it.
+	holdCap []int
 }
 
 // Compile turns a validated scenario into a Model.
@@ -260,6 +263,7 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		out.Needs = compileNeeds(st.Needs, index)
 		out.Crews = compileNeeds(st.Crews, index)
 		m.Stages = append(m.Stages, out)
+		m.holdCap = append(m.holdCap, len(out.Crews)*(1+len(m.robotLines)))
 	}
 	return m, nil
 }

@@ -96,3 +96,41 @@ func (l *lineState) free() float64 {
 	}
 	return 0
 }
+
+// slab hands out small slices carved from larger blocks, so starting a
+// project costs a few allocations per hundred projects rather than several
+// each.
+type slab struct {
+	f []float64
+	s []stageState
+	h []holding
+}
+
+const slabBlock = 4096
+
+func (b *slab) floats(n int) []float64 {
+	if len(b.f) < n {
+		b.f = make([]float64, max(n, slabBlock))
+	}
+	out := b.f[:n:n]
+	b.f = b.f[n:]
+	return out
+}
+
+func (b *slab) stages(n int) []stageState {
+	if len(b.s) < n {
+		b.s = make([]stageState, max(n, slabBlock))
+	}
+	out := b.s[:n:n]
+	b.s = b.s[n:]
+	return out
+}
+
+func (b *slab) holdings(n int) []holding {
+	if len(b.h) < n {
+		b.h = make([]holding, max(n, slabBlock))
+	}
+	out := b.h[:0:n]
+	b.h = b.h[n:]
+	return out
+}

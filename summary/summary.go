@@ -33,7 +33,7 @@ type Milestone struct {
 type Quarter struct {
 	Label      string // "2027 Q3"
 	FirstWeek  int
-	Bottleneck string // the line that held back the most MW over the quarter, or ""
+	Bottleneck string  // the line that held back the most MW over the quarter, or ""
 	HeldBackMW float64 // its mean MW held back per week in the quarter
 }
 
