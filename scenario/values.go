@@ -29,11 +29,12 @@ func walk(v reflect.Value, path string, out *[]Entry) {
 		fv := v.Field(i)
 		switch {
 		case f.Type == valueType:
+			p := join(path, name)
 			if name == "-" { // a Need's amount: the entry is the need itself
-				name = ""
+				p = path
 			}
 			if val := fv.Addr().Interface().(*Value); val.Set {
-				*out = append(*out, Entry{Path: join(path, name), Value: val})
+				*out = append(*out, Entry{Path: p, Value: val})
 			}
 		case f.Type == dateType:
 			if d := fv.Addr().Interface().(*Date); d.Set {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,6 +54,9 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	if err == nil {
 		return ExitOK
 	}
+	if errors.Is(err, silentInvalid{}) {
+		return ExitBadInput // details already printed
+	}
 	if scenario.IsInvalid(err) {
 		fmt.Fprintln(stderr, err)
 		return ExitBadInput
@@ -60,6 +64,10 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "gwf: %v\n", ue.err)
+		return ExitBadInput
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		fmt.Fprintf(stderr, "gwf: %v (see gwf --help)\n", err)
 		return ExitBadInput
 	}
 	fmt.Fprintf(stderr, "gwf: %v\n", err)

@@ -47,6 +47,10 @@ func (e *env) scenarioCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scenario",
 		Short: "Show or start scenario files",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageError{fmt.Errorf("scenario needs a subcommand: show or init (see gwf scenario --help)")}
+		},
 	}
 	var sourcesOnly bool
 	show := &cobra.Command{
