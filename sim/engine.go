@@ -146,7 +146,12 @@ func (s *State) StartProject(powerMW []float64) int {
 		s.powerAlloc[i] += mw
 	}
 	// Plan: earliest start of each stage given predecessors and lead times.
-	plan := make([]int, len(m.Stages))
+	var planBuf [16]int
+	plan := planBuf[:0]
+	if len(m.Stages) > len(planBuf) {
+		plan = make([]int, 0, len(m.Stages))
+	}
+	plan = plan[:len(m.Stages)]
 	for i, st := range m.Stages {
 		es := s.week
 		for _, a := range st.After {

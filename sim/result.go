@@ -184,7 +184,10 @@ func near(a, b float64) bool {
 
 func (r *Result) finish(s *State) {
 	m := s.m
-	for _, p := range s.projects {
+	ns := len(m.Stages)
+	logs := make([]StageLog, len(s.projects)*ns)
+	r.Projects = make([]ProjectLog, 0, len(s.projects))
+	for k, p := range s.projects {
 		pl := ProjectLog{
 			ID:         p.id,
 			StartWeek:  p.start,
@@ -192,7 +195,7 @@ func (r *Result) finish(s *State) {
 			MW:         p.mw,
 			Generation: m.Generations[p.gen].Name,
 			PowerMW:    p.power,
-			Stages:     make([]StageLog, len(p.stages)),
+			Stages:     logs[k*ns : (k+1)*ns : (k+1)*ns],
 		}
 		for i, st := range p.stages {
 			sl := StageLog{Stage: m.Stages[i].Name, ReadyWeek: st.ready, StartWeek: -1, EndWeek: -1, WaitWeeks: st.waited}
