@@ -70,7 +70,10 @@ func (d *decoder) checkRequired(t *tree, v reflect.Value, path string, pos Pos) 
 			continue
 		}
 		name := tagName(f)
-		if t != nil && t.get(name) != nil && t.get(name).kind != nullNode {
+		if v := t.get(name); v != nil && v.kind != nullNode {
+			if f.Type.Kind() == reflect.Slice && v.kind == mappingNode && len(v.keys) == 0 {
+				d.errs.add(v.pos, join(path, name), "empty (got no entries, want at least one)")
+			}
 			continue
 		}
 		p := pos
@@ -84,6 +87,14 @@ func (d *decoder) checkRequired(t *tree, v reflect.Value, path string, pos Pos) 
 func describe(f reflect.StructField) string {
 	if dim, ok := dims[f.Tag.Get("unit")]; ok {
 		return dim.String()
+	}
+	switch f.Name {
+	case "Kind":
+		return "one of: " + strings.Join(Kinds, ", ")
+	case "Unit":
+		return `the name of what is counted, such as "wafer"`
+	case "Name":
+		return "a name of letters, digits, _ and - starting with a letter"
 	}
 	switch f.Type {
 	case dateType:
@@ -163,7 +174,7 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 	for i, k := range t.keys {
 		p := join(path, k.text)
 		if !validName(k.text) {
-			d.errs.add(k.pos, p, "bad name (got %q, want letters, digits and _ starting with a letter)", k.text)
+			d.errs.add(k.pos, p, "bad name (got %q, want letters, digits, _ and - starting with a letter)", k.text)
 			continue
 		}
 		val := t.vals[i]

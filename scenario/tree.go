@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
@@ -48,12 +49,17 @@ func (k treeKind) String() string {
 // maxTreeDepth bounds nesting so hostile input cannot exhaust the stack.
 const maxTreeDepth = 64
 
+// maxKeys bounds the mapping keys in one file. go-yaml takes time
+// quadratic in the keys of one block mapping, and in the depth of flow
+// nesting, so both are checked on the tokens before it parses them. The
+// reference scenario has about a thousand keys.
+const maxKeys = 20000
+
 // parseTree parses one YAML document.
 func parseTree(file string, src []byte) (t *tree, err error) {
-	// Duplicate keys are refused by addPair, with a message in our own form.
-	f, err := parseYAML(src)
+	f, err := parseYAML(file, src)
 	if err != nil {
-		return nil, yamlSyntaxError(file, err)
+		return nil, err
 	}
 	var docs []*ast.DocumentNode
 	for _, d := range f.Docs {
@@ -75,15 +81,59 @@ func parseTree(file string, src []byte) (t *tree, err error) {
 	return t, nil
 }
 
-// parseYAML runs the go-yaml parser, turning a panic inside it into an
-// error so that no input, however malformed, can crash a load.
-func parseYAML(src []byte) (f *ast.File, err error) {
+// parseYAML runs the go-yaml lexer and parser. It refuses input that
+// would make the parser slow before parsing it, and turns a panic inside
+// go-yaml into an error, so that no input, however malformed, can hang or
+// crash a load.
+func parseYAML(file string, src []byte) (f *ast.File, err error) {
+	var last *token.Token
 	defer func() {
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("the YAML parser failed on this file (%v)", r)
+			pos := Pos{File: file}
+			if last != nil && last.Position != nil {
+				pos.Line, pos.Col = last.Position.Line, last.Position.Column
+			}
+			f, err = nil, ErrorList{{Pos: pos, Msg: fmt.Sprintf("YAML syntax: the YAML parser failed here (%v)", r)}}
 		}
 	}()
-	return parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
+	tokens := lexer.Tokenize(string(src))
+	depth, keys := 0, 0
+	for _, tk := range tokens {
+		last = tk
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			depth++
+			if depth > maxTreeDepth {
+				return nil, ErrorList{{Pos: tokenPos(file, tk), Msg: fmt.Sprintf("nested too deeply (got more than %d levels, want at most %d)", maxTreeDepth, maxTreeDepth)}}
+			}
+		case token.SequenceEndType, token.MappingEndType:
+			depth = max(depth-1, 0)
+		case token.SequenceEntryType:
+			// Block nesting shows in the column: "- - - x" is three lists deep.
+			if tk.Position != nil && tk.Position.Column > 4*maxTreeDepth {
+				return nil, ErrorList{{Pos: tokenPos(file, tk), Msg: fmt.Sprintf("nested too deeply (got a list item at column %d, want at most %d levels)", tk.Position.Column, maxTreeDepth)}}
+			}
+		case token.MappingValueType:
+			keys++
+			if keys > maxKeys {
+				return nil, ErrorList{{Pos: tokenPos(file, tk), Msg: fmt.Sprintf("too many fields (got more than %d, want at most %d)", maxKeys, maxKeys)}}
+			}
+		}
+	}
+	last = nil
+	// Duplicate keys are refused by addPair, with a message in our own form.
+	f, err = parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
+	if err != nil {
+		return nil, yamlSyntaxError(file, err)
+	}
+	return f, nil
+}
+
+func tokenPos(file string, tk *token.Token) Pos {
+	if tk == nil || tk.Position == nil {
+		return Pos{File: file}
+	}
+	return Pos{File: file, Line: tk.Position.Line, Col: tk.Position.Column}
 }
 
 func posOf(file string, n ast.Node) Pos {
@@ -147,13 +197,14 @@ func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 		return &tree{kind: nullNode, pos: posOf(file, n)}
 	case *ast.MappingNode:
 		t := &tree{kind: mappingNode, pos: startPos(file, n)}
+		seen := make(map[string]*tree, len(v.Values))
 		for _, mv := range v.Values {
-			addPair(file, t, mv, depth, errs)
+			addPair(file, t, mv, depth, errs, seen)
 		}
 		return t
 	case *ast.MappingValueNode:
 		t := &tree{kind: mappingNode, pos: startPos(file, n)}
-		addPair(file, t, v, depth, errs)
+		addPair(file, t, v, depth, errs, map[string]*tree{})
 		return t
 	case *ast.SequenceNode:
 		t := &tree{kind: sequenceNode, pos: posOf(file, n)}
@@ -178,7 +229,9 @@ func convert(file string, n ast.Node, depth int, errs *ErrorList) *tree {
 	return &tree{kind: nullNode, pos: posOf(file, n)}
 }
 
-func addPair(file string, t *tree, mv *ast.MappingValueNode, depth int, errs *ErrorList) {
+// addPair adds one key and value to the mapping t; seen indexes the keys
+// already added, so that a mapping of many keys is read in linear time.
+func addPair(file string, t *tree, mv *ast.MappingValueNode, depth int, errs *ErrorList, seen map[string]*tree) {
 	if mv == nil || mv.Key == nil {
 		return
 	}
@@ -198,12 +251,11 @@ func addPair(file string, t *tree, mv *ast.MappingValueNode, depth int, errs *Er
 		}
 		return
 	}
-	for _, prev := range t.keys {
-		if prev.text == k.text {
-			errs.add(k.pos, "", "duplicate key (got %q again, want each key once; first at line %d)", k.text, prev.pos.Line)
-			return
-		}
+	if prev, ok := seen[k.text]; ok {
+		errs.add(k.pos, "", "duplicate key (got %q again, want each key once; first at line %d)", k.text, prev.pos.Line)
+		return
 	}
+	seen[k.text] = k
 	t.keys = append(t.keys, k)
 	t.vals = append(t.vals, convert(file, mv.Value, depth+1, errs))
 }
@@ -274,20 +326,19 @@ func merge(base, over *tree) *tree {
 	out := &tree{kind: mappingNode, pos: over.pos}
 	out.keys = append(out.keys, base.keys...)
 	out.vals = append(out.vals, base.vals...)
+	index := make(map[string]int, len(out.keys))
+	for j, k := range out.keys {
+		index[k.text] = j
+	}
 	for i, k := range over.keys {
-		found := false
-		for j, bk := range out.keys {
-			if bk.text == k.text {
-				out.keys[j] = k // the file that last wrote the key
-				out.vals[j] = merge(out.vals[j], over.vals[i])
-				found = true
-				break
-			}
+		if j, ok := index[k.text]; ok {
+			out.keys[j] = k // the file that last wrote the key
+			out.vals[j] = merge(out.vals[j], over.vals[i])
+			continue
 		}
-		if !found {
-			out.keys = append(out.keys, k)
-			out.vals = append(out.vals, over.vals[i])
-		}
+		index[k.text] = len(out.keys)
+		out.keys = append(out.keys, k)
+		out.vals = append(out.vals, over.vals[i])
 	}
 	return out
 }

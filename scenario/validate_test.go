@@ -72,6 +72,7 @@ func invalidCases(t *testing.T) []invalidCase {
 	ref := string(scenario.ReferenceSource())
 	deep := strings.Repeat("[", 70) + strings.Repeat("]", 70)
 	edited := func(old, new string) string { return refEdit(t, old, new) }
+	noGens := ref[:strings.Index(ref, "generations:\n")] + "generations: {}\n\n" + ref[strings.Index(ref, "resources:\n"):]
 	return []invalidCase{
 		// --- YAML and the shape of the file (tree.go, load.go) ---
 		{name: "yaml syntax error", src: over("name: [a"), at: "o.yaml:2:7", msg: "YAML syntax: sequence end token ']' not found"},
@@ -86,6 +87,9 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "tag refused nested", src: over("project:", "  size: !!float 5"), at: "o.yaml:3:9", msg: "(got !!float"},
 		{name: "multiple documents", src: over("name: a", "---", "name: b"), at: "o.yaml:4:1", msg: "one YAML document (got 2, want 1)"},
 		{name: "nesting too deep", src: over("description: " + deep), at: "o.yaml:2:", msg: "nested too deeply (got more than 64 levels"},
+		{name: "nesting too deep, huge", src: over("description: " + strings.Repeat("{a: ", 100000)), at: "o.yaml:2:", msg: "nested too deeply (got more than 64 levels"},
+		{name: "list items nested too deep", src: over("description: x", strings.Repeat("- ", 200)+"x"), at: "o.yaml:3:257", msg: "nested too deeply (got a list item at column 257, want at most 64 levels)"},
+		{name: "too many fields", src: over(manyKeys(20001)), at: "o.yaml:20001:7", msg: "too many fields (got more than 20000, want at most 20000)"},
 		{name: "mapping key not a name", src: over("project:", "  ? {a: 1}", "  : 5 MW"), at: "o.yaml:4:3", msg: "YAML syntax: found an invalid key for this map"},
 		{name: "tag on a key", src: over("? !!str name", ": mine"), at: "o.yaml:2:3", msg: "YAML tags are not used in scenarios (got !!str"},
 		{name: "null as a key", src: over("null: 1"), at: "o.yaml:2:1", path: "null", msg: `unknown field (got "null"`},
@@ -112,13 +116,15 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "required field written empty", src: over("target:"), at: "o.yaml:2:1", path: "target", msg: "missing (want a mapping of fields)"},
 		{name: "new stage without duration", src: over("project:", "  stages:", "    inspection:", "      after: [commissioning]"), at: "o.yaml:4:5", path: "project.stages.inspection.duration", msg: "missing (want a duration"},
 		{name: "new stage written empty", src: over("project:", "  stages:", "    inspection:"), at: "o.yaml:4:5", path: "project.stages.inspection.duration", msg: "missing (want a duration"},
+		{name: "resource without kind", src: over("resources:", "  widgets: {unit: widget, capacity: 1 widget/week, share: 1%, lead_time: 1 week}"), at: "o.yaml:3:3", path: "resources.widgets.kind", msg: "missing (want one of: material, accelerator, power, crew, robot, upstream)"},
+		{name: "no generations", src: noGens, at: at(t, "o.yaml", noGens, "{}"), path: "generations", msg: "empty (got no entries, want at least one)"},
 		{name: "seed not a number", src: over("seed: lucky"), at: "o.yaml:2:7", path: "seed", msg: `not a whole number (got "lucky", want an integer)`},
 		{name: "bool not yes or no", src: over("policy: {expand: maybe}"), at: "o.yaml:2:18", path: "policy.expand", msg: `not a yes/no value (got "maybe", want true or false)`},
 		{name: "list of names expected", src: over("project: {stages: {fit_out: {after: {power: 1}}}}"), at: "o.yaml:2:37", path: "project.stages.fit_out.after", msg: "wrong shape (got a mapping, want a list of names)"},
 		{name: "single value expected", src: over("name: [a, b]"), at: "o.yaml:2:7", path: "name", msg: "wrong shape (got a list, want a single value)"},
 		{name: "single value expected in list", src: over("project: {stages: {fit_out: {after: [[power]]}}}"), at: "o.yaml:2:38", path: "project.stages.fit_out.after[0]", msg: "wrong shape (got a list, want a single value)"},
 		{name: "entries expected", src: over("resources: [racks]"), at: "o.yaml:2:12", path: "resources", msg: "wrong shape (got a list, want a mapping from names to entries)"},
-		{name: "bad entry name", src: over("project: {stages: {9lives: {duration: 1 week}}}"), at: "o.yaml:2:20", path: "project.stages.9lives", msg: `bad name (got "9lives", want letters, digits and _ starting with a letter)`},
+		{name: "bad entry name", src: over("project: {stages: {9lives: {duration: 1 week}}}"), at: "o.yaml:2:20", path: "project.stages.9lives", msg: `bad name (got "9lives", want letters, digits, _ and - starting with a letter)`},
 		{name: "not a date", src: over("start_date: 2026-13-01"), at: "o.yaml:2:13", path: "start_date", msg: `not a date (got "2026-13-01", want YYYY-MM-DD)`},
 		{name: "date out of range", src: over("start_date: 1900-01-01"), at: "o.yaml:2:13", path: "start_date", msg: "date out of range (got 1900-01-01, want a year between 1990 and 2200)"},
 		{name: "bad confidence tag", src: over("horizon: {value: 26 weeks, confidence: certain}"), at: "o.yaml:2:40", path: "horizon.confidence", msg: `unknown confidence (got "certain", want one of: primary, secondary, analyst, assumption)`},
@@ -298,4 +304,13 @@ func TestErrorsSorted(t *testing.T) {
 			t.Errorf("error %d at line %d, want %d: %v", i, list[i].Pos.Line, line, list[i])
 		}
 	}
+}
+
+// manyKeys is n lines "kN: 1".
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "k%d: 1\n", i)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -31,6 +31,7 @@ type Controller struct {
 	// have received in proportion to its supply and what it did receive.
 	entitled, allocated []float64
 	mix, weight         []float64 // scratch for powerMix
+	growthPow           [][]float64
 }
 
 // NewController returns the built-in controller.
@@ -221,7 +222,26 @@ func (c *Controller) forecastSupply(s *State, l, ahead int) float64 {
 	if s.week+ahead < line.AvailableWeek {
 		return 0
 	}
-	return line.Share*s.IndustryCapacity(l, ahead) + s.Dedicated(l)
+	return line.Share*s.lines[l].base*c.growth(s.m, l, ahead) + s.Dedicated(l)
+}
+
+// growth is line l's industry growth factor over ahead weeks, cached: the
+// controller asks for the same few horizons every week.
+func (c *Controller) growth(m *Model, l, ahead int) float64 {
+	if c.growthPow == nil {
+		c.growthPow = make([][]float64, len(m.Lines))
+	}
+	row := c.growthPow[l]
+	for len(row) <= ahead {
+		row = append(row, math.NaN())
+	}
+	c.growthPow[l] = row
+	if f := row[ahead]; !math.IsNaN(f) {
+		return f
+	}
+	f := math.Pow(m.Lines[l].WeeklyGrowth, float64(ahead))
+	row[ahead] = f
+	return f
 }
 
 // powerMix chooses where a project's grid power comes from. Over many
@@ -328,7 +348,7 @@ func (c *Controller) expand(s *State) {
 			demand = (c.robotsWanted(s, i, tau) - s.lines[i].pool - s.lines[i].backlog) / float64(max(1, line.ExpansionWeeks))
 		}
 		ls := &s.lines[i]
-		supply := line.Share*s.IndustryCapacity(i, ahead) + s.Dedicated(i)
+		supply := line.Share*s.lines[i].base*c.growth(m, i, ahead) + s.Dedicated(i)
 		// Clear a standing backlog over the look-ahead as well.
 		if line.Kind != Crew && line.Kind != Upstream {
 			demand += math.Max(0, ls.backlog-ls.supply*float64(line.LeadWeeks)) / float64(max(ahead, 26))

@@ -19,7 +19,7 @@ type State struct {
 	week     int
 	lines    []lineState
 	projects []*project
-	active   []*project
+	active   []int32 // indices into projects of those not yet online, oldest first
 	sched    [][]order // sched[w] lists orders to place in week w; qty per line in ready field
 	schedOf  [][]int   // line of each scheduled order, parallel to sched
 
@@ -204,7 +204,7 @@ func (s *State) StartProject(powerMW []float64) int {
 		}
 	}
 	s.projects = append(s.projects, p)
-	s.active = append(s.active, p)
+	s.active = append(s.active, int32(len(s.projects)-1))
 	s.startedMW += p.mw
 	return finish
 }
@@ -418,13 +418,13 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 // first.
 func (s *State) advance() {
 	keep := s.active[:0]
-	for _, p := range s.active {
+	for _, i := range s.active {
+		p := s.projects[i]
 		s.advanceProject(p)
 		if p.online < 0 {
-			keep = append(keep, p)
+			keep = append(keep, i)
 		}
 	}
-	clear(s.active[len(keep):])
 	s.active = keep
 }
 

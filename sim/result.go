@@ -152,8 +152,8 @@ func (r *Result) check(s *State) {
 		r.Invariants = append(r.Invariants, fmt.Sprintf("week %d: ", s.week)+fmt.Sprintf(format, args...))
 	}
 	pipeline := 0.0
-	for _, p := range s.active {
-		pipeline += p.mw
+	for _, i := range s.active {
+		pipeline += s.projects[i].mw
 	}
 	if !near(s.startedMW, s.onlineMW+pipeline) {
 		fail("MW started %.3f != online %.3f + pipeline %.3f", s.startedMW, s.onlineMW, pipeline)
