@@ -19,7 +19,7 @@ type State struct {
 	week     int
 	lines    []lineState
 	projects []*project
-	active   []int32 // indices into projects of those not yet online, oldest first
+	active   []int32   // indices into projects of those not yet online, oldest first
 	sched    [][]order // sched[w] lists orders to place in week w; qty per line in ready field
 	schedOf  [][]int   // line of each scheduled order, parallel to sched
 
