@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 )
 
 // Policy is the factory's weekly decision rule. Decide is called once a
@@ -19,7 +20,12 @@ type State struct {
 	week     int
 	lines    []lineState
 	projects []*project
-	active   []int32   // indices into projects of those not yet online, oldest first
+	// waiting holds the projects to look at every week (a stage ready but
+	// short of inputs, or just started); due[w] those whose next stage ends
+	// or is planned to start in week w. Both hold indices into projects.
+	waiting []int32
+	due     [][]int32
+	work    []int32 // scratch: this week's projects, oldest first
 	sched    [][]order // sched[w] lists orders to place in week w; qty per line in ready field
 	schedOf  [][]int   // line of each scheduled order, parallel to sched
 
@@ -204,7 +210,7 @@ func (s *State) StartProject(powerMW []float64) int {
 		}
 	}
 	s.projects = append(s.projects, p)
-	s.active = append(s.active, int32(len(s.projects)-1))
+	s.waiting = append(s.waiting, int32(len(s.projects)-1))
 	s.startedMW += p.mw
 	return finish
 }
@@ -268,6 +274,7 @@ func newState(m *Model) *State {
 		lines:      make([]lineState, len(m.Lines)),
 		sched:      make([][]order, m.Weeks),
 		schedOf:    make([][]int, m.Weeks),
+		due:        make([][]int32, m.Weeks),
 		heldBack:   make([]float64, len(m.Lines)),
 		powerAlloc: make([]float64, len(m.PowerLines)),
 	}
@@ -414,27 +421,33 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 	return got, capBound
 }
 
-// advance moves every active project as far as it can this week, oldest
-// first.
+// advance moves every project that can change this week as far as it can,
+// oldest first: those waiting for inputs or crews, and those with a stage
+// ending or planned to start this week. Others are not looked at.
 func (s *State) advance() {
-	keep := s.active[:0]
-	for _, i := range s.active {
+	work := append(s.work[:0], s.waiting...)
+	if s.week < len(s.due) {
+		work = append(work, s.due[s.week]...)
+		s.due[s.week] = nil
+	}
+	slices.Sort(work)
+	s.waiting = s.waiting[:0]
+	for _, i := range work {
 		p := s.projects[i]
 		s.advanceProject(p)
-		if p.online < 0 {
-			keep = append(keep, i)
+		switch {
+		case p.online >= 0:
+		case p.waiting:
+			s.waiting = append(s.waiting, i)
+		case p.wake < len(s.due):
+			s.due[p.wake] = append(s.due[p.wake], i)
 		}
 	}
-	s.active = keep
+	s.work = work
 }
 
 func (s *State) advanceProject(p *project) {
 	m := s.m
-	// Nothing can change for a project whose stages are all running or
-	// waiting on their predecessors until its next stage ends.
-	if !p.waiting && s.week < p.wake {
-		return
-	}
 	p.blocked = -1
 	p.waiting = false
 	p.wake = math.MaxInt

@@ -151,12 +151,17 @@ func (r *Result) check(s *State) {
 	fail := func(format string, args ...any) {
 		r.Invariants = append(r.Invariants, fmt.Sprintf("week %d: ", s.week)+fmt.Sprintf(format, args...))
 	}
-	pipeline := 0.0
-	for _, i := range s.active {
-		pipeline += s.projects[i].mw
-	}
-	if !near(s.startedMW, s.onlineMW+pipeline) {
-		fail("MW started %.3f != online %.3f + pipeline %.3f", s.startedMW, s.onlineMW, pipeline)
+	// Recount the pipeline project by project once a quarter and at the end.
+	if s.week%13 == 0 || s.week == s.m.Weeks-1 {
+		pipeline := 0.0
+		for _, p := range s.projects {
+			if p.online < 0 {
+				pipeline += p.mw
+			}
+		}
+		if !near(s.startedMW, s.onlineMW+pipeline) {
+			fail("MW started %.3f != online %.3f + pipeline %.3f", s.startedMW, s.onlineMW, pipeline)
+		}
 	}
 	for i, l := range s.m.Lines {
 		ls := &s.lines[i]
