@@ -316,7 +316,7 @@ func (s *State) grow() {
 		}
 		ls.supply = 0
 		if w >= l.AvailableWeek {
-			ls.supply = l.Share*ls.base + ls.dedicated
+			ls.supply = (l.Share*ls.base + ls.dedicated) * s.shockFactor(i)
 		}
 		ls.usedUpstream = 0
 		if l.Kind == Crew {
@@ -478,6 +478,12 @@ func (s *State) advanceProject(p *project) {
 			p.wake = min(p.wake, st.notBefore)
 			continue
 		}
+		if until := s.frozenUntil(i); until > s.week {
+			// A freeze (e.g. on permits) holds the stage; not a shortage of
+			// any line, so nothing is held back against one.
+			p.wake = min(p.wake, until)
+			continue
+		}
 		if st.ready < 0 {
 			st.ready = s.week
 		}
@@ -504,6 +510,28 @@ func (s *State) advanceProject(p *project) {
 		g := &m.Generations[p.gen]
 		s.onlineFLOPS += p.accels * g.FLOPSPerAccelerator
 	}
+}
+
+// shockFactor is the share of line l's supply left by disruptions this week.
+func (s *State) shockFactor(l int) float64 {
+	f := 1.0
+	for _, sh := range s.m.Shocks {
+		if sh.Line == l && s.week >= sh.FromWeek && s.week < sh.ToWeek {
+			f *= sh.Factor
+		}
+	}
+	return f
+}
+
+// frozenUntil is the week a freeze on stage i ends, or 0 if none holds it.
+func (s *State) frozenUntil(i int) int {
+	until := 0
+	for _, fz := range s.m.Freezes {
+		if fz.Stage == i && s.week >= fz.FromWeek && s.week < fz.ToWeek {
+			until = max(until, fz.ToWeek)
+		}
+	}
+	return until
 }
 
 // rootCause follows a shortage of accelerators to the upstream line that

@@ -275,3 +275,24 @@ func BenchmarkRunReference(b *testing.B) {
 		sim.Run(m, sim.NewController())
 	}
 }
+
+// A shock halving the grid's supply for ten weeks, and a freeze on the
+// build stage, delay projects by amounts that can be counted by hand.
+func TestShockAndFreeze(t *testing.T) {
+	src := strings.Replace(tiny, "%LEAD%", "0 weeks", 1)
+	m := compile(t, src)
+	m.Shocks = []sim.Shock{{Line: m.LineIndex("grid"), FromWeek: 0, ToWeek: 4, Factor: 0.5}}
+	r := sim.Run(m, &everyWeek{max: 1})
+	checkInvariants(t, r)
+	// 25 MW/week for four weeks gives 100 MW by the end of week 3: start in
+	// week 3, online in week 13 (instead of 11).
+	if got := onlineWeeks(r); len(got) != 1 || got[0] != 13 {
+		t.Fatalf("with shock: online weeks %v, want [13]", got)
+	}
+	m = compile(t, src)
+	m.Freezes = []sim.Freeze{{Stage: m.StageIndex("build"), FromWeek: 0, ToWeek: 6}}
+	r = sim.Run(m, &everyWeek{max: 1})
+	if got := onlineWeeks(r); len(got) != 1 || got[0] != 16 {
+		t.Fatalf("with freeze: online weeks %v, want [16]", got)
+	}
+}

@@ -109,6 +109,21 @@ type Generation struct {
 	Inputs              []Input
 }
 
+// Shock cuts line Line's supply to Factor of normal from week FromWeek up
+// to (not including) ToWeek: a fire at a turbine plant, an export ban.
+type Shock struct {
+	Line             int
+	FromWeek, ToWeek int
+	Factor           float64
+}
+
+// Freeze stops stage Stage from starting from week FromWeek up to ToWeek:
+// a permitting freeze, a moratorium on new connections.
+type Freeze struct {
+	Stage            int
+	FromWeek, ToWeek int
+}
+
 // Model is a scenario compiled for the engine: indices instead of names,
 // weeks instead of dates.
 type Model struct {
@@ -130,6 +145,11 @@ type Model struct {
 	Expand      bool
 	Lookahead   int
 	MaxPipeline float64
+
+	// Shocks and Freezes are disruptions applied during the run; a Monte
+	// Carlo run draws them from the scenario's events.
+	Shocks  []Shock
+	Freezes []Freeze
 
 	robotLines []int
 	// holdCap is, per stage, the most holdings a start can make: each crew,
@@ -348,6 +368,11 @@ func (m *Model) GenerationAt(w int) int {
 		}
 	}
 	return g
+}
+
+// StageIndex returns the index of the stage called name, or -1.
+func (m *Model) StageIndex(name string) int {
+	return slices.IndexFunc(m.Stages, func(s Stage) bool { return s.Name == name })
 }
 
 // LineIndex returns the index of the line called name, or -1.
