@@ -25,9 +25,9 @@ type State struct {
 	// or is planned to start in week w. Both hold indices into projects.
 	waiting []int32
 	due     [][]int32
-	work    []int32 // scratch: this week's projects, oldest first
-	sched    [][]order // sched[w] lists orders to place in week w; qty per line in ready field
-	schedOf  [][]int   // line of each scheduled order, parallel to sched
+	work    []int32   // scratch: this week's projects, oldest first
+	sched   [][]order // sched[w] lists orders to place in week w; qty per line in ready field
+	schedOf [][]int   // line of each scheduled order, parallel to sched
 
 	startedMW, onlineMW, onlineFLOPS float64
 	addedMW                          float64
