@@ -25,6 +25,9 @@ type Run struct {
 	Quarters     []Quarter   `json:"bottlenecks_by_quarter"`
 	Shortfalls   []Shortfall `json:"shortfalls"`
 	Lines        []Line      `json:"lines"`
+	Finance      *Finance    `json:"finance"`
+	Missions     []Mission   `json:"missions"`
+	Generations  []string    `json:"generations"`
 	Weekly       []Week      `json:"weekly"`
 	Projects     []Project   `json:"projects"`
 }
@@ -101,6 +104,67 @@ type Week struct {
 	CapexUSD    Num    `json:"capex_usd"`
 	Bottleneck  string `json:"bottleneck"`
 	HeldBackMW  Num    `json:"held_back_mw"`
+	// OnlineMWByGeneration follows the order of the top-level generations.
+	OnlineMWByGeneration []Num `json:"online_mw_by_generation"`
+
+	OpexUSD         *Num `json:"opex_usd,omitempty"`
+	RevenueUSD      *Num `json:"revenue_usd,omitempty"`
+	CashUSD         *Num `json:"cash_usd,omitempty"`
+	DebtUSD         *Num `json:"debt_usd,omitempty"`
+	InterestUSD     *Num `json:"interest_usd,omitempty"`
+	DepreciationUSD *Num `json:"depreciation_usd,omitempty"`
+	CapitalBound    bool `json:"capital_bound,omitempty"`
+
+	Allocation []Allocation `json:"allocation,omitempty"`
+}
+
+// Allocation is one mission's demand and share of the week's compute.
+type Allocation struct {
+	Mission      string `json:"mission"`
+	DemandPFLOPS Num    `json:"demand_pflops"`
+	ServedPFLOPS Num    `json:"served_pflops"`
+}
+
+// Finance is the run's money in brief.
+type Finance struct {
+	CapexUSD          Num                   `json:"capex_usd"`
+	FinancedUSD       Num                   `json:"financed_by_vendors_and_leases_usd"`
+	OpexUSD           Num                   `json:"opex_usd"`
+	RevenueUSD        Num                   `json:"revenue_usd"`
+	InterestUSD       Num                   `json:"interest_usd"`
+	DepreciationUSD   Num                   `json:"depreciation_usd"`
+	EquityUSD         Num                   `json:"equity_raised_usd"`
+	DebtDrawnUSD      Num                   `json:"debt_drawn_usd"`
+	EndCashUSD        Num                   `json:"end_cash_usd"`
+	EndDebtUSD        Num                   `json:"end_debt_usd"`
+	PeakNeedUSD       Num                   `json:"peak_funding_need_usd"`
+	PeakNeed          *Milestone            `json:"peak_funding_need_at"`
+	Payback           *Milestone            `json:"cumulative_cash_positive_from"`
+	CapitalBoundWeeks int                   `json:"capital_bound_weeks"`
+	AtMilestone       map[string]MoneyPoint `json:"at_online_gw"`
+	CapexPerGW        []YearPoint           `json:"capex_per_gw_online_by_year"`
+}
+
+// MoneyPoint is cumulative spending at a milestone.
+type MoneyPoint struct {
+	CapexUSD Num `json:"capex_usd"`
+	OpexUSD  Num `json:"opex_usd"`
+}
+
+// YearPoint is a yearly figure.
+type YearPoint struct {
+	Year  int `json:"year"`
+	Value Num `json:"usd_per_gw"`
+}
+
+// Mission is how a mission fared.
+type Mission struct {
+	Name        string         `json:"name"`
+	Kind        string         `json:"kind"`
+	ServedAt    map[string]Num `json:"served_share_at_online_gw"`
+	FullyMet    *Milestone     `json:"fully_met_from"`
+	ServedShare Num            `json:"served_share"`
+	UnmetFLOP   Num            `json:"unmet_flop"`
 }
 
 // Project is one project's history.
@@ -122,8 +186,8 @@ type Stage struct {
 	WaitedOn  string `json:"waited_on,omitempty"`
 }
 
-// Num is a float printed with at most six significant decimals, so output
-// is stable and readable.
+// Num is a float printed with at most six decimals and twelve significant
+// digits, so output is stable and readable.
 type Num float64
 
 // MarshalJSON prints n compactly and deterministically.
@@ -133,6 +197,7 @@ func (n Num) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	f = math.Round(f*1e6) / 1e6
+	f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
 	if f == 0 {
 		f = 0 // no negative zero
 	}
@@ -142,6 +207,11 @@ func (n Num) MarshalJSON() ([]byte, error) {
 var kindNames = map[sim.Kind]string{
 	sim.Material: "material", sim.Accelerator: "accelerator", sim.Power: "power",
 	sim.Crew: "crew", sim.Robot: "robot", sim.Upstream: "upstream",
+}
+
+func ptr(v float64) *Num {
+	n := Num(v)
+	return &n
 }
 
 func date(t time.Time) string { return t.Format(time.DateOnly) }
@@ -188,6 +258,47 @@ func Build(r *sim.Result, s *summary.Summary) *Run {
 		},
 		Quarters:   []Quarter{},
 		Shortfalls: []Shortfall{},
+		Missions:   []Mission{},
+	}
+	for _, g := range m.Generations {
+		out.Generations = append(out.Generations, g.Name)
+	}
+	if mo := s.Money; mo != nil {
+		f := &Finance{
+			CapexUSD: Num(mo.CapexUSD), FinancedUSD: Num(mo.FinancedUSD), OpexUSD: Num(mo.OpexUSD),
+			RevenueUSD: Num(mo.RevenueUSD), InterestUSD: Num(mo.InterestUSD), DepreciationUSD: Num(mo.DepreciationUSD),
+			EquityUSD: Num(mo.EquityUSD), DebtDrawnUSD: Num(mo.DrawnUSD), EndCashUSD: Num(mo.EndCashUSD), EndDebtUSD: Num(mo.EndDebtUSD),
+			PeakNeedUSD: Num(mo.PeakNeedUSD), CapitalBoundWeeks: mo.CapitalBoundWeeks,
+			AtMilestone: map[string]MoneyPoint{}, CapexPerGW: []YearPoint{},
+		}
+		if mo.PeakNeedUSD > 0 {
+			f.PeakNeed = &Milestone{Week: mo.PeakNeedWeek, Date: date(m.Date(mo.PeakNeedWeek))}
+		}
+		if mo.PaybackWeek >= 0 {
+			f.Payback = &Milestone{Week: mo.PaybackWeek, Date: date(m.Date(mo.PaybackWeek))}
+		}
+		for gw, v := range mo.AtMilestone {
+			f.AtMilestone[strconv.Itoa(gw)] = MoneyPoint{CapexUSD: Num(v[0]), OpexUSD: Num(v[1])}
+		}
+		for _, y := range mo.CapexPerGW {
+			if y.OK {
+				f.CapexPerGW = append(f.CapexPerGW, YearPoint{Year: y.Year, Value: Num(y.Value)})
+			}
+		}
+		out.Finance = f
+	}
+	for _, o := range s.Missions {
+		mi := Mission{Name: o.Name, Kind: "inference", ServedAt: map[string]Num{}, ServedShare: Num(o.ServedShare), UnmetFLOP: Num(o.UnmetFLOP)}
+		if o.Training {
+			mi.Kind = "training"
+		}
+		for gw, v := range o.ServedAt {
+			mi.ServedAt[strconv.Itoa(gw)] = Num(v)
+		}
+		if o.FullyMetWeek >= 0 {
+			mi.FullyMet = &Milestone{Week: o.FullyMetWeek, Date: date(m.Date(o.FullyMetWeek))}
+		}
+		out.Missions = append(out.Missions, mi)
 	}
 	for _, gw := range summary.OnlineMilestonesGW {
 		out.Milestones.OnlineGW[strconv.Itoa(gw)] = ms(s.OnlineGW[gw])
@@ -226,6 +337,18 @@ func Build(r *sim.Result, s *summary.Summary) *Run {
 		if w.Bottleneck >= 0 {
 			wk.Bottleneck = m.Lines[w.Bottleneck].Name
 			wk.HeldBackMW = Num(r.HeldBackMW(w.Week, w.Bottleneck))
+		}
+		ng := len(m.Generations)
+		for g := 0; g < ng; g++ {
+			wk.OnlineMWByGeneration = append(wk.OnlineMWByGeneration, Num(r.GenerationMW[w.Week*ng+g]))
+		}
+		if m.Finance != nil {
+			wk.OpexUSD, wk.RevenueUSD, wk.CashUSD = ptr(w.OpexUSD), ptr(w.RevenueUSD), ptr(w.CashUSD)
+			wk.DebtUSD, wk.InterestUSD, wk.DepreciationUSD = ptr(w.DebtUSD), ptr(w.InterestUSD), ptr(w.DepreciationUSD)
+			wk.CapitalBound = w.CapitalBound
+		}
+		for k, mi := range m.Missions {
+			wk.Allocation = append(wk.Allocation, Allocation{Mission: mi.Name, DemandPFLOPS: Num(r.Missions[k].Demand[w.Week] / 1e15), ServedPFLOPS: Num(r.Missions[k].Served[w.Week] / 1e15)})
 		}
 		out.Weekly = append(out.Weekly, wk)
 	}

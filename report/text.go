@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+
+	"github.com/gwf-project/gwf/allocate"
 	"io"
 	"slices"
 	"strings"
@@ -75,8 +77,79 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 		fmt.Fprintf(tw, "  %s\t%s\t%s GW·weeks\tbinding %d weeks\n", f.Line, f.Layer, units.FormatNumber(f.MWWeeks/1000, 0), f.BindingWeeks)
 	}
 	tw.Flush()
-	b.printf("\nCapex on deliveries and expansions over the horizon: %s.\n", units.FormatUSD(s.CapexUSD))
+	if s.Money == nil {
+		b.printf("\nCapex on deliveries and expansions over the horizon: %s (no finance section: capital unconstrained).\n", units.FormatUSD(s.CapexUSD))
+	} else {
+		writeMoney(b, m, s)
+	}
+	if len(s.Missions) > 0 {
+		writeMissions(b, m, s)
+	}
 	return b.err
+}
+
+func writeMoney(b *errWriter, m *sim.Model, s *summary.Summary) {
+	mo := s.Money
+	b.printf("\nMoney\n")
+	b.printf("  Capex %s (%s of it financed by vendors and leases), running costs %s, revenue %s, interest %s.\n",
+		units.FormatUSD(mo.CapexUSD), units.FormatUSD(mo.FinancedUSD), units.FormatUSD(mo.OpexUSD), units.FormatUSD(mo.RevenueUSD), units.FormatUSD(mo.InterestUSD))
+	b.printf("  Funding: %s equity raised, %s debt drawn for cash; at the end %s of debt and %s in cash.\n",
+		units.FormatUSD(mo.EquityUSD), units.FormatUSD(mo.DrawnUSD), units.FormatUSD(mo.EndDebtUSD), units.FormatUSD(mo.EndCashUSD))
+	b.printf("  Peak funding need: %s in week %d (%s). ", units.FormatUSD(mo.PeakNeedUSD), mo.PeakNeedWeek, day(m.Date(mo.PeakNeedWeek)))
+	if mo.PaybackWeek >= 0 {
+		b.printf("Cumulative revenue covers all spending from week %d (%s).\n", mo.PaybackWeek, day(m.Date(mo.PaybackWeek)))
+	} else {
+		b.printf("Cumulative revenue does not cover all spending within the horizon.\n")
+	}
+	b.printf("  Money held capacity back in %d of %d weeks.\n", mo.CapitalBoundWeeks, m.Weeks)
+	for _, gw := range summary.OnlineMilestonesGW {
+		if v, ok := mo.AtMilestone[gw]; ok {
+			b.printf("  To %d GW online: capex %s, running costs %s.\n", gw, units.FormatUSD(v[0]), units.FormatUSD(v[1]))
+		}
+	}
+	var parts []string
+	for _, y := range mo.CapexPerGW {
+		if y.OK {
+			parts = append(parts, fmt.Sprintf("%d %s", y.Year, units.FormatUSD(y.Value)))
+		}
+	}
+	if len(parts) > 0 {
+		b.printf("  Capex per GW brought online, by year: %s.\n", strings.Join(parts, ", "))
+	}
+}
+
+func writeMissions(b *errWriter, m *sim.Model, s *summary.Summary) {
+	b.printf("\nWho the compute served (%s)\n", allocationName(m))
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  mission\tkind\tserved at 1 GW\t10 GW\t100 GW\tfully met from\tover the run\tunmet\n")
+	for _, o := range s.Missions {
+		kind := "inference"
+		if o.Training {
+			kind = "training"
+		}
+		at := func(gw int) string {
+			if v, ok := o.ServedAt[gw]; ok {
+				return units.FormatNumber(v*100, 0) + "%"
+			}
+			return "—"
+		}
+		met := "never"
+		if o.FullyMetWeek >= 0 {
+			met = day(m.Date(o.FullyMetWeek))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s%%\t%.3g FLOP\n", o.Name, kind, at(1), at(10), at(100), met, units.FormatNumber(o.ServedShare*100, 0), o.UnmetFLOP)
+	}
+	tw.Flush()
+}
+
+func allocationName(m *sim.Model) string {
+	switch m.Allocation {
+	case allocate.StrictPriority:
+		return "strict priority"
+	case allocate.WeightedShare:
+		return "weighted share"
+	}
+	return "max-min fair"
 }
 
 type quarterRun struct {

@@ -28,6 +28,7 @@ var dims = map[string]units.Dim{
 	"intensity": units.Intensity,
 	"count":     units.Count,
 	"ratio":     units.Ratio,
+	"price":     units.Price,
 }
 
 // decoder fills Go structs from a tree, collecting every problem.
@@ -307,6 +308,10 @@ func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path s
 	}
 	val.Q = q
 	val.V = q.Value
+	if per := f.Tag.Get("per"); per != "" && q.Per != per {
+		d.errs.add(val.Pos, path, "wrong basis (got %q, want a price per %s)", text, per)
+		return
+	}
 	if of := f.Tag.Get("of"); of != "" && q.Of != of {
 		d.errs.add(val.Pos, path, "wrong unit (got %q, want %s per time, e.g. \"1 GW/week\")", text, of)
 		return

@@ -20,6 +20,10 @@ type Scenario struct {
 	Generations []Generation `yaml:"generations,keyed" required:"true"`
 	Resources   []Resource   `yaml:"resources,keyed" required:"true"`
 
+	Finance    Finance    `yaml:"finance"`
+	Missions   []Mission  `yaml:"missions,keyed"`
+	Allocation Allocation `yaml:"allocation"`
+
 	// Origin is the chain of files merged to make this scenario, base first.
 	Origin []string `yaml:"-"`
 }
@@ -149,6 +153,9 @@ type Resource struct {
 	// Preference orders power sources when the controller chooses (lower first
 	// when expected delivery ties); MaxMix caps a source's share of a project.
 	MaxMix Value `yaml:"max_mix" unit:"fraction" min:"0" max:"1"`
+	// EnergyPrice is what a MWh from this power source costs to run (fuel,
+	// tariff, operation), for power sources.
+	EnergyPrice Value `yaml:"energy_price" unit:"price" per:"MWh" min:"0" max:"10000"`
 }
 
 // Expansion is how a supply line grows when the factory pays for it.

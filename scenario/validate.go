@@ -163,6 +163,7 @@ func validate(s *Scenario, t *tree) error {
 		g := s.Generations[0]
 		errs.add(g.Available.Pos, "generations."+g.Name+".available", "no hardware at the start (got %s, want the first generation available by start_date %s)", g.Available, s.StartDate)
 	}
+	validateMoneyAndMissions(&errs, s, t)
 	return errs.err()
 }
 

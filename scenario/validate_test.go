@@ -105,8 +105,23 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "base file too large", src: "base: big.yaml\n", files: map[string]string{"big.yaml": strings.Repeat("#", scenario.MaxFileSize+1)}, at: "o.yaml:1:7", path: "base", msg: "file too large (got"},
 		{name: "error inside base file", src: "base: b.yaml\nname: mine\n", files: map[string]string{"b.yaml": over("projekt: {}")}, at: "b.yaml:2:1", path: "projekt", msg: `unknown field (got "projekt"`},
 
+		// --- money and missions (finance.go) ---
+		{name: "negative price", src: over("finance:", "  operations: -$1M/MW-year"), at: "o.yaml:3:15", path: "finance.operations", msg: "too small (got -$1M/MW-year, want at least"},
+		{name: "price without basis", src: over("finance:", "  operations: $1M"), at: "o.yaml:3:15", path: "finance.operations", msg: "a price needs a basis"},
+		{name: "price with wrong basis", src: over("finance:", "  operations: $1M/MWh"), at: "o.yaml:3:15", path: "finance.operations", msg: `wrong basis (got "$1M/MWh", want a price per MW-year)`},
+		{name: "share over 100%", src: over("finance:", "  vendor: {share: 130%}"), at: "o.yaml:3:19", path: "finance.vendor.share", msg: "too large (got 130%, want at most 100%)"},
+		{name: "deposit over 100%", src: over("finance:", "  deposit: 101%"), at: "o.yaml:3:12", path: "finance.deposit", msg: "too large (got 101%"},
+		{name: "capex item at unknown stage", src: over("finance:", "  capex:", "    land: {stage: nowhere}"), at: "o.yaml:4:5", path: "finance.capex.land.stage", msg: `unknown stage (got "nowhere"`},
+		{name: "mission without demand", src: over("missions:", "  idle: {kind: inference}"), at: "o.yaml:3:3", path: "missions.idle.demand", msg: "missing (want a mapping of fields)"},
+		{name: "mission with empty demand", src: over("missions:", "  idle: {kind: inference, demand: {growth: 10%/year}}"), at: "o.yaml:3:3", path: "missions.idle.demand", msg: "need exactly one demand curve (got 0"},
+		{name: "mission with two demands", src: over("missions:", "  two: {kind: inference, demand: {compute: 1 EFLOP/s, power: 1 GW}}"), at: "o.yaml:3:3", path: "missions.two.demand", msg: "need exactly one demand curve (got 2"},
+		{name: "mission with partial users demand", src: over("missions:", "  part: {kind: inference, demand: {users: 1 B users}}"), at: "o.yaml:3:3", path: "missions.part.demand", msg: "incomplete demand"},
+		{name: "mission of unknown kind", src: over("missions:", "  odd: {kind: dreaming, demand: {compute: 1 EFLOP/s}}"), at: "o.yaml:3:3", path: "missions.odd.kind", msg: `unknown kind (got "dreaming", want training or inference)`},
+		{name: "guarantees over 100%", src: over("missions:", "  a: {kind: inference, guaranteed: 60%, demand: {compute: 1 EFLOP/s}}", "  b: {kind: inference, guaranteed: 60%, demand: {compute: 1 EFLOP/s}}"), at: "o.yaml:2:1", path: "missions", msg: "guaranteed shares add up to more than 100%"},
+		{name: "unknown allocation policy", src: over("allocation: {policy: lottery}"), at: "o.yaml:2:1", path: "allocation.policy", msg: `unknown policy (got "lottery", want one of: strict_priority, weighted_share, max_min_fair)`},
+
 		// --- fields (decode.go) ---
-		{name: "unknown field top level", src: over("naem: mine"), at: "o.yaml:2:1", path: "naem", msg: `unknown field (got "naem", want one of: name, description, base, seed, start_date, horizon, target, project, policy, generations, resources)`},
+		{name: "unknown field top level", src: over("naem: mine"), at: "o.yaml:2:1", path: "naem", msg: `unknown field (got "naem", want one of: name, description, base, seed, start_date, horizon, target, project, policy, generations, resources,`},
 		{name: "unknown field nested", src: over("project:", "  sise: 500 MW"), at: "o.yaml:3:3", path: "project.sise", msg: "want one of: size, pue, stages)"},
 		{name: "unknown field in stage", src: over("project: {stages: {site: {duraton: 3 weeks}}}"), at: "o.yaml:2:27", path: "project.stages.site.duraton", msg: "want one of: after, duration, automatable, secures_power, needs, crews)"},
 		{name: "unknown field in resource", src: over("resources:", "  racks:", "    leadtime: 3 weeks"), at: "o.yaml:4:5", path: "resources.racks.leadtime", msg: "want one of: kind, layer, unit, capacity, growth, share, lead_time,"},

@@ -32,6 +32,7 @@ type Controller struct {
 	entitled, allocated []float64
 	mix, weight         []float64 // scratch for powerMix
 	growthPow           [][]float64
+	capexPerProject     float64
 }
 
 // NewController returns the built-in controller.
@@ -59,6 +60,18 @@ func (c *Controller) Decide(s *State) {
 		if s.PipelineMW()+m.SizeMW > math.Max(wip, m.SizeMW)+eps {
 			c.carryMW = math.Min(c.carryMW, m.SizeMW)
 			break
+		}
+		// Fully funded starts only: the project's capex must fit in what
+		// the factory can raise beyond what it has already committed.
+		if m.Finance != nil {
+			if c.capexPerProject == 0 || t%m.ReviewWeeks == 0 {
+				c.capexPerProject = s.ProjectCapex()
+			}
+			if s.Liquidity(c.leadTime) < c.capexPerProject {
+				s.HoldBack(m.Capital, c.carryMW)
+				c.carryMW = math.Min(c.carryMW, m.SizeMW)
+				break
+			}
 		}
 		planned := s.StartProject(c.powerMix(s))
 		// Learn the pipeline lead time from the plans of projects started.

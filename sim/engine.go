@@ -1,8 +1,11 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"slices"
+
+	"github.com/gwf-project/gwf/allocate"
 )
 
 // Policy is the factory's weekly decision rule. Decide is called once a
@@ -34,6 +37,11 @@ type State struct {
 	capexUSD                         float64
 	heldBack                         []float64 // this week, per line
 	slab                             slab
+	money                            money
+	genMW                            []float64 // MW online per generation
+	demand, served                   []float64 // per mission, this week
+	claims                           []allocate.Claim
+	faults                           []string  // accounting failures, reported as broken invariants
 	powerAlloc                       []float64 // MW of power allocated per power line, cumulative
 }
 
@@ -98,27 +106,50 @@ func (s *State) HoldBack(l int, mw float64) {
 
 // Order places an order for qty units of line l now; it is delivered after
 // the line's lead time, as capacity allows, first in first out.
-func (s *State) Order(l int, qty float64) {
+//
+// With finance, the deposit is paid now; an order whose deposit cannot be
+// funded is not placed and Order reports false.
+func (s *State) Order(l int, qty float64) bool {
 	if qty <= 0 {
-		return
+		return true
 	}
 	ls := &s.lines[l]
+	if fm := s.m.Finance; fm != nil && fm.Deposit > 0 {
+		if !s.payCapex(qty*ls.unitCost*fm.Deposit, s.financing(l), l == s.m.Accel, s.m.Lines[l].Kind != Robot) {
+			s.HoldBack(s.m.Capital, 0)
+			return false
+		}
+	}
 	ls.queue = append(ls.queue, order{ready: s.week + s.m.Lines[l].LeadWeeks, qty: qty})
 	ls.backlog += qty
 	ls.ordered += qty
+	return true
+}
+
+// financing is the facility that covers part of line l's payments: the
+// vendor for accelerators, none otherwise.
+func (s *State) financing(l int) int {
+	if l == s.m.Accel {
+		return vendor
+	}
+	return -1
 }
 
 // Expand funds qty units per week of dedicated capacity on line l; it comes
 // online after the line's expansion lead time.
-func (s *State) Expand(l int, qty float64) {
+// It reports false, funding nothing, when the cost cannot be paid.
+func (s *State) Expand(l int, qty float64) bool {
 	if qty <= 0 {
-		return
+		return true
 	}
 	ls := &s.lines[l]
-	ls.expQueue = append(ls.expQueue, expansion{week: s.week + s.m.Lines[l].ExpansionWeeks, qty: qty})
 	cost := qty * s.m.Lines[l].ExpansionCostUSD
+	if !s.payCapex(cost, -1, false, false) {
+		return false
+	}
+	ls.expQueue = append(ls.expQueue, expansion{week: s.week + s.m.Lines[l].ExpansionWeeks, qty: qty})
 	ls.spentUSD += cost
-	s.capexUSD += cost
+	return true
 }
 
 // StartProject starts a project this week, drawing its grid power from the
@@ -212,6 +243,9 @@ func (s *State) StartProject(powerMW []float64) int {
 	s.projects = append(s.projects, p)
 	s.waiting = append(s.waiting, int32(len(s.projects)-1))
 	s.startedMW += p.mw
+	if m.Finance != nil {
+		s.money.committed += s.estimateCapex(p)
+	}
 	return finish
 }
 
@@ -256,12 +290,15 @@ func Run(m *Model, pol Policy) *Result {
 	for w := 0; w < m.Weeks; w++ {
 		s.week = w
 		s.addedMW = 0
+		s.money.resetWeek()
 		clear(s.heldBack)
 		s.placeScheduled()
 		s.grow()
 		pol.Decide(s)
 		s.produce()
 		s.advance()
+		s.settleWeek()
+		s.allocate()
 		r.record(s)
 	}
 	r.finish(s)
@@ -276,6 +313,10 @@ func newState(m *Model) *State {
 		schedOf:    make([][]int, m.Weeks),
 		due:        make([][]int32, m.Weeks),
 		heldBack:   make([]float64, len(m.Lines)),
+		genMW:      make([]float64, len(m.Generations)),
+		demand:     make([]float64, len(m.Missions)),
+		served:     make([]float64, len(m.Missions)),
+		claims:     make([]allocate.Claim, len(m.Missions)),
 		powerAlloc: make([]float64, len(m.PowerLines)),
 	}
 	for i, l := range m.Lines {
@@ -283,9 +324,14 @@ func newState(m *Model) *State {
 		ls.base = l.Capacity
 		ls.cumOut = l.CumulativeOutput
 		ls.unitCost = l.UnitCostUSD
+		ls.learn = 1
+		if l.Kind == Accelerator {
+			ls.unitCost = m.Generations[0].UnitCostUSD
+		}
 		ls.limitedBy = -1
 		ls.pool = l.Initial
 	}
+	s.initMoney()
 	return s
 }
 
@@ -294,7 +340,12 @@ func (s *State) placeScheduled() {
 	for i, o := range s.sched[w] {
 		l := s.schedOf[w][i]
 		s.lines[l].scheduled -= o.qty
-		s.Order(l, o.qty)
+		if !s.Order(l, o.qty) && w+1 < len(s.sched) {
+			// The deposit could not be paid: try again next week.
+			s.sched[w+1] = append(s.sched[w+1], o)
+			s.schedOf[w+1] = append(s.schedOf[w+1], l)
+			s.lines[l].scheduled += o.qty
+		}
 	}
 	s.sched[w], s.schedOf[w] = nil, nil
 }
@@ -324,8 +375,14 @@ func (s *State) grow() {
 		}
 		// Learning: the industry's output this week adds to cumulative output.
 		ls.cumOut += ls.base + ls.dedicated
+		ls.learn = 1
 		if l.LearningExponent > 0 && l.CumulativeOutput > 0 {
-			ls.unitCost = l.UnitCostUSD * math.Pow(ls.cumOut/l.CumulativeOutput, -l.LearningExponent)
+			ls.learn = math.Pow(ls.cumOut/l.CumulativeOutput, -l.LearningExponent)
+		}
+		ls.unitCost = l.UnitCostUSD * ls.learn
+		if l.Kind == Accelerator {
+			// Accelerators are priced by the generation in production.
+			ls.unitCost = m.Generations[m.GenerationAt(w)].UnitCostUSD * ls.learn
 		}
 	}
 }
@@ -363,18 +420,17 @@ func (s *State) deliverAccelerators(i int) {
 		}
 	}
 	got, capBound := s.deliver(i, capacity)
+	moneyBound := ls.limitedBy == s.m.Capital && s.m.Capital >= 0
 	for _, in := range g.Inputs {
 		s.lines[in.Line].usedUpstream += got * in.PerUnit
 		s.lines[in.Line].delivered += got * in.PerUnit
 	}
-	if capBound {
+	switch {
+	case moneyBound:
+	case capBound:
 		ls.limitedBy = limiter
-	} else {
+	default:
 		ls.limitedBy = -1
-	}
-	ls.unitCost = g.UnitCostUSD
-	if l := &m.Lines[i]; l.LearningExponent > 0 && l.CumulativeOutput > 0 {
-		ls.unitCost *= math.Pow(ls.cumOut/l.CumulativeOutput, -l.LearningExponent)
 	}
 }
 
@@ -383,7 +439,15 @@ func (s *State) deliverAccelerators(i int) {
 // before the due orders did.
 func (s *State) deliver(i int, capacity float64) (float64, bool) {
 	ls := &s.lines[i]
+	price := ls.unitCost
+	if fm := s.m.Finance; fm != nil {
+		price *= 1 - fm.Deposit
+	}
 	budget := capacity
+	moneyBound := false
+	if a := s.affordable(price, s.financing(i)); a < budget {
+		budget, moneyBound = a, true
+	}
 	got := 0.0
 	for ls.qHead < len(ls.queue) && budget > eps {
 		o := &ls.queue[ls.qHead]
@@ -405,14 +469,20 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 		ls.qHead = 0
 	}
 	capBound := ls.qHead < len(ls.queue) && ls.queue[ls.qHead].ready <= s.week
+	ls.limitedBy = -1
+	if capBound && moneyBound {
+		ls.limitedBy = s.m.Capital
+	}
 	ls.backlog -= got
 	if ls.backlog < eps {
 		ls.backlog = 0
 	}
 	ls.delivered += got
-	cost := got * ls.unitCost
+	cost := got * price
 	ls.spentUSD += cost
-	s.capexUSD += cost
+	if !s.payCapex(cost, s.financing(i), i == s.m.Accel, s.m.Lines[i].Kind != Robot) {
+		s.faults = append(s.faults, fmt.Sprintf("week %d: %s: delivery of %.3f units could not be paid", s.week, s.m.Lines[i].Name, got))
+	}
 	if s.m.Lines[i].Kind == Robot {
 		ls.pool += got
 	} else {
@@ -434,7 +504,7 @@ func (s *State) advance() {
 	s.waiting = s.waiting[:0]
 	for _, i := range work {
 		p := s.projects[i]
-		s.advanceProject(p)
+		s.advanceProject(p, i)
 		switch {
 		case p.online >= 0:
 		case p.waiting:
@@ -446,7 +516,7 @@ func (s *State) advance() {
 	s.work = work
 }
 
-func (s *State) advanceProject(p *project) {
+func (s *State) advanceProject(p *project, idx int32) {
 	m := s.m
 	p.blocked = -1
 	p.waiting = false
@@ -509,6 +579,8 @@ func (s *State) advanceProject(p *project) {
 		s.addedMW += p.mw
 		g := &m.Generations[p.gen]
 		s.onlineFLOPS += p.accels * g.FLOPSPerAccelerator
+		s.genMW[p.gen] += p.mw
+		s.onlineMoney(p, idx)
 	}
 }
 
@@ -534,13 +606,32 @@ func (s *State) frozenUntil(i int) int {
 	return until
 }
 
+// allocate splits the week's online compute among the missions.
+func (s *State) allocate() {
+	m := s.m
+	if len(m.Missions) == 0 {
+		return
+	}
+	perMW := 0.0
+	if s.onlineMW > 0 {
+		perMW = s.onlineFLOPS / s.onlineMW
+	} else {
+		g := &m.Generations[m.GenerationAt(s.week)]
+		perMW = 1000 / g.KWPerAccelerator * g.FLOPSPerAccelerator
+	}
+	for k := range m.Missions {
+		mi := &m.Missions[k]
+		s.demand[k] = mi.DemandFLOPS(s.week, perMW)
+		s.claims[k] = allocate.Claim{Demand: s.demand[k], Weight: mi.Weight, Priority: mi.Priority, Guaranteed: mi.Guaranteed}
+	}
+	allocate.Split(m.Allocation, s.onlineFLOPS, s.claims, s.served, nil)
+}
+
 // rootCause follows a shortage of accelerators to the upstream line that
 // limited their production, if one did.
 func (s *State) rootCause(l int) int {
-	if s.m.Lines[l].Kind == Accelerator {
-		if lb := s.lines[l].limitedBy; lb >= 0 {
-			return lb
-		}
+	if lb := s.lines[l].limitedBy; lb >= 0 && (s.m.Lines[l].Kind == Accelerator || lb == s.m.Capital) {
+		return lb
 	}
 	return l
 }
@@ -599,6 +690,10 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	}
 	if len(missing) > 0 {
 		return missing
+	}
+	// Capex items paid at this stage (land, building shell), a share leased.
+	if c := s.stageCapex(p, i); c > 0 && !s.payCapex(c, lease, false, true) {
+		return append(missing, s.m.Capital)
 	}
 	for _, n := range st.Needs {
 		q := p.amount(n, m.PUE)

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"fmt"
+
+	"github.com/gwf-project/gwf/allocate"
 	"math"
 	"slices"
 	"time"
@@ -21,6 +23,7 @@ const (
 	Crew
 	Robot
 	Upstream
+	Capital // money: the factory's funds, when the scenario has finance
 )
 
 var kindNames = map[string]Kind{
@@ -146,6 +149,15 @@ type Model struct {
 	Lookahead   int
 	MaxPipeline float64
 
+	// Finance is the money side, or nil when capital is unconstrained;
+	// Capital is then -1, otherwise the index of the "capital" line that
+	// shortages of money are charged to.
+	Finance *Finance
+	Capital int
+	// Missions share the online compute each week under Allocation.
+	Missions   []Mission
+	Allocation allocate.Policy
+
 	// Shocks and Freezes are disruptions applied during the run; a Monte
 	// Carlo run draws them from the scenario's events.
 	Shocks  []Shock
@@ -172,6 +184,7 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		Expand:      true,
 		Lookahead:   0,
 		Accel:       -1,
+		Capital:     -1,
 	}
 	m.TargetWeek = m.WeekOf(s.Target.By.Time)
 	if s.Policy.Review.Set {
@@ -285,6 +298,8 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		m.Stages = append(m.Stages, out)
 		m.holdCap = append(m.holdCap, len(out.Crews)*(1+len(m.robotLines)))
 	}
+	compileFinance(s, m)
+	compileMissions(s, m)
 	return m, nil
 }
 

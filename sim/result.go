@@ -15,12 +15,18 @@ type Result struct {
 	Lines []LineSeries
 	// HeldBack[w*len(Lines)+l] is the MW held back in week w by line l.
 	HeldBack []float64
+	// Missions holds each mission's weekly demand and allocation (FLOP/s).
+	Missions []MissionSeries
+	// GenerationMW[w*len(Generations)+g] is the MW online in week w running
+	// generation g.
+	GenerationMW []float64
 	// Invariants lists every conservation check that failed; empty when the
 	// run balanced.
 	Invariants []string
 
-	cumCapex     float64
-	cumDelivered []float64
+	cumCapex                       float64
+	cumDelivered                   []float64
+	capexAccelHist, capexOtherHist []float64
 }
 
 // Week is one week of a run.
@@ -35,6 +41,25 @@ type Week struct {
 	Bottleneck  int // line holding back the most MW, or -1
 	CapexUSD    float64
 	TargetMW    float64 // the target ramp's MW/week for this week
+
+	// Money, when the scenario has finance (all USD, this week unless noted).
+	OpexUSD         float64
+	RevenueUSD      float64
+	InterestUSD     float64
+	PrincipalUSD    float64
+	DrawnUSD        float64 // new debt drawn for cash
+	FinancedUSD     float64 // capex paid by vendor financing and leases
+	EquityUSD       float64 // equity raised
+	DepreciationUSD float64
+	CashUSD         float64 // at the end of the week
+	DebtUSD         float64 // outstanding at the end of the week
+	CapitalBound    bool    // money held something back this week
+}
+
+// MissionSeries is one mission's week-by-week demand and allocation.
+type MissionSeries struct {
+	Demand []float64 // FLOP/s
+	Served []float64 // FLOP/s
 }
 
 // LineSeries is a supply line's week-by-week story.
@@ -76,6 +101,7 @@ func newResult(m *Model) *Result {
 		Lines:    make([]LineSeries, len(m.Lines)),
 		HeldBack: make([]float64, 0, m.Weeks*len(m.Lines)),
 	}
+	r.Missions = make([]MissionSeries, len(m.Missions))
 	for i := range r.Lines {
 		ls := &r.Lines[i]
 		ls.Supply = make([]float64, 0, m.Weeks)
@@ -101,6 +127,14 @@ func (r *Result) record(s *State) {
 		capex -= r.cumCapex
 	}
 	r.cumCapex = s.capexUSD
+	mo := &s.money
+	r.capexAccelHist = append(r.capexAccelHist, mo.capexAccel)
+	r.capexOtherHist = append(r.capexOtherHist, mo.capex-mo.capexAccel)
+	dep := 0.0
+	if fm := m.Finance; fm != nil {
+		dep = trailing(r.capexAccelHist, fm.AccelLifeWeeks) + trailing(r.capexOtherHist, fm.FacilityLifeWeeks)
+	}
+	capitalBound := mo.capitalBound || (m.Capital >= 0 && s.heldBack[m.Capital] > 0)
 	r.Weeks = append(r.Weeks, Week{
 		Week:        s.week,
 		Date:        m.Date(s.week),
@@ -112,7 +146,24 @@ func (r *Result) record(s *State) {
 		Bottleneck:  b,
 		CapexUSD:    capex,
 		TargetMW:    m.TargetRate(s.week),
+
+		OpexUSD:         mo.opex,
+		RevenueUSD:      mo.revenue,
+		InterestUSD:     mo.interest,
+		PrincipalUSD:    mo.principal,
+		DrawnUSD:        mo.drawn,
+		FinancedUSD:     mo.financed,
+		EquityUSD:       mo.equity,
+		DepreciationUSD: dep,
+		CashUSD:         mo.cash,
+		DebtUSD:         s.Debt(),
+		CapitalBound:    capitalBound,
 	})
+	for k := range m.Missions {
+		r.Missions[k].Demand = append(r.Missions[k].Demand, s.demand[k])
+		r.Missions[k].Served = append(r.Missions[k].Served, s.served[k])
+	}
+	r.GenerationMW = append(r.GenerationMW, s.genMW...)
 	r.HeldBack = append(r.HeldBack, s.heldBack...)
 	for i := range m.Lines {
 		ls := &s.lines[i]
@@ -151,6 +202,7 @@ func (r *Result) check(s *State) {
 	fail := func(format string, args ...any) {
 		r.Invariants = append(r.Invariants, fmt.Sprintf("week %d: ", s.week)+fmt.Sprintf(format, args...))
 	}
+	r.checkMoney(s, fail)
 	// Recount the pipeline project by project once a quarter and at the end.
 	if s.week%13 == 0 || s.week == s.m.Weeks-1 {
 		pipeline := 0.0
@@ -177,10 +229,46 @@ func (r *Result) check(s *State) {
 		if ls.held > ls.pool+1e-6 && (l.Kind == Robot) {
 			fail("%s: %.3f held but only %.3f in the pool", l.Name, ls.held, ls.pool)
 		}
+		if l.Kind == Capital {
+			continue
+		}
 		if l.Kind == Upstream && ls.usedUpstream > ls.supply+1e-6 {
 			fail("%s: used %.3f beyond its supply %.3f", l.Name, ls.usedUpstream, ls.supply)
 		}
 	}
+}
+
+// checkMoney verifies that cash balances to the cent and never goes negative.
+func (r *Result) checkMoney(s *State, fail func(string, ...any)) {
+	fm := s.m.Finance
+	if fm == nil {
+		return
+	}
+	mo := &s.money
+	want := fm.Cash + mo.inflow - mo.outflow
+	if math.Abs(mo.cash-want) > 0.01 {
+		fail("cash %.2f != starting cash + inflows - outflows %.2f", mo.cash, want)
+	}
+	if mo.cash < -0.01 {
+		fail("cash negative (%.2f): running costs could not be funded", mo.cash)
+	}
+	for _, f := range s.faults {
+		fail("%s", f)
+	}
+	s.faults = s.faults[:0]
+}
+
+// trailing is the straight-line depreciation this week of capex spent in
+// the last life weeks: each week's spend over life.
+func trailing(hist []float64, life int) float64 {
+	if life <= 0 {
+		return 0
+	}
+	sum := 0.0
+	for k := max(0, len(hist)-life); k < len(hist); k++ {
+		sum += hist[k]
+	}
+	return sum / float64(life)
 }
 
 func near(a, b float64) bool {

@@ -16,7 +16,8 @@ type lineState struct {
 	held      float64 // crews and robots held by running stages
 	cumOut    float64 // industry cumulative output (learning curve)
 	unitCost  float64
-	limitedBy int // accelerators: the line that limited production, or -1
+	learn     float64 // learning-curve factor on the unit cost (1 at the start)
+	limitedBy int     // accelerators: the line that limited production, or -1
 
 	ordered, delivered, consumed float64 // run totals, for conservation
 	usedUpstream                 float64 // upstream: units used this week

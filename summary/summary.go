@@ -61,6 +61,8 @@ type Summary struct {
 	Shortfalls  []Shortfall
 	ShortAtEnd  []string // lines binding in the last year, most first
 	OnlineFLOPS float64
+	Money       *Money // nil without finance
+	Missions    []MissionOutcome
 }
 
 // Of summarises r.
@@ -106,6 +108,8 @@ func Of(r *sim.Result) *Summary {
 	}
 	s.Quarters = quarters(r)
 	s.Shortfalls, s.ShortAtEnd = shortfalls(r)
+	s.Money = moneyOf(r, s)
+	s.Missions = missionsOf(r, s)
 	return s
 }
 

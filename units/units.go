@@ -22,6 +22,7 @@ const (
 	Intensity                // canonical unit: things per basis ("8 racks/MW")
 	Count                    // canonical unit: things ("13000 robots")
 	Ratio                    // a plain number, optionally with "x" ("1.2" or "1.2x")
+	Price                    // canonical unit: USD per basis ("$70/MWh", "$8M/MW", "$10M/MW-year")
 )
 
 // WeeksPerYear is the number of weeks in a mean Gregorian year.
@@ -50,6 +51,8 @@ func (d Dim) String() string {
 		return `a count such as "13000 robots"`
 	case Ratio:
 		return `a plain ratio such as "1.2"`
+	case Price:
+		return `a price such as "$70/MWh", "$8M/MW" or "$10M/MW-year"`
 	}
 	return "a quantity"
 }
@@ -93,6 +96,40 @@ var computeUnits = map[string]float64{
 	"PFLOP/s": 1e15, "EFLOP/s": 1e18, "ZFLOP/s": 1e21,
 }
 
+// energyUnits convert energy to MWh.
+var energyUnits = map[string]float64{"kWh": 1e-3, "MWh": 1, "GWh": 1e3, "TWh": 1e6}
+
+// priceBasis normalises the basis of a price: power to MW, energy to MWh,
+// power-time to MW-year; anything else is kept (singular), e.g.
+// "accelerator". scale is how many canonical bases one written basis is.
+func priceBasis(b string) (string, float64, bool) {
+	if b == "" {
+		return "", 0, false
+	}
+	if f, ok := powerUnits[b]; ok {
+		return "MW", f, true
+	}
+	if f, ok := energyUnits[b]; ok {
+		return "MWh", f, true
+	}
+	if p, t, ok := strings.Cut(b, "-"); ok {
+		if f, ok := powerUnits[p]; ok {
+			switch t {
+			case "year", "yr", "y":
+				return "MW-year", f, true
+			case "week", "wk":
+				return "MW-week", f, true
+			}
+		}
+	}
+	for _, r := range b {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_') {
+			return "", 0, false
+		}
+	}
+	return Singular(b), 1, true
+}
+
 // countMultipliers scale counted things: "1.5 M stacks/week".
 var countMultipliers = []struct {
 	prefix string
@@ -113,6 +150,21 @@ func Parse(s string, d Dim) (Quantity, error) {
 	}
 	bad := func(msg string) (Quantity, error) {
 		return Quantity{}, &Error{Got: s, Msg: msg, Want: d.String()}
+	}
+	if d == Price {
+		i := strings.LastIndex(text, "/")
+		if i < 0 {
+			return bad("a price needs a basis")
+		}
+		v, ok := parseMoney(strings.TrimSpace(text[:i]))
+		if !ok {
+			return bad("not an amount of money")
+		}
+		per, scale, ok := priceBasis(strings.TrimSpace(text[i+1:]))
+		if !ok {
+			return bad("unknown basis " + strconvQuote(strings.TrimSpace(text[i+1:])))
+		}
+		return checked(Quantity{Value: v / scale, Dim: d, Per: per}, s)
 	}
 	if d == Money {
 		v, ok := parseMoney(text)

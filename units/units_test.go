@@ -301,3 +301,34 @@ func TestWeeksPerYear(t *testing.T) {
 		t.Errorf("18 months = %v weeks, 1.5 years = %v weeks; want equal", q.Value, y.Value)
 	}
 }
+
+func TestParsePrice(t *testing.T) {
+	cases := []struct {
+		in   string
+		want float64
+		per  string
+	}{
+		{"$70/MWh", 70, "MWh"},
+		{"$0.07/kWh", 70, "MWh"},
+		{"$8M/MW", 8e6, "MW"},
+		{"$8B/GW", 8e6, "MW"},
+		{"$10M/MW-year", 10e6, "MW-year"},
+		{"$10B/GW-year", 10e6, "MW-year"},
+		{"$45k/accelerator", 45e3, "accelerator"},
+	}
+	for _, c := range cases {
+		q, err := Parse(c.in, Price)
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		if math.Abs(q.Value-c.want) > 1e-9*c.want || q.Per != c.per {
+			t.Errorf("%s = %v per %q, want %v per %q", c.in, q.Value, q.Per, c.want, c.per)
+		}
+	}
+	for _, bad := range []string{"70/MWh", "$70", "$70/", "$70/M W"} {
+		if _, err := Parse(bad, Price); err == nil {
+			t.Errorf("%s: accepted, want an error", bad)
+		}
+	}
+}

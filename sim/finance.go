@@ -1,0 +1,556 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/gwf-project/gwf/allocate"
+
+	"github.com/gwf-project/gwf/scenario"
+	"github.com/gwf-project/gwf/units"
+)
+
+// Finance is the money side of a Model. A Model without one runs with
+// capital unconstrained and records only capex.
+type Finance struct {
+	Deposit           float64 // share of an order's price paid when placed
+	Items             []CapexItem
+	OpsPerMWWeek      float64
+	AccelLifeWeeks    int
+	FacilityLifeWeeks int
+	RevenuePerMWWeek  float64 // at the start date, fully utilised
+	RevenueDecline    float64 // weekly factor the price is multiplied by
+	Utilisation       float64
+	RampWeeks         int
+	Cash              float64
+	ReserveWeeks      float64
+	EquityPerYear     float64
+	Debt, Vendor      Facility
+	Lease             Facility
+	// EnergyPerMWh is the running cost of a MWh from each power line
+	// (indexed like Model.PowerLines).
+	EnergyPerMWh []float64
+}
+
+// CapexItem is a cost per MW of IT paid when stage Stage starts.
+type CapexItem struct {
+	Name  string
+	Layer string
+	Stage int
+	PerMW float64
+}
+
+// Facility is a source of debt; see scenario.Facility.
+type Facility struct {
+	Share           float64
+	Limit           float64
+	RevenueMultiple float64
+	WeeklyRate      float64
+	TenorWeeks      int
+}
+
+func compileFinance(s *scenario.Scenario, m *Model) {
+	f := &s.Finance
+	if !financeSet(f) {
+		return
+	}
+	fin := &Finance{
+		Deposit:           f.Deposit.V,
+		OpsPerMWWeek:      f.Operations.V / units.WeeksPerYear,
+		AccelLifeWeeks:    weeks(accelLife(f)),
+		FacilityLifeWeeks: weeks(orDefault(f.FacilityLife, 20*units.WeeksPerYear)),
+		RevenuePerMWWeek:  f.Revenue.PerMWYear.V / units.WeeksPerYear,
+		RevenueDecline:    math.Pow(1-f.Revenue.Decline.V, 1/units.WeeksPerYear),
+		Utilisation:       orDefault(f.Revenue.Utilisation, 1),
+		RampWeeks:         weeks(f.Revenue.Ramp.V),
+		Cash:              f.Cash.V,
+		ReserveWeeks:      f.Reserve.V,
+		EquityPerYear:     f.Equity.PerYear.V,
+		Debt:              facility(f.Debt),
+		Vendor:            facility(f.Vendor),
+		Lease:             facility(f.Lease),
+	}
+	for _, it := range f.Capex {
+		fin.Items = append(fin.Items, CapexItem{Name: it.Name, Layer: it.Layer, Stage: m.StageIndex(it.Stage), PerMW: it.Cost.V})
+	}
+	for _, l := range m.PowerLines {
+		fin.EnergyPerMWh = append(fin.EnergyPerMWh, s.Resource(m.Lines[l].Name).EnergyPrice.V)
+	}
+	m.Finance = fin
+	m.Lines = append(m.Lines, Line{Name: CapitalLine, Kind: Capital, Layer: "finance", Unit: "USD", MaxMix: 1})
+	m.Capital = len(m.Lines) - 1
+}
+
+// CapitalLine is the name under which a shortage of money is reported.
+const CapitalLine = "capital"
+
+func financeSet(f *scenario.Finance) bool {
+	return f.Cash.Set || f.Revenue.PerMWYear.Set || f.Debt.Limit.Set || f.Equity.PerYear.Set || f.Deposit.Set || len(f.Capex) > 0 || f.Operations.Set
+}
+
+func orDefault(v scenario.Value, def float64) float64 {
+	if v.Set {
+		return v.V
+	}
+	return def
+}
+
+func facility(f scenario.Facility) Facility {
+	return Facility{
+		Share:           f.Share.V,
+		Limit:           f.Limit.V,
+		RevenueMultiple: f.RevenueMultiple.V,
+		WeeklyRate:      math.Pow(1+f.Rate.V, 1/units.WeeksPerYear) - 1,
+		TenorWeeks:      max(1, weeks(f.Tenor.V)),
+	}
+}
+
+// facilityState is a debt facility during a run: what is outstanding and
+// the principal falling due each week from the draws made so far.
+type facilityState struct {
+	outstanding float64
+	due         []float64
+}
+
+// money is the factory's cash during a run.
+type money struct {
+	cash      float64
+	committed float64 // capex of started projects not yet paid (estimate)
+	fac       [3]facilityState
+	yearStart int
+	equityYr  float64
+	energy    float64 // USD/week of energy for what is online
+
+	// this week
+	capex, capexAccel, opex, revenue, interest, principal float64
+	drawn, equity, financed                               float64
+	capitalBound                                          bool
+
+	annualRevenue float64 // last week's revenue, annualised (for covenants)
+	lastInterest  float64 // last week's interest
+
+	// run totals, for the cash balance check
+	inflow, outflow float64
+	added           []float64 // MW added each week, for utilisation ramps
+	replace         [][]int32 // projects whose accelerators fall due each week
+}
+
+const (
+	debt = iota
+	vendor
+	lease
+)
+
+func (fm *Finance) facility(k int) *Facility {
+	switch k {
+	case vendor:
+		return &fm.Vendor
+	case lease:
+		return &fm.Lease
+	}
+	return &fm.Debt
+}
+
+func (s *State) initMoney() {
+	fm := s.m.Finance
+	if fm == nil {
+		return
+	}
+	s.money.cash = fm.Cash
+	for k := range s.money.fac {
+		s.money.fac[k].due = make([]float64, s.m.Weeks+1)
+	}
+	s.money.replace = make([][]int32, s.m.Weeks)
+}
+
+// resetWeek clears the week's flows.
+func (mo *money) resetWeek() {
+	mo.capex, mo.capexAccel, mo.opex, mo.revenue = 0, 0, 0, 0
+	mo.interest, mo.principal, mo.drawn, mo.equity, mo.financed = 0, 0, 0, 0, 0
+	mo.capitalBound = false
+}
+
+// Debt is what the factory owes across its facilities.
+func (s *State) Debt() float64 {
+	d := 0.0
+	for _, f := range s.money.fac {
+		d += f.outstanding
+	}
+	return d
+}
+
+// headroom is what facility k can still lend.
+func (s *State) headroom(k int) float64 {
+	f := s.m.Finance.facility(k)
+	limit := f.Limit + f.RevenueMultiple*s.money.annualRevenue
+	return math.Max(0, limit-s.money.fac[k].outstanding)
+}
+
+// draw lends amount from facility k, repayable in equal weekly instalments
+// over its tenor starting next week.
+func (s *State) draw(k int, amount float64) {
+	if amount <= 0 {
+		return
+	}
+	f := s.m.Finance.facility(k)
+	fs := &s.money.fac[k]
+	fs.outstanding += amount
+	per := amount / float64(f.TenorWeeks)
+	for w := s.week + 1; w <= s.week+f.TenorWeeks && w < len(fs.due); w++ {
+		fs.due[w] += per
+	}
+	// Principal due beyond the horizon stays outstanding at the end.
+}
+
+// equityRoom is what may still be raised this year.
+func (s *State) equityRoom() float64 {
+	mo := &s.money
+	if y := s.week / 52; y != mo.yearStart {
+		mo.yearStart, mo.equityYr = y, 0
+	}
+	return math.Max(0, s.m.Finance.EquityPerYear-mo.equityYr)
+}
+
+// fund makes sure cash covers amount, drawing debt and then raising equity
+// as far as they allow. It reports whether it succeeded.
+func (s *State) fund(amount float64) bool {
+	mo := &s.money
+	need := amount - mo.cash
+	if need <= 1e-6 {
+		return true
+	}
+	if d := math.Min(need, s.headroom(debt)); d > 0 {
+		s.draw(debt, d)
+		mo.cash += d
+		mo.drawn += d
+		mo.inflow += d
+		need -= d
+	}
+	if need > 1e-6 {
+		if e := math.Min(need, s.equityRoom()); e > 0 {
+			mo.cash += e
+			mo.equity += e
+			mo.equityYr += e
+			mo.inflow += e
+			need -= e
+		}
+	}
+	return need <= 1e-6
+}
+
+// Funds is what the factory could spend this week: cash plus what debt and
+// equity could still provide.
+func (s *State) Funds() float64 {
+	if s.m.Finance == nil {
+		return math.Inf(1)
+	}
+	return s.money.cash + s.headroom(debt) + s.equityRoom()
+}
+
+// Liquidity is what a new commitment paid over the next horizon weeks may
+// use: Funds, plus the equity the coming years allow, less capex already
+// committed to started projects and the operating reserve.
+func (s *State) Liquidity(horizon int) float64 {
+	fm := s.m.Finance
+	if fm == nil {
+		return math.Inf(1)
+	}
+	mo := &s.money
+	running := mo.energy + s.onlineMW*fm.OpsPerMWWeek
+	reserve := fm.ReserveWeeks * running
+	// Over the horizon: the equity the coming years allow, and what today's
+	// compute earns beyond its running costs and interest ("compute is
+	// revenue"), without assuming growth.
+	operating := math.Max(0, mo.annualRevenue/units.WeeksPerYear-running-mo.lastInterest)
+	future := (fm.EquityPerYear/units.WeeksPerYear + operating) * float64(horizon)
+	return s.Funds() + future - mo.committed - reserve
+}
+
+// payCapex pays a capital cost if it can be funded, with the share a
+// vendor or lease facility covers (financing kind fk, or -1 for none). It
+// reports whether it paid; capex that cannot be paid waits. accel marks
+// accelerator spending (depreciated over their life); project marks
+// spending that settles a started project's commitment.
+func (s *State) payCapex(amount float64, fk int, accel, project bool) bool {
+	if amount <= 0 {
+		return true
+	}
+	if s.m.Finance == nil {
+		s.capexUSD += amount
+		return true
+	}
+	mo := &s.money
+	financed := 0.0
+	if fk >= 0 {
+		financed = math.Min(amount*s.m.Finance.facility(fk).Share, s.headroom(fk))
+	}
+	cashPart := amount - financed
+	if !s.fund(cashPart) {
+		mo.capitalBound = true
+		return false
+	}
+	if financed > 0 {
+		s.draw(fk, financed)
+		mo.financed += financed
+	}
+	mo.cash -= cashPart
+	mo.outflow += cashPart
+	mo.capex += amount
+	if accel {
+		mo.capexAccel += amount
+	}
+	if project {
+		mo.committed = math.Max(0, mo.committed-amount)
+	}
+	s.capexUSD += amount
+	return true
+}
+
+// payRunning pays a cost that cannot wait (operations, interest,
+// principal), funding it if need be. Should funding fall short, cash goes
+// negative and the run's checks report it.
+func (s *State) payRunning(amount float64) {
+	if amount <= 0 {
+		return
+	}
+	mo := &s.money
+	if !s.fund(amount) {
+		mo.capitalBound = true
+	}
+	mo.cash -= amount
+	mo.outflow += amount
+}
+
+// affordable is how many units at price each could be paid for now.
+func (s *State) affordable(price float64, fk int) float64 {
+	if s.m.Finance == nil || price <= 0 {
+		return math.Inf(1)
+	}
+	funds := math.Max(0, s.Funds())
+	amount := funds
+	if fk >= 0 {
+		// The facility covers its share up to its headroom: amount A costs
+		// A − min(share·A, H) in cash.
+		share, h := s.m.Finance.facility(fk).Share, s.headroom(fk)
+		if share >= 1 {
+			amount = funds + h
+		} else if a := funds / (1 - share); share*a <= h {
+			amount = a
+		} else {
+			amount = funds + h
+		}
+	}
+	return amount / price * (1 - 1e-9)
+}
+
+// settleWeek moves the week's running money: revenue in, operations,
+// interest and principal out, accelerators replaced at the end of their
+// life.
+func (s *State) settleWeek() {
+	fm := s.m.Finance
+	if fm == nil {
+		return
+	}
+	mo := &s.money
+	mo.added = append(mo.added, s.addedMW)
+	// Revenue: online MW, each project ramping to full utilisation.
+	ramped := s.onlineMW
+	if r := fm.RampWeeks; r > 0 {
+		n := len(mo.added)
+		for k := 0; k < r && k < n; k++ {
+			ramped -= mo.added[n-1-k] * (1 - float64(k)/float64(r))
+		}
+	}
+	price := fm.RevenuePerMWWeek * math.Pow(fm.RevenueDecline, float64(s.week))
+	mo.revenue = price * fm.Utilisation * ramped
+	mo.cash += mo.revenue
+	mo.inflow += mo.revenue
+	mo.annualRevenue = mo.revenue * units.WeeksPerYear
+
+	mo.opex = mo.energy + s.onlineMW*fm.OpsPerMWWeek
+	s.payRunning(mo.opex)
+	for k := range mo.fac {
+		fs := &mo.fac[k]
+		f := fm.facility(k)
+		interest := fs.outstanding * f.WeeklyRate
+		principal := math.Min(fs.due[s.week], fs.outstanding)
+		mo.interest += interest
+		mo.principal += principal
+		s.payRunning(interest + principal)
+		fs.outstanding -= principal
+	}
+	mo.lastInterest = mo.interest
+	s.replaceAccelerators()
+}
+
+// online books what a project brings into service: its energy bill, and
+// when its accelerators are due for replacement.
+func (s *State) onlineMoney(p *project, idx int32) {
+	fm := s.m.Finance
+	if fm == nil {
+		return
+	}
+	for j, mw := range p.power {
+		s.money.energy += mw * 24 * 7 * fm.EnergyPerMWh[j]
+	}
+	if w := s.week + fm.AccelLifeWeeks; fm.AccelLifeWeeks > 0 && w < s.m.Weeks {
+		s.money.replace[w] = append(s.money.replace[w], idx)
+	}
+}
+
+// replaceAccelerators refits projects whose accelerators reached the end of
+// their life with the newest generation, when it can be paid for; those it
+// cannot pay for keep running and wait a week.
+func (s *State) replaceAccelerators() {
+	m := s.m
+	due := s.money.replace[s.week]
+	s.money.replace[s.week] = nil
+	if len(due) == 0 {
+		return
+	}
+	g := m.GenerationAt(s.week)
+	gen := &m.Generations[g]
+	price := s.lines[m.Accel].unitCost
+	for k, idx := range due {
+		p := s.projects[idx]
+		accels := p.mw * 1000 / gen.KWPerAccelerator
+		if !s.payCapex(accels*price, vendor, true, false) {
+			if s.week+1 < m.Weeks {
+				s.money.replace[s.week+1] = append(s.money.replace[s.week+1], due[k:]...)
+			}
+			return
+		}
+		old := &m.Generations[p.gen]
+		s.onlineFLOPS += accels*gen.FLOPSPerAccelerator - p.accels*old.FLOPSPerAccelerator
+		s.genMW[p.gen] -= p.mw
+		s.genMW[g] += p.mw
+		p.gen, p.accels = g, accels
+		if w := s.week + m.Finance.AccelLifeWeeks; w < m.Weeks {
+			s.money.replace[w] = append(s.money.replace[w], idx)
+		}
+	}
+}
+
+// estimateCapex is what a project started now is expected to cost, at
+// today's prices.
+func (s *State) estimateCapex(p *project) float64 {
+	m := s.m
+	est := 0.0
+	for _, st := range m.Stages {
+		for _, n := range st.Needs {
+			price := s.lines[n.Line].unitCost
+			if n.Line == m.Accel {
+				price = m.Generations[p.gen].UnitCostUSD * s.lines[n.Line].learn
+			}
+			est += p.amount(n, m.PUE) * price
+		}
+	}
+	for j, l := range m.PowerLines {
+		est += p.power[j] * s.lines[l].unitCost
+	}
+	if m.Finance != nil {
+		for _, it := range m.Finance.Items {
+			est += it.PerMW * p.mw
+		}
+	}
+	return est
+}
+
+// ProjectCapex estimates what a project started now would cost, at today's
+// prices, with its power split evenly over the power sources.
+func (s *State) ProjectCapex() float64 {
+	m := s.m
+	g := &m.Generations[m.GenerationAt(s.week)]
+	p := project{mw: m.SizeMW, power: make([]float64, len(m.PowerLines))}
+	p.accels = p.mw * 1000 / g.KWPerAccelerator
+	p.racks = p.accels / g.PerRack
+	for j := range p.power {
+		p.power[j] = p.mw * m.PUE / float64(len(p.power))
+	}
+	return s.estimateCapex(&p)
+}
+
+// stageCapex is the per-MW capex items paid when stage i starts.
+func (s *State) stageCapex(p *project, i int) float64 {
+	if s.m.Finance == nil {
+		return 0
+	}
+	c := 0.0
+	for _, it := range s.m.Finance.Items {
+		if it.Stage == i {
+			c += it.PerMW * p.mw
+		}
+	}
+	return c
+}
+
+// Mission is a demand for compute; see scenario.Mission.
+type Mission struct {
+	Name       string
+	Training   bool
+	Priority   int
+	Weight     float64
+	Guaranteed float64
+	// Demand at the start: FLOP/s, or MW when InMW.
+	Base         float64
+	InMW         bool
+	WeeklyGrowth float64
+	MaxFLOPS     float64
+	StartWeek    int
+}
+
+// DemandFLOPS is the mission's demand in week w, given the fleet's FLOP/s
+// per MW that week (for missions whose demand is written in MW).
+func (mi *Mission) DemandFLOPS(w int, flopsPerMW float64) float64 {
+	if w < mi.StartWeek {
+		return 0
+	}
+	d := mi.Base * math.Pow(mi.WeeklyGrowth, float64(w-mi.StartWeek))
+	if mi.InMW {
+		d *= flopsPerMW
+	}
+	if mi.MaxFLOPS > 0 {
+		d = math.Min(d, mi.MaxFLOPS)
+	}
+	return d
+}
+
+func compileMissions(s *scenario.Scenario, m *Model) {
+	for _, ms := range s.Missions {
+		d := ms.Demand
+		mi := Mission{
+			Name:         ms.Name,
+			Training:     ms.Kind == scenario.Training,
+			Priority:     int(ms.Priority),
+			Weight:       orDefault(ms.Weight, 1),
+			Guaranteed:   ms.Guaranteed.V,
+			WeeklyGrowth: math.Pow(1+d.Growth.V, 1/units.WeeksPerYear),
+			MaxFLOPS:     d.Max.V,
+		}
+		switch {
+		case d.Compute.Set:
+			mi.Base = d.Compute.V
+		case d.Power.Set:
+			mi.Base, mi.InMW = d.Power.V, true
+		default:
+			mi.Base = d.Users.V * d.TokensPerUserDay.V * d.FLOPPerToken.V / 86400 / orDefault(d.Efficiency, 1)
+		}
+		if d.Start.Set {
+			mi.StartWeek = max(0, m.WeekOf(d.Start.Time))
+		}
+		m.Missions = append(m.Missions, mi)
+	}
+	switch s.Allocation.Policy {
+	case scenario.StrictPriority:
+		m.Allocation = allocate.StrictPriority
+	case scenario.WeightedShare:
+		m.Allocation = allocate.WeightedShare
+	default:
+		m.Allocation = allocate.MaxMinFair
+	}
+}
+
+// accelLife returns the accelerator life in weeks, defaulting to five
+// years.
+func accelLife(f *scenario.Finance) float64 {
+	return orDefault(f.AcceleratorLife, 5*units.WeeksPerYear)
+}
