@@ -8,11 +8,35 @@ import (
 	"github.com/gwf-project/gwf/sim"
 )
 
-// WeeklyCSVName and ProjectsCSVName are the files WriteCSV-based exports use.
+// The files a CSV export writes.
 const (
-	WeeklyCSVName   = "weekly.csv"
-	ProjectsCSVName = "projects.csv"
+	WeeklyCSVName     = "weekly.csv"
+	ProjectsCSVName   = "projects.csv"
+	AllocationCSVName = "allocation.csv" // only when the scenario has missions
 )
+
+// WriteAllocationCSV writes one row per week and mission: demand and
+// compute served, in PFLOP/s.
+func WriteAllocationCSV(w io.Writer, r *sim.Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"week", "date", "mission", "kind", "demand_pflops", "served_pflops", "unmet_pflops"}); err != nil {
+		return err
+	}
+	for _, wk := range r.Weeks {
+		for k, mi := range r.Model.Missions {
+			kind := "inference"
+			if mi.Training {
+				kind = "training"
+			}
+			d, sv := r.Missions[k].Demand[wk.Week], r.Missions[k].Served[wk.Week]
+			if err := cw.Write([]string{strconv.Itoa(wk.Week), date(wk.Date), mi.Name, kind, f(d / 1e15), f(sv / 1e15), f((d - sv) / 1e15)}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
 
 func f(v float64) string {
 	b, _ := Num(v).MarshalJSON()
@@ -28,6 +52,9 @@ func WriteWeeklyCSV(w io.Writer, r *sim.Result) error {
 	for _, l := range m.Lines {
 		head = append(head, "held_back_mw:"+l.Name)
 	}
+	if m.Finance != nil {
+		head = append(head, "opex_usd", "revenue_usd", "interest_usd", "depreciation_usd", "cash_usd", "debt_usd", "capital_bound")
+	}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -39,6 +66,9 @@ func WriteWeeklyCSV(w io.Writer, r *sim.Result) error {
 		row := []string{strconv.Itoa(wk.Week), date(wk.Date), f(wk.OnlineMW), f(wk.AddedMW), f(wk.StartedMW), f(wk.PipelineMW), f(wk.TargetMW), f(wk.OnlineFLOPS / 1e15), f(wk.CapexUSD), b}
 		for l := range m.Lines {
 			row = append(row, f(r.HeldBackMW(wk.Week, l)))
+		}
+		if m.Finance != nil {
+			row = append(row, f(wk.OpexUSD), f(wk.RevenueUSD), f(wk.InterestUSD), f(wk.DepreciationUSD), f(wk.CashUSD), f(wk.DebtUSD), strconv.FormatBool(wk.CapitalBound))
 		}
 		if err := cw.Write(row); err != nil {
 			return err

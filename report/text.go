@@ -114,7 +114,7 @@ func writeMoney(b *errWriter, m *sim.Model, s *summary.Summary) {
 		}
 	}
 	if len(parts) > 0 {
-		b.printf("  Capex per GW brought online, by year: %s.\n", strings.Join(parts, ", "))
+		b.printf("  Capex to date per GW online, at each year's end: %s.\n", strings.Join(parts, ", "))
 	}
 }
 

@@ -210,28 +210,30 @@ func (s *State) equityRoom() float64 {
 	return math.Max(0, s.m.Finance.EquityPerYear-mo.equityYr)
 }
 
-// fund makes sure cash covers amount, drawing debt and then raising equity
-// as far as they allow. It reports whether it succeeded.
+// fund makes sure cash covers amount, raising equity (up to the year's
+// allowance) and then drawing debt as far as they allow. Equity comes
+// first: investors' money is what the year's plan was sized on, and debt
+// is kept for what equity cannot cover. It reports whether it succeeded.
 func (s *State) fund(amount float64) bool {
 	mo := &s.money
 	need := amount - mo.cash
 	if need <= 1e-6 {
 		return true
 	}
-	if d := math.Min(need, s.headroom(debt)); d > 0 {
-		s.draw(debt, d)
-		mo.cash += d
-		mo.drawn += d
-		mo.inflow += d
-		need -= d
+	if e := math.Min(need, s.equityRoom()); e > 0 {
+		mo.cash += e
+		mo.equity += e
+		mo.equityYr += e
+		mo.inflow += e
+		need -= e
 	}
 	if need > 1e-6 {
-		if e := math.Min(need, s.equityRoom()); e > 0 {
-			mo.cash += e
-			mo.equity += e
-			mo.equityYr += e
-			mo.inflow += e
-			need -= e
+		if d := math.Min(need, s.headroom(debt)); d > 0 {
+			s.draw(debt, d)
+			mo.cash += d
+			mo.drawn += d
+			mo.inflow += d
+			need -= d
 		}
 	}
 	return need <= 1e-6

@@ -173,7 +173,7 @@ func TestRunCSV(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if got, want := strings.Join(names, " "), "projects.csv weekly.csv"; got != want {
+	if got, want := strings.Join(names, " "), "allocation.csv projects.csv weekly.csv"; got != want {
 		t.Errorf("files in %s: %s, want %s", out, got, want)
 	}
 }

@@ -70,7 +70,13 @@ func writeCSV(dir string, res *sim.Result) error {
 	if err := writeFileAtomic(filepath.Join(dir, export.WeeklyCSVName), func(w io.Writer) error { return export.WriteWeeklyCSV(w, res) }); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, export.ProjectsCSVName), func(w io.Writer) error { return export.WriteProjectsCSV(w, res) })
+	if err := writeFileAtomic(filepath.Join(dir, export.ProjectsCSVName), func(w io.Writer) error { return export.WriteProjectsCSV(w, res) }); err != nil {
+		return err
+	}
+	if len(res.Model.Missions) == 0 {
+		return nil
+	}
+	return writeFileAtomic(filepath.Join(dir, export.AllocationCSVName), func(w io.Writer) error { return export.WriteAllocationCSV(w, res) })
 }
 
 // writeFileAtomic writes path through a temporary file in the same
