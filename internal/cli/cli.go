@@ -89,7 +89,7 @@ scenario.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(e.runCommand(), e.validateCommand(), e.scenarioCommand(), e.versionCommand())
+	root.AddCommand(e.runCommand(), e.whyCommand(), e.validateCommand(), e.scenarioCommand(), e.versionCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
