@@ -143,6 +143,13 @@ type Finance struct {
 	CapitalBoundWeeks int                   `json:"capital_bound_weeks"`
 	AtMilestone       map[string]MoneyPoint `json:"at_online_gw"`
 	CapexPerGW        []YearPoint           `json:"capex_per_gw_online_by_year"`
+	CapexByLayer      []LayerPoint          `json:"capex_by_layer"`
+}
+
+// LayerPoint is capex over the run in one layer.
+type LayerPoint struct {
+	Layer string `json:"layer"`
+	USD   Num    `json:"usd"`
 }
 
 // MoneyPoint is cumulative spending at a milestone.
@@ -284,6 +291,9 @@ func Build(r *sim.Result, s *summary.Summary) *Run {
 			if y.OK {
 				f.CapexPerGW = append(f.CapexPerGW, YearPoint{Year: y.Year, Value: Num(y.Value)})
 			}
+		}
+		for _, l := range s.CapexByLayer {
+			f.CapexByLayer = append(f.CapexByLayer, LayerPoint{Layer: l.Layer, USD: Num(l.USD)})
 		}
 		out.Finance = f
 	}

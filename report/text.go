@@ -82,6 +82,13 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 	} else {
 		writeMoney(b, m, s)
 	}
+	if len(s.CapexByLayer) > 0 && s.CapexUSD > 0 {
+		var parts []string
+		for _, l := range s.CapexByLayer {
+			parts = append(parts, fmt.Sprintf("%s %s (%s%%)", l.Layer, units.FormatUSD(l.USD), units.FormatNumber(100*l.USD/s.CapexUSD, 0)))
+		}
+		b.printf("  Capex by layer: %s.\n", strings.Join(parts, ", "))
+	}
 	if len(s.Missions) > 0 {
 		writeMissions(b, m, s)
 	}

@@ -39,6 +39,7 @@ type State struct {
 	slab                             slab
 	money                            money
 	genMW                            []float64 // MW online per generation
+	capexBy                          []float64 // capex so far per Model.CapexBuckets entry
 	demand, served                   []float64 // per mission, this week
 	claims                           []allocate.Claim
 	faults                           []string  // accounting failures, reported as broken invariants
@@ -115,7 +116,7 @@ func (s *State) Order(l int, qty float64) bool {
 	}
 	ls := &s.lines[l]
 	if fm := s.m.Finance; fm != nil && fm.Deposit > 0 {
-		if !s.payCapex(qty*ls.unitCost*fm.Deposit, s.financing(l), l == s.m.Accel, s.m.Lines[l].Kind != Robot) {
+		if !s.payCapex(qty*ls.unitCost*fm.Deposit, s.financing(l), l == s.m.Accel, s.m.Lines[l].Kind != Robot, l) {
 			s.HoldBack(s.m.Capital, 0)
 			return false
 		}
@@ -144,7 +145,7 @@ func (s *State) Expand(l int, qty float64) bool {
 	}
 	ls := &s.lines[l]
 	cost := qty * s.m.Lines[l].ExpansionCostUSD
-	if !s.payCapex(cost, -1, false, false) {
+	if !s.payCapex(cost, -1, false, false, s.m.expansionBucket()) {
 		return false
 	}
 	ls.expQueue = append(ls.expQueue, expansion{week: s.week + s.m.Lines[l].ExpansionWeeks, qty: qty})
@@ -314,6 +315,7 @@ func newState(m *Model) *State {
 		due:        make([][]int32, m.Weeks),
 		heldBack:   make([]float64, len(m.Lines)),
 		genMW:      make([]float64, len(m.Generations)),
+		capexBy:    make([]float64, len(m.CapexBuckets())),
 		demand:     make([]float64, len(m.Missions)),
 		served:     make([]float64, len(m.Missions)),
 		claims:     make([]allocate.Claim, len(m.Missions)),
@@ -480,7 +482,7 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 	ls.delivered += got
 	cost := got * price
 	ls.spentUSD += cost
-	if !s.payCapex(cost, s.financing(i), i == s.m.Accel, s.m.Lines[i].Kind != Robot) {
+	if !s.payCapex(cost, s.financing(i), i == s.m.Accel, s.m.Lines[i].Kind != Robot, i) {
 		s.faults = append(s.faults, fmt.Sprintf("week %d: %s: delivery of %.3f units could not be paid", s.week, s.m.Lines[i].Name, got))
 	}
 	if s.m.Lines[i].Kind == Robot {
@@ -692,8 +694,15 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		return missing
 	}
 	// Capex items paid at this stage (land, building shell), a share leased.
-	if c := s.stageCapex(p, i); c > 0 && !s.payCapex(c, lease, false, true) {
-		return append(missing, s.m.Capital)
+	if c := s.stageCapex(p, i); c > 0 {
+		if !s.payCapex(c, lease, false, true, -1) {
+			return append(missing, s.m.Capital)
+		}
+		for k, it := range s.m.Finance.Items {
+			if it.Stage == i {
+				s.capexBy[len(s.m.Lines)+k] += it.PerMW * p.mw
+			}
+		}
 	}
 	for _, n := range st.Needs {
 		q := p.amount(n, m.PUE)

@@ -80,6 +80,36 @@ func compileFinance(s *scenario.Scenario, m *Model) {
 	m.Capital = len(m.Lines) - 1
 }
 
+// CapexBucket is a heading capex is reported under: a supply line, a
+// capex item, or the expansion of supply lines.
+type CapexBucket struct {
+	Name  string
+	Layer string
+}
+
+// CapexBuckets lists the headings capex is reported under: each line, then
+// each capex item, then supply-line expansions.
+func (m *Model) CapexBuckets() []CapexBucket {
+	out := make([]CapexBucket, 0, len(m.Lines)+4)
+	for _, l := range m.Lines {
+		out = append(out, CapexBucket{Name: l.Name, Layer: l.Layer})
+	}
+	if m.Finance != nil {
+		for _, it := range m.Finance.Items {
+			out = append(out, CapexBucket{Name: it.Name, Layer: it.Layer})
+		}
+	}
+	return append(out, CapexBucket{Name: "expansions", Layer: "supply-line expansions"})
+}
+
+func (m *Model) expansionBucket() int {
+	n := len(m.Lines)
+	if m.Finance != nil {
+		n += len(m.Finance.Items)
+	}
+	return n
+}
+
 // CapitalLine is the name under which a shortage of money is reported.
 const CapitalLine = "capital"
 
@@ -271,13 +301,18 @@ func (s *State) Liquidity(horizon int) float64 {
 // vendor or lease facility covers (financing kind fk, or -1 for none). It
 // reports whether it paid; capex that cannot be paid waits. accel marks
 // accelerator spending (depreciated over their life); project marks
-// spending that settles a started project's commitment.
-func (s *State) payCapex(amount float64, fk int, accel, project bool) bool {
+// spending that settles a started project's commitment. bucket is the
+// Model.CapexBuckets entry the spending is reported under (-1: the caller
+// books it).
+func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int) bool {
 	if amount <= 0 {
 		return true
 	}
 	if s.m.Finance == nil {
 		s.capexUSD += amount
+		if bucket >= 0 {
+			s.capexBy[bucket] += amount
+		}
 		return true
 	}
 	mo := &s.money
@@ -301,9 +336,12 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool) bool {
 		mo.capexAccel += amount
 	}
 	if project {
-		mo.committed = math.Max(0, mo.committed-amount)
+			mo.committed = math.Max(0, mo.committed-amount)
 	}
 	s.capexUSD += amount
+	if bucket >= 0 {
+		s.capexBy[bucket] += amount
+	}
 	return true
 }
 
@@ -415,7 +453,7 @@ func (s *State) replaceAccelerators() {
 	for k, idx := range due {
 		p := s.projects[idx]
 		accels := p.mw * 1000 / gen.KWPerAccelerator
-		if !s.payCapex(accels*price, vendor, true, false) {
+		if !s.payCapex(accels*price, vendor, true, false, m.Accel) {
 			if s.week+1 < m.Weeks {
 				s.money.replace[s.week+1] = append(s.money.replace[s.week+1], due[k:]...)
 			}

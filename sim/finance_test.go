@@ -93,6 +93,17 @@ func TestReferenceCashBalances(t *testing.T) {
 	if revenue <= 0 {
 		t.Error("the reference earned nothing")
 	}
+	// Capex reported by heading adds up to capex paid week by week.
+	byBucket, weekly := 0.0, 0.0
+	for _, v := range r.CapexByBucket {
+		byBucket += v
+	}
+	for _, w := range r.Weeks {
+		weekly += w.CapexUSD
+	}
+	if math.Abs(byBucket-weekly) > 1e-6*weekly {
+		t.Errorf("capex by heading %.2f != weekly capex %.2f", byBucket, weekly)
+	}
 }
 
 func reference(t *testing.T) *sim.Model {

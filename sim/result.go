@@ -20,6 +20,8 @@ type Result struct {
 	// GenerationMW[w*len(Generations)+g] is the MW online in week w running
 	// generation g.
 	GenerationMW []float64
+	// CapexByBucket is capex over the run per Model.CapexBuckets entry.
+	CapexByBucket []float64
 	// Invariants lists every conservation check that failed; empty when the
 	// run balanced.
 	Invariants []string
@@ -277,6 +279,7 @@ func near(a, b float64) bool {
 
 func (r *Result) finish(s *State) {
 	m := s.m
+	r.CapexByBucket = s.capexBy
 	ns := len(m.Stages)
 	logs := make([]StageLog, len(s.projects)*ns)
 	r.Projects = make([]ProjectLog, 0, len(s.projects))

@@ -62,6 +62,8 @@ type Summary struct {
 	ShortAtEnd  []string // lines binding in the last year, most first
 	OnlineFLOPS float64
 	Money       *Money // nil without finance
+	// CapexByLayer is capex over the run by layer, largest first.
+	CapexByLayer []LayerCapex
 	Missions    []MissionOutcome
 }
 
@@ -109,6 +111,7 @@ func Of(r *sim.Result) *Summary {
 	s.Quarters = quarters(r)
 	s.Shortfalls, s.ShortAtEnd = shortfalls(r)
 	s.Money = moneyOf(r, s)
+	s.CapexByLayer = capexByLayer(r)
 	s.Missions = missionsOf(r, s)
 	return s
 }
@@ -237,4 +240,35 @@ func shortfalls(r *sim.Result) ([]Shortfall, []string) {
 		}
 	}
 	return out, end
+}
+
+// LayerCapex is capex over the run in one layer.
+type LayerCapex struct {
+	Layer string
+	USD   float64
+}
+
+func capexByLayer(r *sim.Result) []LayerCapex {
+	var out []LayerCapex
+	for i, b := range r.Model.CapexBuckets() {
+		if i >= len(r.CapexByBucket) || r.CapexByBucket[i] == 0 {
+			continue
+		}
+		layer := b.Layer
+		if layer == "" {
+			layer = b.Name
+		}
+		found := false
+		for k := range out {
+			if out[k].Layer == layer {
+				out[k].USD += r.CapexByBucket[i]
+				found = true
+			}
+		}
+		if !found {
+			out = append(out, LayerCapex{Layer: layer, USD: r.CapexByBucket[i]})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].USD > out[j].USD })
+	return out
 }
