@@ -336,7 +336,7 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 		mo.capexAccel += amount
 	}
 	if project {
-			mo.committed = math.Max(0, mo.committed-amount)
+		mo.committed = math.Max(0, mo.committed-amount)
 	}
 	s.capexUSD += amount
 	if bucket >= 0 {

@@ -64,7 +64,7 @@ type Summary struct {
 	Money       *Money // nil without finance
 	// CapexByLayer is capex over the run by layer, largest first.
 	CapexByLayer []LayerCapex
-	Missions    []MissionOutcome
+	Missions     []MissionOutcome
 }
 
 // Of summarises r.
