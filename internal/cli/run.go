@@ -19,6 +19,7 @@ func (e *env) runCommand() *cobra.Command {
 		asJSON bool
 		csvDir string
 		seed   int64
+		html   string
 	)
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO]",
@@ -27,7 +28,8 @@ func (e *env) runCommand() *cobra.Command {
 the default) and print when the factory reaches 1 GW/week, when 1, 10 and
 100 GW are online, the binding constraint by quarter and the largest
 shortfalls. --json prints the full result for programs; --csv DIR writes the
-weekly series and the project log.`,
+weekly series and the project log; --report FILE writes a self-contained HTML
+report with charts that opens offline in any browser.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := e.load(args)
@@ -51,6 +53,11 @@ weekly series and the project log.`,
 					return err
 				}
 			}
+			if html != "" {
+				if err := writeFileAtomic(html, func(w io.Writer) error { return report.HTML(w, sc, res, sum) }); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				return export.WriteJSON(e.stdout, res, sum)
 			}
@@ -60,6 +67,7 @@ weekly series and the project log.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")
 	cmd.Flags().StringVar(&csvDir, "csv", "", "write weekly.csv and projects.csv into `DIR` (created if missing)")
 	cmd.Flags().Int64Var(&seed, "seed", 0, "override the scenario's seed")
+	cmd.Flags().StringVar(&html, "report", "", "write a self-contained HTML report with charts to `FILE`")
 	return cmd
 }
 
