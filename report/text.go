@@ -27,7 +27,11 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 	}
 	b.printf("Horizon: %d weeks, %s to %s. Target: %s/week by %s (from %s/week at the start).\n",
 		m.Weeks, day(m.Start), day(end), units.FormatMW(m.TargetMWpw), day(m.Date(m.TargetWeek)), units.FormatMW(m.InitialMWpw))
-	b.printf("A gigawatt here is 1,000 MW of IT capacity brought online; grid power is IT × PUE %s.\n\n", units.FormatNumber(m.PUE, 2))
+	b.printf("A gigawatt here is 1,000 MW of IT capacity brought online; grid power is IT × PUE %s.\n", units.FormatNumber(m.PUE, 2))
+	if sc.Uncertain() {
+		b.printf("This run uses the median of each of the %d uncertain inputs and none of the %d disruption events; gwf mc gives the odds.\n", len(sc.UncertainValues()), len(sc.Events))
+	}
+	b.printf("\n")
 
 	b.printf("1 GW/week\n")
 	if g := s.GWPerWeek; g != nil {

@@ -262,6 +262,10 @@ func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path s
 	case scalarNode:
 		text = t.text
 	case mappingNode:
+		if t.get("dist") != nil {
+			d.decodeDist(t, out, f, path)
+			return
+		}
 		for i, k := range t.keys {
 			vt := t.vals[i]
 			switch k.text {

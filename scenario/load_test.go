@@ -121,7 +121,8 @@ func TestOverrideValueMapping(t *testing.T) {
 	src := over(
 		"project:",
 		"  size: {value: 400 MW, source: our plan, confidence: primary}",
-		"  pue: {confidence: analyst}",
+		"target:",
+		"  rate: {confidence: analyst}",
 	)
 	s, err := scenario.Parse("mine.yaml", []byte(src), nil)
 	if err != nil {
@@ -139,9 +140,9 @@ func TestOverrideValueMapping(t *testing.T) {
 	if s2.Project.Size.Source != "" || s2.Project.Size.Confidence != "" {
 		t.Errorf("a new number kept the old source: %+v", s2.Project.Size)
 	}
-	pue := s.Project.PUE
-	if pue.V != 1.2 || pue.Confidence != "analyst" || !strings.Contains(pue.Source, "Uptime") || pue.Pos.File != "reference" {
-		t.Errorf("pue = %+v, want the reference's 1.2 retagged analyst", pue)
+	rate := s.Target.Rate
+	if rate.V != 1000 || rate.Confidence != "analyst" || !strings.Contains(rate.Source, "Altman") || rate.Pos.File != "reference" {
+		t.Errorf("target.rate = %+v, want the reference's 1 GW/week retagged analyst", rate)
 	}
 }
 

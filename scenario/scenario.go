@@ -19,6 +19,8 @@ type Scenario struct {
 	Policy      Policy       `yaml:"policy"`
 	Generations []Generation `yaml:"generations,keyed" required:"true"`
 	Resources   []Resource   `yaml:"resources,keyed" required:"true"`
+	// Events are disruptions Monte Carlo draws; a single run applies none.
+	Events []Event `yaml:"events,keyed"`
 
 	Finance    Finance    `yaml:"finance"`
 	Missions   []Mission  `yaml:"missions,keyed"`
@@ -178,6 +180,9 @@ type Value struct {
 	Confidence string
 	Pos        Pos
 	Set        bool
+	// Dist is the distribution the value was written as, or nil; V then
+	// holds its median (see Dist).
+	Dist *Dist
 }
 
 // Confidence tags for a value's source.

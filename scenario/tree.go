@@ -344,16 +344,17 @@ func merge(base, over *tree) *tree {
 }
 
 // isValueMapping reports whether t is a value written as a mapping with its
-// number ({value: 500 MW, source: ...}). Such a mapping replaces the one it
+// number ({value: 500 MW, source: ...}) or as a distribution ({dist:
+// triangular, ...}). Such a mapping replaces the one it
 // overrides as a whole, so that a new number never inherits the old
 // number's source and confidence; a mapping without value (only a source
 // or confidence) still merges into the base's.
 func isValueMapping(t *tree) bool {
-	if t.get("value") == nil {
+	if t.get("value") == nil && t.get("dist") == nil {
 		return false
 	}
 	for _, k := range t.keys {
-		if !slices.Contains(valueFields, k.text) {
+		if !slices.Contains(valueFields, k.text) && !slices.Contains(distFields, k.text) {
 			return false
 		}
 	}

@@ -164,6 +164,7 @@ func validate(s *Scenario, t *tree) error {
 		errs.add(g.Available.Pos, "generations."+g.Name+".available", "no hardware at the start (got %s, want the first generation available by start_date %s)", g.Available, s.StartDate)
 	}
 	validateMoneyAndMissions(&errs, s, t)
+	validateUncertainty(&errs, s, t)
 	return errs.err()
 }
 
@@ -179,24 +180,33 @@ func validateCapacity(errs *ErrorList, r *Resource, p string) {
 	if r.Kind == KindPower {
 		want = `MW per time, e.g. "150 MW/week"`
 	}
-	q, err := units.Parse(c.Text, dim)
-	if err != nil {
-		errs.add(c.Pos, p+".capacity", "%v", err)
+	parse := func(text string, pos Pos, path string) (units.Quantity, bool) {
+		q, err := units.Parse(text, dim)
+		if err != nil {
+			errs.add(pos, path, "%v", err)
+			return q, false
+		}
+		if q.Of != r.Unit {
+			errs.add(pos, path, "wrong unit (got %q, want %s)", text, want)
+			return q, false
+		}
+		if q.Value < 0 && !strings.HasSuffix(path, ".std") {
+			errs.add(pos, path, "negative capacity (got %s, want zero or more)", text)
+			return q, false
+		}
+		if q.Value > 1e12 {
+			errs.add(pos, path, "too large (got %s, want at most 1e12 per week)", text)
+			return q, false
+		}
+		return q, true
+	}
+	if c.Dist != nil {
+		resolveDist(errs, c, p+".capacity", parse, 0, 1e12)
 		return
 	}
-	if q.Of != r.Unit {
-		errs.add(c.Pos, p+".capacity", "wrong unit (got %q, want %s)", c.Text, want)
-		return
+	if q, ok := parse(c.Text, c.Pos, p+".capacity"); ok {
+		c.Q, c.V = q, q.Value
 	}
-	if q.Value < 0 {
-		errs.add(c.Pos, p+".capacity", "negative capacity (got %s, want zero or more)", c.Text)
-		return
-	}
-	if q.Value > 1e12 {
-		errs.add(c.Pos, p+".capacity", "too large (got %s, want at most 1e12 per week)", c.Text)
-		return
-	}
-	c.Q, c.V = q, q.Value
 }
 
 func validateInput(errs *ErrorList, s *Scenario, kinds map[string]string, in Need, p, per string) {

@@ -79,7 +79,7 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "yaml unterminated string", src: over(`name: "abc`), at: "o.yaml:2:7", msg: "YAML syntax"},
 		{name: "duplicate key top level", src: over("name: a", "name: b"), at: "o.yaml:3:1", msg: `duplicate key (got "name" again, want each key once; first at line 2)`},
 		{name: "duplicate key nested flow", src: over("project: {size: 500 MW, size: 2 MW}"), at: "o.yaml:2:25", msg: `duplicate key (got "size" again`},
-		{name: "duplicate key in reference text", src: edited("  pue: {value:", "  size: 1 MW\n  pue: {value:"), at: at(t, "o.yaml", edited("  pue: {value:", "  size: 1 MW\n  pue: {value:"), "size: 1 MW"), msg: `duplicate key (got "size" again`},
+		{name: "duplicate key in reference text", src: edited("  pue: {dist:", "  size: 1 MW\n  pue: {value:"), at: at(t, "o.yaml", edited("  pue: {dist:", "  size: 1 MW\n  pue: {value:"), "size: 1 MW"), msg: `duplicate key (got "size" again`},
 		{name: "anchor refused", src: over("name: &n mine"), at: "o.yaml:2:7", msg: "anchors, aliases and merge keys are not used in scenarios (got &n"},
 		{name: "alias refused", src: over("description: &d hello", "name: *d"), at: "o.yaml:3:7", msg: "(got *d, want the value written out"},
 		{name: "merge key refused", src: over("project:", "  <<: {size: 5 MW}"), at: "o.yaml:3:3", msg: "merge keys are not used in scenarios (got <<"},

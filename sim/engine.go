@@ -285,9 +285,20 @@ func (s *State) schedule(l, w int, qty float64) {
 }
 
 // Run simulates m under policy pol for the model's horizon.
-func Run(m *Model, pol Policy) *Result {
+func Run(m *Model, pol Policy) *Result { return RunWith(m, pol, Options{}) }
+
+// Options tune what a run records.
+type Options struct {
+	// WeeksOnly records only Result.Weeks (and the checks), for studies of
+	// many runs: no project log, supply-line or mission series, per-line
+	// held-back figures or capex by heading.
+	WeeksOnly bool
+}
+
+// RunWith simulates m under policy pol, recording what o asks for.
+func RunWith(m *Model, pol Policy, o Options) *Result {
 	s := newState(m)
-	r := newResult(m)
+	r := newResult(m, o)
 	for w := 0; w < m.Weeks; w++ {
 		s.week = w
 		s.addedMW = 0

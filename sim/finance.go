@@ -143,7 +143,7 @@ type facilityState struct {
 
 // money is the factory's cash during a run.
 type money struct {
-	cash      float64
+	cash      cents
 	committed float64 // capex of started projects not yet paid (estimate)
 	fac       [3]facilityState
 	yearStart int
@@ -159,7 +159,7 @@ type money struct {
 	lastInterest  float64 // last week's interest
 
 	// run totals, for the cash balance check
-	inflow, outflow float64
+	inflow, outflow cents
 	added           []float64 // MW added each week, for utilisation ramps
 	replace         [][]int32 // projects whose accelerators fall due each week
 }
@@ -185,7 +185,7 @@ func (s *State) initMoney() {
 	if fm == nil {
 		return
 	}
-	s.money.cash = fm.Cash
+	s.money.cash = toCents(fm.Cash)
 	for k := range s.money.fac {
 		s.money.fac[k].due = make([]float64, s.m.Weeks+1)
 	}
@@ -244,30 +244,41 @@ func (s *State) equityRoom() float64 {
 // allowance) and then drawing debt as far as they allow. Equity comes
 // first: investors' money is what the year's plan was sized on, and debt
 // is kept for what equity cannot cover. It reports whether it succeeded.
-func (s *State) fund(amount float64) bool {
+func (s *State) fund(amount cents) bool {
 	mo := &s.money
 	need := amount - mo.cash
-	if need <= 1e-6 {
+	if need <= 0 {
 		return true
 	}
-	if e := math.Min(need, s.equityRoom()); e > 0 {
+	if e := min(need, floorCents(s.equityRoom())); e > 0 {
 		mo.cash += e
-		mo.equity += e
-		mo.equityYr += e
+		mo.equity += e.usd()
+		mo.equityYr += e.usd()
 		mo.inflow += e
 		need -= e
 	}
-	if need > 1e-6 {
-		if d := math.Min(need, s.headroom(debt)); d > 0 {
-			s.draw(debt, d)
+	if need > 0 {
+		if d := min(need, floorCents(s.headroom(debt))); d > 0 {
+			s.draw(debt, d.usd())
 			mo.cash += d
-			mo.drawn += d
+			mo.drawn += d.usd()
 			mo.inflow += d
 			need -= d
 		}
 	}
-	return need <= 1e-6
+	return need <= 0
 }
+
+// cents is an amount of money in whole US cents. The factory's cash is
+// kept in cents, every movement rounded to the cent, so its books balance
+// exactly.
+type cents int64
+
+func toCents(usd float64) cents { return cents(math.Round(usd * 100)) }
+
+func floorCents(usd float64) cents { return cents(math.Floor(usd * 100)) }
+
+func (c cents) usd() float64 { return float64(c) / 100 }
 
 // Funds is what the factory could spend this week: cash plus what debt and
 // equity could still provide.
@@ -275,7 +286,7 @@ func (s *State) Funds() float64 {
 	if s.m.Finance == nil {
 		return math.Inf(1)
 	}
-	return s.money.cash + s.headroom(debt) + s.equityRoom()
+	return s.money.cash.usd() + s.headroom(debt) + s.equityRoom()
 }
 
 // Liquidity is what a new commitment paid over the next horizon weeks may
@@ -320,7 +331,7 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 	if fk >= 0 {
 		financed = math.Min(amount*s.m.Finance.facility(fk).Share, s.headroom(fk))
 	}
-	cashPart := amount - financed
+	cashPart := toCents(amount - financed)
 	if !s.fund(cashPart) {
 		mo.capitalBound = true
 		return false
@@ -353,11 +364,12 @@ func (s *State) payRunning(amount float64) {
 		return
 	}
 	mo := &s.money
-	if !s.fund(amount) {
+	c := toCents(amount)
+	if !s.fund(c) {
 		mo.capitalBound = true
 	}
-	mo.cash -= amount
-	mo.outflow += amount
+	mo.cash -= c
+	mo.outflow += c
 }
 
 // affordable is how many units at price each could be paid for now.
@@ -402,8 +414,9 @@ func (s *State) settleWeek() {
 	}
 	price := fm.RevenuePerMWWeek * math.Pow(fm.RevenueDecline, float64(s.week))
 	mo.revenue = price * fm.Utilisation * ramped
-	mo.cash += mo.revenue
-	mo.inflow += mo.revenue
+	rc := toCents(mo.revenue)
+	mo.cash += rc
+	mo.inflow += rc
 	mo.annualRevenue = mo.revenue * units.WeeksPerYear
 
 	mo.opex = mo.energy + s.onlineMW*fm.OpsPerMWWeek

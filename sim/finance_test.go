@@ -146,3 +146,19 @@ missions:
 		t.Errorf("served before anything was online")
 	}
 }
+
+// A run that records only its weeks gives exactly the weeks of a full run.
+func TestWeeksOnlyMatchesFullRun(t *testing.T) {
+	m := reference(t)
+	full := sim.Run(m, sim.NewController())
+	light := sim.RunWith(m, sim.NewController(), sim.Options{WeeksOnly: true})
+	checkInvariants(t, light)
+	if len(light.Projects) != 0 || len(light.Lines) != 0 {
+		t.Error("a weeks-only run kept its project log or line series")
+	}
+	for w := range full.Weeks {
+		if full.Weeks[w] != light.Weeks[w] {
+			t.Fatalf("week %d differs:\nfull  %+v\nlight %+v", w, full.Weeks[w], light.Weeks[w])
+		}
+	}
+}

@@ -26,9 +26,11 @@ type Result struct {
 	// run balanced.
 	Invariants []string
 
+	light                          bool
 	cumCapex                       float64
 	cumDelivered                   []float64
 	capexAccelHist, capexOtherHist []float64
+	accelWindow, otherWindow       float64
 }
 
 // Week is one week of a run.
@@ -96,13 +98,13 @@ type StageLog struct {
 	WaitedOn  string // the line that held it back last, or ""
 }
 
-func newResult(m *Model) *Result {
-	r := &Result{
-		Model:    m,
-		Weeks:    make([]Week, 0, m.Weeks),
-		Lines:    make([]LineSeries, len(m.Lines)),
-		HeldBack: make([]float64, 0, m.Weeks*len(m.Lines)),
+func newResult(m *Model, o Options) *Result {
+	r := &Result{Model: m, Weeks: make([]Week, 0, m.Weeks), light: o.WeeksOnly}
+	if r.light {
+		return r
 	}
+	r.Lines = make([]LineSeries, len(m.Lines))
+	r.HeldBack = make([]float64, 0, m.Weeks*len(m.Lines))
 	r.Missions = make([]MissionSeries, len(m.Missions))
 	for i := range r.Lines {
 		ls := &r.Lines[i]
@@ -134,7 +136,9 @@ func (r *Result) record(s *State) {
 	r.capexOtherHist = append(r.capexOtherHist, mo.capex-mo.capexAccel)
 	dep := 0.0
 	if fm := m.Finance; fm != nil {
-		dep = trailing(r.capexAccelHist, fm.AccelLifeWeeks) + trailing(r.capexOtherHist, fm.FacilityLifeWeeks)
+		r.accelWindow = slide(r.accelWindow, r.capexAccelHist, fm.AccelLifeWeeks)
+		r.otherWindow = slide(r.otherWindow, r.capexOtherHist, fm.FacilityLifeWeeks)
+		dep = r.accelWindow/float64(max(1, fm.AccelLifeWeeks)) + r.otherWindow/float64(max(1, fm.FacilityLifeWeeks))
 	}
 	capitalBound := mo.capitalBound || (m.Capital >= 0 && s.heldBack[m.Capital] > 0)
 	r.Weeks = append(r.Weeks, Week{
@@ -157,10 +161,14 @@ func (r *Result) record(s *State) {
 		FinancedUSD:     mo.financed,
 		EquityUSD:       mo.equity,
 		DepreciationUSD: dep,
-		CashUSD:         mo.cash,
+		CashUSD:         mo.cash.usd(),
 		DebtUSD:         s.Debt(),
 		CapitalBound:    capitalBound,
 	})
+	if r.light {
+		r.check(s)
+		return
+	}
 	for k := range m.Missions {
 		r.Missions[k].Demand = append(r.Missions[k].Demand, s.demand[k])
 		r.Missions[k].Served = append(r.Missions[k].Served, s.served[k])
@@ -247,12 +255,12 @@ func (r *Result) checkMoney(s *State, fail func(string, ...any)) {
 		return
 	}
 	mo := &s.money
-	want := fm.Cash + mo.inflow - mo.outflow
-	if math.Abs(mo.cash-want) > 0.01 {
-		fail("cash %.2f != starting cash + inflows - outflows %.2f", mo.cash, want)
+	// Kept in cents, the books balance exactly.
+	if want := toCents(fm.Cash) + mo.inflow - mo.outflow; mo.cash != want {
+		fail("cash %.2f != starting cash + inflows - outflows %.2f", mo.cash.usd(), want.usd())
 	}
-	if mo.cash < -0.01 {
-		fail("cash negative (%.2f): running costs could not be funded", mo.cash)
+	if mo.cash < 0 {
+		fail("cash negative (%.2f): running costs could not be funded", mo.cash.usd())
 	}
 	for _, f := range s.faults {
 		fail("%s", f)
@@ -260,17 +268,16 @@ func (r *Result) checkMoney(s *State, fail func(string, ...any)) {
 	s.faults = s.faults[:0]
 }
 
-// trailing is the straight-line depreciation this week of capex spent in
-// the last life weeks: each week's spend over life.
-func trailing(hist []float64, life int) float64 {
-	if life <= 0 {
-		return 0
+// slide moves a running sum of the last life entries of hist forward by
+// the entry just appended: straight-line depreciation this week is each
+// week's spend over the last life weeks, divided by life.
+func slide(sum float64, hist []float64, life int) float64 {
+	n := len(hist)
+	sum += hist[n-1]
+	if life > 0 && n > life {
+		sum -= hist[n-1-life]
 	}
-	sum := 0.0
-	for k := max(0, len(hist)-life); k < len(hist); k++ {
-		sum += hist[k]
-	}
-	return sum / float64(life)
+	return sum
 }
 
 func near(a, b float64) bool {
@@ -280,6 +287,9 @@ func near(a, b float64) bool {
 func (r *Result) finish(s *State) {
 	m := s.m
 	r.CapexByBucket = s.capexBy
+	if r.light {
+		return
+	}
 	ns := len(m.Stages)
 	logs := make([]StageLog, len(s.projects)*ns)
 	r.Projects = make([]ProjectLog, 0, len(s.projects))

@@ -90,6 +90,7 @@ scenario.`,
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
 	root.AddCommand(e.runCommand(), e.whyCommand(), e.validateCommand(), e.scenarioCommand(), e.versionCommand())
+	root.AddCommand(e.mcCommand(), e.sensitivityCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -1,0 +1,386 @@
+package mc
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gwf-project/gwf/scenario"
+	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/summary"
+)
+
+// MaxRuns bounds a study's size.
+const MaxRuns = 10_000_000
+
+// maxExamples is how many runs that never reach 1 GW/week are named.
+const maxExamples = 10
+
+// Config says how many runs to make, from which seed, on how many workers.
+type Config struct {
+	Runs int
+	Seed int64
+	// Workers is how many runs go at once; zero or less means one per CPU.
+	// It changes how fast a study goes, never what it finds.
+	Workers int
+	// Progress, if set, is called after each run with the number of runs
+	// finished so far. It is called from several goroutines at once and
+	// must be quick.
+	Progress func(done int)
+}
+
+// Result is what a study found. Every number depends only on the
+// scenario, the seed and the runs completed.
+type Result struct {
+	Scenario   string
+	Seed       int64
+	Runs       int // runs asked for
+	Completed  int // runs finished: fewer than Runs when the study was stopped
+	Start      time.Time
+	Weeks      int
+	TargetWeek int // the scenario's target date (target.by), as a week
+	Inputs     int // uncertain values drawn in each run
+	Events     int // events that may happen in each run
+	Lines      []string
+
+	// GWPerWeek is the week 1 GW/week is first reached and sustained (as
+	// summary.SustainedFrom judges it); OnlineGW the weeks 1, 10 and
+	// 100 GW are online (summary.OnlineMilestonesGW).
+	GWPerWeek Milestone
+	OnlineGW  []Milestone
+	// ByTarget counts the runs reaching 1 GW/week by TargetWeek.
+	ByTarget int
+	// Years lists, for each calendar year of the horizon, the lines that
+	// bound most often: their share of the year's weeks over all runs.
+	Years []Year
+	// Never describes the runs that never reach 1 GW/week.
+	Never Never
+	// Online and Added are weekly bands of IT capacity online and brought
+	// online in the week (MW), over the runs.
+	Online, Added []Band
+	// BandsExact reports whether the bands are exact; if not, each is
+	// within RelativeError of the exact quantile.
+	BandsExact bool
+}
+
+// Milestone is the distribution over runs of the week something happens.
+type Milestone struct {
+	Label   string // "1 GW/week", "1 GW online", ...
+	Reached int    // runs in which it happens within the horizon
+	// P10, P50 and P90 are nearest-rank quantiles of the week over the
+	// runs; -1 means that share of runs does not reach it at all.
+	P10, P50, P90 int
+}
+
+// Year is one calendar year's most frequent binding constraints.
+type Year struct {
+	Year    int
+	Binding []LineShare // most frequent first, at most three
+}
+
+// LineShare is a supply line and a share (of weeks, or of runs).
+type LineShare struct {
+	Line  string
+	Share float64
+}
+
+// Never describes the runs that never reach 1 GW/week.
+type Never struct {
+	Runs     int
+	Examples []int       // the lowest-numbered such runs, at most ten
+	Short    []LineShare // what bound in those runs' last year, most first
+}
+
+// Band is the P10, P50 and P90 of a weekly quantity over the runs.
+type Band struct {
+	P10, P50, P90 float64
+}
+
+// Run makes cfg.Runs simulations of sc under the built-in controller, run
+// i drawing from its own random stream (see Draw), and summarises them.
+// Memory does not grow with the number of runs.
+//
+// When ctx is cancelled, Run stops starting runs, waits for those under
+// way, and returns what the finished ones show together with ctx's error.
+func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error) {
+	if cfg.Runs < 1 || cfg.Runs > MaxRuns {
+		return nil, fmt.Errorf("runs: %d is out of range (want 1 to %d)", cfg.Runs, MaxRuns)
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, cfg.Runs)
+	base, err := sim.Compile(sc)
+	if err != nil {
+		return nil, err
+	}
+	frame := newFrame(base)
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next, done atomic.Int64
+	tallies := make([]*tally, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := frame.newTally()
+			tallies[w] = t
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= cfg.Runs {
+					return
+				}
+				m, err := Model(sc, cfg.Seed, i)
+				if err != nil {
+					cancel(err)
+					return
+				}
+				r := sim.RunWith(m, sim.NewController(), sim.Options{WeeksOnly: true})
+				if len(r.Invariants) > 0 {
+					cancel(fmt.Errorf("run %d broke a conservation law (a bug in gwf): %s", i, r.Invariants[0]))
+					return
+				}
+				t.add(i, r)
+				if n := done.Add(1); cfg.Progress != nil {
+					cfg.Progress(int(n))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	total := tallies[0]
+	for _, t := range tallies[1:] {
+		total.merge(t)
+	}
+	res := frame.result(sc, cfg, total)
+	if cause := context.Cause(ctx); cause != nil && res.Completed < cfg.Runs {
+		return res, cause // stopped, or a run failed
+	}
+	return res, nil
+}
+
+// frame is what every run of a study shares: its weeks and lines.
+type frame struct {
+	m      *sim.Model
+	yearOf []int // week → index of its calendar year
+	years  []int
+}
+
+func newFrame(m *sim.Model) *frame {
+	f := &frame{m: m, yearOf: make([]int, m.Weeks)}
+	for w := range m.Weeks {
+		y := m.Date(w).Year()
+		if len(f.years) == 0 || f.years[len(f.years)-1] != y {
+			f.years = append(f.years, y)
+		}
+		f.yearOf[w] = len(f.years) - 1
+	}
+	return f
+}
+
+// tally accumulates runs as counts and sketches only, so that merging
+// tallies in any order gives the same totals.
+type tally struct {
+	f          *frame
+	completed  int
+	milestones [][]int64 // [milestone][week]; index Weeks counts "never"
+	byTarget   int
+	binding    [][]int64 // [year][line+1]; 0 counts weeks with no bottleneck
+	never      int
+	examples   []int
+	neverShort []int64 // [line+1]
+	online     []Sketch
+	added      []Sketch
+}
+
+func (f *frame) newTally() *tally {
+	t := &tally{
+		f:          f,
+		milestones: make([][]int64, 1+len(summary.OnlineMilestonesGW)),
+		binding:    make([][]int64, len(f.years)),
+		neverShort: make([]int64, len(f.m.Lines)+1),
+		online:     make([]Sketch, f.m.Weeks),
+		added:      make([]Sketch, f.m.Weeks),
+	}
+	for i := range t.milestones {
+		t.milestones[i] = make([]int64, f.m.Weeks+1)
+	}
+	for i := range t.binding {
+		t.binding[i] = make([]int64, len(f.m.Lines)+1)
+	}
+	return t
+}
+
+// add records run i's result.
+func (t *tally) add(i int, r *sim.Result) {
+	weeks := t.f.m.Weeks
+	t.completed++
+	added := make([]float64, len(r.Weeks))
+	for w, wk := range r.Weeks {
+		added[w] = wk.AddedMW
+		t.online[w].Add(wk.OnlineMW)
+		t.added[w].Add(wk.AddedMW)
+		t.binding[t.f.yearOf[w]][wk.Bottleneck+1]++
+	}
+	gw := summary.SustainedFrom(added, summary.GWPerWeekMW, summary.SustainWindow)
+	t.milestones[0][weekOrNever(gw, weeks)]++
+	if gw >= 0 && gw <= r.Model.TargetWeek {
+		t.byTarget++
+	}
+	for k, target := range summary.OnlineMilestonesGW {
+		at := -1
+		for w, wk := range r.Weeks {
+			if wk.OnlineMW >= float64(target)*1000-1e-9 {
+				at = w
+				break
+			}
+		}
+		t.milestones[k+1][weekOrNever(at, weeks)]++
+	}
+	if gw < 0 {
+		t.never++
+		t.examples = lowest(append(t.examples, i))
+		for _, wk := range r.Weeks[max(0, len(r.Weeks)-52):] {
+			t.neverShort[wk.Bottleneck+1]++
+		}
+	}
+}
+
+func weekOrNever(w, weeks int) int {
+	if w < 0 || w >= weeks {
+		return weeks
+	}
+	return w
+}
+
+// lowest sorts runs and keeps the first maxExamples.
+func lowest(runs []int) []int {
+	slices.Sort(runs)
+	return runs[:min(len(runs), maxExamples)]
+}
+
+func (t *tally) merge(o *tally) {
+	t.completed += o.completed
+	t.byTarget += o.byTarget
+	t.never += o.never
+	t.examples = lowest(append(t.examples, o.examples...))
+	for i := range t.milestones {
+		addCounts(t.milestones[i], o.milestones[i])
+	}
+	for i := range t.binding {
+		addCounts(t.binding[i], o.binding[i])
+	}
+	addCounts(t.neverShort, o.neverShort)
+	for w := range t.online {
+		t.online[w].Merge(&o.online[w])
+		t.added[w].Merge(&o.added[w])
+	}
+}
+
+func addCounts(dst, src []int64) {
+	for i, c := range src {
+		dst[i] += c
+	}
+}
+
+func (f *frame) result(sc *scenario.Scenario, cfg Config, t *tally) *Result {
+	m := f.m
+	res := &Result{
+		Scenario:   m.Name,
+		Seed:       cfg.Seed,
+		Runs:       cfg.Runs,
+		Completed:  t.completed,
+		Start:      m.Start,
+		Weeks:      m.Weeks,
+		TargetWeek: m.TargetWeek,
+		Inputs:     len(sc.UncertainValues()),
+		Events:     len(sc.Events),
+		ByTarget:   t.byTarget,
+		BandsExact: true,
+	}
+	for _, l := range m.Lines {
+		res.Lines = append(res.Lines, l.Name)
+	}
+	res.GWPerWeek = milestone("1 GW/week", t.milestones[0])
+	for k, gw := range summary.OnlineMilestonesGW {
+		res.OnlineGW = append(res.OnlineGW, milestone(fmt.Sprintf("%d GW online", gw), t.milestones[k+1]))
+	}
+	for i, y := range f.years {
+		res.Years = append(res.Years, Year{Year: y, Binding: f.shares(t.binding[i], 3)})
+	}
+	res.Never = Never{Runs: t.never, Examples: slices.Clone(t.examples), Short: f.shares(t.neverShort, 3)}
+	if t.completed > 0 {
+		res.Online = make([]Band, m.Weeks)
+		res.Added = make([]Band, m.Weeks)
+		for w := range m.Weeks {
+			res.Online[w] = band(&t.online[w])
+			res.Added[w] = band(&t.added[w])
+			res.BandsExact = res.BandsExact && t.online[w].Exact() && t.added[w].Exact()
+		}
+	}
+	return res
+}
+
+func band(s *Sketch) Band {
+	return Band{P10: s.Quantile(0.1), P50: s.Quantile(0.5), P90: s.Quantile(0.9)}
+}
+
+// milestone reads quantiles off a histogram of weeks whose last bin counts
+// runs that never got there.
+func milestone(label string, hist []int64) Milestone {
+	n := int64(0)
+	for _, c := range hist {
+		n += c
+	}
+	ms := Milestone{Label: label, Reached: int(n - hist[len(hist)-1]), P10: -1, P50: -1, P90: -1}
+	if n == 0 {
+		return ms
+	}
+	q := func(p float64) int {
+		k := max(1, int64(math.Ceil(p*float64(n)-1e-9)))
+		for w, c := range hist {
+			if k -= c; k <= 0 {
+				if w == len(hist)-1 {
+					return -1
+				}
+				return w
+			}
+		}
+		return -1
+	}
+	ms.P10, ms.P50, ms.P90 = q(0.1), q(0.5), q(0.9)
+	return ms
+}
+
+// shares turns counts per line (index 0: none) into the top lines' shares
+// of all counts, most first, ties in scenario order; "none" is left out.
+func (f *frame) shares(counts []int64, top int) []LineShare {
+	total := int64(0)
+	for _, c := range counts {
+		total += c
+	}
+	if total == 0 {
+		return nil
+	}
+	idx := make([]int, 0, len(counts)-1)
+	for i := 1; i < len(counts); i++ {
+		if counts[i] > 0 {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return counts[idx[a]] > counts[idx[b]] })
+	var out []LineShare
+	for _, i := range idx[:min(top, len(idx))] {
+		out = append(out, LineShare{Line: f.m.Lines[i-1].Name, Share: float64(counts[i]) / float64(total)})
+	}
+	return out
+}

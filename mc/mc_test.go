@@ -1,0 +1,227 @@
+package mc_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/gwf-project/gwf/mc"
+	"github.com/gwf-project/gwf/scenario"
+)
+
+// tiny is a scenario to follow by hand: 1 GW projects with one 10-week
+// stage that secures their power, plentiful supply, so with no lead time
+// the first project comes online in week 10. %LEAD% is the grid's lead
+// time; %EXTRA% more top-level fields (events).
+const tiny = `
+name: tiny
+start_date: 2026-01-05
+horizon: 80 weeks
+target: {rate: 1 GW/week, initial_rate: 1 GW/week, by: 2026-06-01}
+project:
+  size: 1000 MW
+  pue: "1.0"
+  stages:
+    build: {duration: 10 weeks, secures_power: true}
+policy: {expand: false}
+generations:
+  g1: {available: 2025-01-01, power_per_accelerator: 1 kW, compute_per_accelerator: 1 PFLOP/s, accelerators_per_rack: 10 accelerators}
+resources:
+  accelerators: {kind: accelerator, unit: accelerator, capacity: 100 M accelerators/week, share: 100%, lead_time: 0 weeks}
+  grid: {kind: power, unit: MW, capacity: 100 GW/week, share: 100%, lead_time: %LEAD%}
+%EXTRA%
+`
+
+func tinyScenario(t testing.TB, lead, extra string) *scenario.Scenario {
+	t.Helper()
+	src := strings.NewReplacer("%LEAD%", lead, "%EXTRA%", extra).Replace(tiny)
+	sc, err := scenario.Parse("tiny.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return sc
+}
+
+func run(t testing.TB, sc *scenario.Scenario, cfg mc.Config) *mc.Result {
+	t.Helper()
+	res, err := mc.Run(context.Background(), sc, cfg)
+	if err != nil {
+		t.Fatalf("mc.Run: %v", err)
+	}
+	return res
+}
+
+func marshal(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+const uncertainLead = "{dist: uniform, min: 0 weeks, max: 20 weeks}"
+
+// The same seed gives the same result, byte for byte, on one worker or
+// four, both with exact bands and past ExactLimit (sketched bands).
+func TestWorkersDoNotChangeResults(t *testing.T) {
+	sc := tinyScenario(t, uncertainLead, `events:
+  stop: {probability: 50%/year, duration: {dist: uniform, min: 1 week, max: 8 weeks}, freeze: build}`)
+	for _, runs := range []int{300, mc.ExactLimit + 200} {
+		one := marshal(t, run(t, sc, mc.Config{Runs: runs, Seed: 7, Workers: 1}))
+		four := marshal(t, run(t, sc, mc.Config{Runs: runs, Seed: 7, Workers: 4}))
+		if one != four {
+			t.Errorf("%d runs: 1 and 4 workers differ", runs)
+		}
+		if other := marshal(t, run(t, sc, mc.Config{Runs: runs, Seed: 8, Workers: 2})); other == one {
+			t.Errorf("%d runs: seeds 7 and 8 gave the same result", runs)
+		}
+	}
+}
+
+// With nothing uncertain every run is the same: bands have no width.
+func TestNoUncertaintyZeroWidth(t *testing.T) {
+	res := run(t, tinyScenario(t, "0 weeks", ""), mc.Config{Runs: 50, Seed: 1})
+	if res.Completed != 50 || res.Inputs != 0 || res.Events != 0 {
+		t.Fatalf("completed %d, inputs %d, events %d", res.Completed, res.Inputs, res.Events)
+	}
+	for w, b := range append(res.Online, res.Added...) {
+		if b.P10 != b.P50 || b.P50 != b.P90 {
+			t.Fatalf("band %d = %+v, want zero width", w, b)
+		}
+	}
+	for _, m := range append(res.OnlineGW, res.GWPerWeek) {
+		if m.P10 != m.P50 || m.P50 != m.P90 {
+			t.Errorf("%s = %+v, want zero width", m.Label, m)
+		}
+	}
+	if g := res.OnlineGW[0]; g.P50 != 10 || g.Reached != 50 {
+		t.Errorf("1 GW online: %+v, want week 10 in all 50 runs", g)
+	}
+}
+
+// A permitting freeze certain to happen in the first week and lasting six
+// weeks holds the first project's stage for six weeks: 1 GW is online in
+// week 16 instead of 10, in every run.
+func TestCertainEventShiftsDate(t *testing.T) {
+	sc := tinyScenario(t, "0 weeks", `events:
+  freeze: {probability: 100%, from: 2026-01-05, to: 2026-01-05, duration: 6 weeks, freeze: build}`)
+	res := run(t, sc, mc.Config{Runs: 20, Seed: 3})
+	if g := res.OnlineGW[0]; g.P10 != 16 || g.P90 != 16 || g.Reached != 20 {
+		t.Errorf("1 GW online: %+v, want week 16 in all 20 runs", g)
+	}
+	base := run(t, tinyScenario(t, "0 weeks", ""), mc.Config{Runs: 1, Seed: 3})
+	if res.GWPerWeek.P50 <= base.GWPerWeek.P50 {
+		t.Errorf("1 GW/week in week %d with the freeze, want later than week %d without", res.GWPerWeek.P50, base.GWPerWeek.P50)
+	}
+}
+
+// A grid lead time uniform on 0 to 20 weeks puts 1 GW online in week
+// 10 + L (L rounded to whole weeks): P10, P50 and P90 near weeks 12, 20, 28.
+func TestLeadTimeDistribution(t *testing.T) {
+	res := run(t, tinyScenario(t, uncertainLead, ""), mc.Config{Runs: 2000, Seed: 11})
+	g := res.OnlineGW[0]
+	for _, c := range []struct{ got, want int }{{g.P10, 12}, {g.P50, 20}, {g.P90, 28}} {
+		if math.Abs(float64(c.got-c.want)) > 1 {
+			t.Errorf("1 GW online: %+v, want P10/P50/P90 within a week of 12/20/28", g)
+			break
+		}
+	}
+	if res.Inputs != 1 || res.BandsExact {
+		t.Errorf("inputs %d, bands exact %v; want 1 and sketched bands for 2000 runs", res.Inputs, res.BandsExact)
+	}
+}
+
+// Pinned outputs: these numbers are what seed 42 draws and finds. A change
+// here means sampling changed (the order of draws, the streams, the
+// quantile functions) and every stored study would change with it: make
+// sure that is intended, then update the numbers.
+func TestPinnedOutputs(t *testing.T) {
+	sc := tinyScenario(t, uncertainLead, `events:
+  stop: {probability: 50%/year, duration: {dist: uniform, min: 1 week, max: 8 weeks}, freeze: build}`)
+	var leads []float64
+	var onsets []int
+	for i := range 3 {
+		c, occ := mc.Draw(sc, 42, i)
+		leads = append(leads, c.Resource("grid").LeadTime.V)
+		for _, o := range occ {
+			onsets = append(onsets, o.FromWeek, o.ToWeek)
+		}
+	}
+	if got, want := marshal(t, leads), `[15.444763758648588,13.855888341254472,12.480469183885251]`; got != want {
+		t.Errorf("lead times drawn:\n got %s\nwant %s", got, want)
+	}
+	if got, want := marshal(t, onsets), `[60,62]`; got != want {
+		t.Errorf("event weeks drawn:\n got %s\nwant %s", got, want)
+	}
+	res := run(t, sc, mc.Config{Runs: 200, Seed: 42})
+	got := marshal(t, []any{res.GWPerWeek, res.OnlineGW[0], res.ByTarget, res.Never.Runs})
+	want := `[{"Label":"1 GW/week","Reached":177,"P10":15,"P50":27,"P90":-1},{"Label":"1 GW online","Reached":200,"P10":12,"P50":21,"P90":28},53,23]`
+	if got != want {
+		t.Errorf("study:\n got %s\nwant %s", got, want)
+	}
+}
+
+// Cancelling stops the study; what finished is reported with the error.
+func TestCancelReportsWhatFinished(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var seen atomic.Int64
+	cfg := mc.Config{Runs: 100000, Seed: 1, Workers: 2, Progress: func(done int) {
+		if seen.Add(1) == 25 {
+			cancel()
+		}
+	}}
+	res, err := mc.Run(ctx, tinyScenario(t, uncertainLead, ""), cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if res == nil || res.Completed < 25 || res.Completed >= cfg.Runs {
+		t.Fatalf("result %v, want between 25 and %d runs completed", res, cfg.Runs)
+	}
+	if g := res.OnlineGW[0]; g.Reached != res.Completed {
+		t.Errorf("1 GW online reached in %d runs, want all %d completed", g.Reached, res.Completed)
+	}
+}
+
+// Drawing a run leaves the scenario as it was.
+func TestDrawLeavesScenario(t *testing.T) {
+	sc := tinyScenario(t, uncertainLead, "")
+	before := marshal(t, sc)
+	for i := range 5 {
+		if _, err := mc.Model(sc, 1, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if marshal(t, sc) != before {
+		t.Error("Model changed the scenario")
+	}
+}
+
+func TestRunsOutOfRange(t *testing.T) {
+	for _, n := range []int{0, -1, mc.MaxRuns + 1} {
+		if _, err := mc.Run(context.Background(), tinyScenario(t, "0 weeks", ""), mc.Config{Runs: n}); err == nil {
+			t.Errorf("Runs %d accepted", n)
+		}
+	}
+}
+
+// BenchmarkMonteCarlo is 1,000 runs of the reference scenario with
+// distributions and events (testdata/reference-uncertain.yaml) on every
+// CPU; ns/op is for all 1,000.
+func BenchmarkMonteCarlo(b *testing.B) {
+	sc, err := scenario.Load("testdata/reference-uncertain.yaml", os.ReadFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := mc.Run(context.Background(), sc, mc.Config{Runs: 1000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
