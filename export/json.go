@@ -141,6 +141,8 @@ type Finance struct {
 	PeakNeed          *Milestone            `json:"peak_funding_need_at"`
 	Payback           *Milestone            `json:"cumulative_cash_positive_from"`
 	CapitalBoundWeeks int                   `json:"capital_bound_weeks"`
+	OverdrawnWeeks    int                   `json:"overdrawn_weeks"`
+	PeakOverdrawnUSD  Num                   `json:"peak_overdrawn_usd"`
 	AtMilestone       map[string]MoneyPoint `json:"at_online_gw"`
 	CapexPerGW        []YearPoint           `json:"capex_per_gw_online_by_year"`
 	CapexByLayer      []LayerPoint          `json:"capex_by_layer"`
@@ -276,6 +278,7 @@ func Build(r *sim.Result, s *summary.Summary) *Run {
 			RevenueUSD: Num(mo.RevenueUSD), InterestUSD: Num(mo.InterestUSD), DepreciationUSD: Num(mo.DepreciationUSD),
 			EquityUSD: Num(mo.EquityUSD), DebtDrawnUSD: Num(mo.DrawnUSD), EndCashUSD: Num(mo.EndCashUSD), EndDebtUSD: Num(mo.EndDebtUSD),
 			PeakNeedUSD: Num(mo.PeakNeedUSD), CapitalBoundWeeks: mo.CapitalBoundWeeks,
+			OverdrawnWeeks: mo.OverdrawnWeeks, PeakOverdrawnUSD: Num(mo.PeakOverdrawnUSD),
 			AtMilestone: map[string]MoneyPoint{}, CapexPerGW: []YearPoint{},
 		}
 		if mo.PeakNeedUSD > 0 {

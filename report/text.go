@@ -113,6 +113,9 @@ func writeMoney(b *errWriter, m *sim.Model, s *summary.Summary) {
 		b.printf("Cumulative revenue does not cover all spending within the horizon.\n")
 	}
 	b.printf("  Money held capacity back in %d of %d weeks.\n", mo.CapitalBoundWeeks, m.Weeks)
+	if mo.OverdrawnWeeks > 0 {
+		b.printf("  In %d weeks running costs and debt service could not be funded (overdrawn by up to %s); all capex waited.\n", mo.OverdrawnWeeks, units.FormatUSD(mo.PeakOverdrawnUSD))
+	}
 	for _, gw := range summary.OnlineMilestonesGW {
 		if v, ok := mo.AtMilestone[gw]; ok {
 			b.printf("  To %d GW online: capex %s, running costs %s.\n", gw, units.FormatUSD(v[0]), units.FormatUSD(v[1]))

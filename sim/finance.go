@@ -245,6 +245,9 @@ func (s *State) equityRoom() float64 {
 // first: investors' money is what the year's plan was sized on, and debt
 // is kept for what equity cannot cover. It reports whether it succeeded.
 func (s *State) fund(amount cents) bool {
+	if amount <= 0 {
+		return true // nothing to pay (an overdraft is not repaid by this)
+	}
 	mo := &s.money
 	need := amount - mo.cash
 	if need <= 0 {
@@ -358,7 +361,8 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 
 // payRunning pays a cost that cannot wait (operations, interest,
 // principal), funding it if need be. Should funding fall short, cash goes
-// negative and the run's checks report it.
+// negative (an overdraft the run reports) and every capex waits until
+// revenue restores it.
 func (s *State) payRunning(amount float64) {
 	if amount <= 0 {
 		return
@@ -377,7 +381,9 @@ func (s *State) affordable(price float64, fk int) float64 {
 	if s.m.Finance == nil || price <= 0 {
 		return math.Inf(1)
 	}
-	funds := math.Max(0, s.Funds())
+	// A dollar short of the funds, so rounding to cents never leaves a
+	// delivery unpaid.
+	funds := math.Max(0, s.Funds()-1)
 	amount := funds
 	if fk >= 0 {
 		// The facility covers its share up to its headroom: amount A costs

@@ -93,6 +93,11 @@ func TestReferenceCashBalances(t *testing.T) {
 	if revenue <= 0 {
 		t.Error("the reference earned nothing")
 	}
+	for _, w := range r.Weeks {
+		if w.OverdrawnUSD > 0 {
+			t.Fatalf("week %d: the reference's median run is overdrawn by %.2f", w.Week, w.OverdrawnUSD)
+		}
+	}
 	// Capex reported by heading adds up to capex paid week by week.
 	byBucket, weekly := 0.0, 0.0
 	for _, v := range r.CapexByBucket {

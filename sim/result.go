@@ -58,6 +58,10 @@ type Week struct {
 	CashUSD         float64 // at the end of the week
 	DebtUSD         float64 // outstanding at the end of the week
 	CapitalBound    bool    // money held something back this week
+	// OverdrawnUSD is how far cash is below zero at the end of the week:
+	// running costs and debt service nothing could fund. While it lasts, all
+	// capex waits.
+	OverdrawnUSD float64
 }
 
 // MissionSeries is one mission's week-by-week demand and allocation.
@@ -164,6 +168,7 @@ func (r *Result) record(s *State) {
 		CashUSD:         mo.cash.usd(),
 		DebtUSD:         s.Debt(),
 		CapitalBound:    capitalBound,
+		OverdrawnUSD:    max(0, -mo.cash.usd()),
 	})
 	if r.light {
 		r.check(s)
@@ -259,9 +264,9 @@ func (r *Result) checkMoney(s *State, fail func(string, ...any)) {
 	if want := toCents(fm.Cash) + mo.inflow - mo.outflow; mo.cash != want {
 		fail("cash %.2f != starting cash + inflows - outflows %.2f", mo.cash.usd(), want.usd())
 	}
-	if mo.cash < 0 {
-		fail("cash negative (%.2f): running costs could not be funded", mo.cash.usd())
-	}
+	// Negative cash is an outcome, not a fault: running costs and debt
+	// service that neither cash, debt nor equity could cover (reported as
+	// Week.OverdrawnUSD), during which all capex waits.
 	for _, f := range s.faults {
 		fail("%s", f)
 	}

@@ -20,6 +20,10 @@ type Money struct {
 	PaybackWeek int
 	// CapitalBoundWeeks counts weeks in which money held something back.
 	CapitalBoundWeeks int
+	// OverdrawnWeeks counts weeks that ended with running costs or debt
+	// service unfunded; PeakOverdrawnUSD is the deepest such shortfall.
+	OverdrawnWeeks   int
+	PeakOverdrawnUSD float64
 	// AtMilestone gives cumulative capex and opex when each online milestone
 	// (1, 10, 100 GW) was reached.
 	AtMilestone map[int][2]float64
@@ -68,6 +72,10 @@ func moneyOf(r *sim.Result, s *Summary) *Money {
 		}
 		if w.CapitalBound {
 			mo.CapitalBoundWeeks++
+		}
+		if w.OverdrawnUSD > 0 {
+			mo.OverdrawnWeeks++
+			mo.PeakOverdrawnUSD = max(mo.PeakOverdrawnUSD, w.OverdrawnUSD)
 		}
 		for gw, ms := range s.OnlineGW {
 			if ms != nil && ms.Week == w.Week {
