@@ -138,7 +138,8 @@ func facility(f scenario.Facility) Facility {
 // the principal falling due each week from the draws made so far.
 type facilityState struct {
 	outstanding float64
-	due         []float64
+	instalment  float64   // principal due each week from the draws so far
+	due         []float64 // change to instalment in each week
 }
 
 // money is the factory's cash during a run.
@@ -157,6 +158,7 @@ type money struct {
 
 	annualRevenue float64 // last week's revenue, annualised (for covenants)
 	lastInterest  float64 // last week's interest
+	priceFactor   float64 // (1 − decline) to the power of the week
 
 	// run totals, for the cash balance check
 	inflow, outflow cents
@@ -224,11 +226,16 @@ func (s *State) draw(k int, amount float64) {
 	f := s.m.Finance.facility(k)
 	fs := &s.money.fac[k]
 	fs.outstanding += amount
+	// due holds changes to the weekly instalment: it starts next week and
+	// stops after the tenor. Principal due beyond the horizon stays
+	// outstanding at the end.
 	per := amount / float64(f.TenorWeeks)
-	for w := s.week + 1; w <= s.week+f.TenorWeeks && w < len(fs.due); w++ {
+	if w := s.week + 1; w < len(fs.due) {
 		fs.due[w] += per
 	}
-	// Principal due beyond the horizon stays outstanding at the end.
+	if w := s.week + 1 + f.TenorWeeks; w < len(fs.due) {
+		fs.due[w] -= per
+	}
 }
 
 // equityRoom is what may still be raised this year.
@@ -418,7 +425,12 @@ func (s *State) settleWeek() {
 			ramped -= mo.added[n-1-k] * (1 - float64(k)/float64(r))
 		}
 	}
-	price := fm.RevenuePerMWWeek * math.Pow(fm.RevenueDecline, float64(s.week))
+	if s.week == 0 {
+		mo.priceFactor = 1
+	} else {
+		mo.priceFactor *= fm.RevenueDecline
+	}
+	price := fm.RevenuePerMWWeek * mo.priceFactor
 	mo.revenue = price * fm.Utilisation * ramped
 	rc := toCents(mo.revenue)
 	mo.cash += rc
@@ -431,7 +443,8 @@ func (s *State) settleWeek() {
 		fs := &mo.fac[k]
 		f := fm.facility(k)
 		interest := fs.outstanding * f.WeeklyRate
-		principal := math.Min(fs.due[s.week], fs.outstanding)
+		fs.instalment += fs.due[s.week]
+		principal := math.Max(0, math.Min(fs.instalment, fs.outstanding))
 		mo.interest += interest
 		mo.principal += principal
 		s.payRunning(interest + principal)

@@ -171,7 +171,11 @@ func (r *Result) record(s *State) {
 		OverdrawnUSD:    max(0, -mo.cash.usd()),
 	})
 	if r.light {
-		r.check(s)
+		// Studies of many runs check the books once a quarter and at the
+		// end: the laws are about running totals, so a break persists.
+		if s.week%13 == 0 || s.week == m.Weeks-1 {
+			r.check(s)
+		}
 		return
 	}
 	for k := range m.Missions {
