@@ -107,7 +107,7 @@ type slab struct {
 	h []holding
 }
 
-const slabBlock = 4096
+const slabBlock = 1024
 
 func (b *slab) floats(n int) []float64 {
 	if len(b.f) < n {
