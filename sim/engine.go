@@ -28,7 +28,7 @@ type State struct {
 	// or is planned to start in week w. Both hold indices into projects.
 	waiting []int32
 	due     [][]int32
-	work    []int32   // scratch: this week's projects, oldest first
+	work    []int32 // scratch: this week's projects, oldest first
 	// Orders to place in future weeks: a linked list per week, threaded
 	// through one pool, so scheduling allocates nothing per order.
 	schedHead, schedTail []int32 // per week: first and last pool index, or -1
