@@ -245,10 +245,15 @@ func (c *Controller) growth(m *Model, l, ahead int) float64 {
 		c.growthPow = make([][]float64, len(m.Lines))
 	}
 	row := c.growthPow[l]
-	for len(row) <= ahead {
-		row = append(row, math.NaN())
+	if len(row) <= ahead {
+		grown := make([]float64, ahead+1)
+		copy(grown, row)
+		for i := len(row); i <= ahead; i++ {
+			grown[i] = math.NaN()
+		}
+		row = grown
+		c.growthPow[l] = row
 	}
-	c.growthPow[l] = row
 	if f := row[ahead]; !math.IsNaN(f) {
 		return f
 	}

@@ -164,6 +164,7 @@ type Model struct {
 	Freezes []Freeze
 
 	robotLines []int
+	genAt      []int8 // GenerationAt for weeks 0 … Weeks+520, precomputed
 	// holdCap is, per stage, the most holdings a start can make: each crew,
 	// plus each robot line standing in for it.
 	holdCap []int
@@ -300,6 +301,12 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 	}
 	compileFinance(s, m)
 	compileMissions(s, m)
+	if len(m.Generations) < 128 {
+		m.genAt = make([]int8, m.Weeks+520)
+		for w := range m.genAt {
+			m.genAt[w] = int8(m.generationAt(w))
+		}
+	}
 	return m, nil
 }
 
@@ -376,6 +383,13 @@ func (m *Model) TargetRate(w int) float64 {
 
 // GenerationAt returns the index of the newest generation available in week w.
 func (m *Model) GenerationAt(w int) int {
+	if w >= 0 && w < len(m.genAt) {
+		return int(m.genAt[w])
+	}
+	return m.generationAt(w)
+}
+
+func (m *Model) generationAt(w int) int {
 	g := 0
 	for i, gen := range m.Generations {
 		if gen.Week <= w {
