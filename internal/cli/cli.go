@@ -91,6 +91,7 @@ scenario.`,
 	})
 	root.AddCommand(e.runCommand(), e.whyCommand(), e.validateCommand(), e.scenarioCommand(), e.versionCommand())
 	root.AddCommand(e.mcCommand(), e.sensitivityCommand())
+	root.AddCommand(e.backtestCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

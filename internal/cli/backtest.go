@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gwf-project/gwf/backtest"
+	"github.com/gwf-project/gwf/units"
+)
+
+func (e *env) backtestCommand() *cobra.Command {
+	var (
+		asJSON, fit, show bool
+		from              int
+	)
+	cmd := &cobra.Command{
+		Use:   "backtest",
+		Short: "Run gwf from 2022 or 2023 and compare it with what was recorded",
+		Long: `Run the model from the AI data-centre build-out as it stood at the start of
+2022 (or 2023, with --from 2023) and compare, period by period, what it builds
+with recorded figures: accelerators shipped, NVIDIA data-centre revenue, IT
+capacity started and brought online, capex per GW and GPU-hour prices. Each
+row shows the simulated and recorded figure, the absolute and percentage
+error, and whether the period was used to fit the calibrated parameters
+(in-sample) or not (out-of-sample); the score is the mean absolute percentage
+error of each. --fit re-runs the calibration and compares it with the
+scenario's fitted values; --scenario prints the case's scenario with every
+value's source. Method, data and caveats: docs/backtest.md.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if fit && show {
+				return usageError{fmt.Errorf("--fit and --scenario cannot be used together")}
+			}
+			c, err := backtest.CaseFor(from)
+			if err != nil {
+				return usageError{fmt.Errorf("--from: %w", err)}
+			}
+			if show {
+				sc, err := c.Scenario()
+				if err != nil {
+					return err
+				}
+				return showScenario(e.stdout, sc, false)
+			}
+			if fit {
+				refits, err := backtest.Fit(backtest.FitCase)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(e.stdout, refitsJSON(refits))
+				}
+				return printRefits(e.stdout, refits)
+			}
+			rep, err := backtest.Run(c)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(e.stdout, rep)
+			}
+			return printBacktest(e.stdout, rep)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
+	cmd.Flags().IntVar(&from, "from", 2022, "the year the run starts in: 2022 or 2023")
+	cmd.Flags().BoolVar(&fit, "fit", false, "re-fit the calibrated parameters on the in-sample periods and compare with the scenario's values")
+	cmd.Flags().BoolVar(&show, "scenario", false, "print the case's scenario with every value's source instead of running it")
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// formatIn prints v in a series' unit.
+func formatIn(unit string, v float64) string {
+	switch unit {
+	case "MW":
+		return units.FormatMW(v)
+	case "USD", "USD/GW":
+		return units.FormatUSD(v)
+	case "USD/accelerator-hour":
+		return "$" + units.FormatNumber(v, 2)
+	case "accelerators":
+		if math.Abs(v) >= 1e6 {
+			return units.FormatNumber(v/1e6, 2) + " M"
+		}
+		return units.FormatNumber(v/1e3, 0) + " k"
+	}
+	return units.FormatNumber(v, 3)
+}
+
+func signed(unit string, v float64) string {
+	s := formatIn(unit, v)
+	if v > 0 {
+		return "+" + s
+	}
+	return strings.Replace(s, "$-", "-$", 1)
+}
+
+func printBacktest(w io.Writer, rep *backtest.Report) error {
+	fmt.Fprintf(w, "gwf backtest — case %s (scenario %q): from %s to %s\n", rep.Case, rep.Scenario, rep.From, rep.Until)
+	fmt.Fprintf(w, "The model ran %d weeks before %s to fill its pipeline; only periods from then on are compared.\n", rep.WarmStartWeeks, rep.From)
+	fmt.Fprintf(w, "In-sample: periods ending by %s (used to fit the parameters below); out-of-sample: later periods.\n\n", rep.FitCutoff)
+
+	fmt.Fprintln(w, "Fitted parameters")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, f := range rep.Fitted {
+		how := "fitted on"
+		if f.FitCase != rep.Case {
+			how = "carried from the fit on"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s %s to %s\n", f.Path, f.Text, how, f.FitCase, strings.Join(f.Periods, ", "))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  series\tperiod\trecorded\tsimulated\terror\terror %\tsample\tsimulated within the published range")
+	for _, r := range rep.Rows {
+		rec, inRange := formatIn(r.Unit, float64(r.Recorded)), ""
+		if r.InRange != nil {
+			lo, hi := r.Recorded, r.Recorded
+			if r.Low != nil {
+				lo = *r.Low
+			}
+			if r.High != nil {
+				hi = *r.High
+			}
+			rec += fmt.Sprintf(" (%s–%s)", formatIn(r.Unit, float64(lo)), formatIn(r.Unit, float64(hi)))
+			inRange = "no"
+			if *r.InRange {
+				inRange = "yes"
+			}
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%+.0f%%\t%s\t%s\n", r.Series, r.Period, rec, formatIn(r.Unit, float64(r.Simulated)),
+			signed(r.Unit, float64(r.AbsError)), math.Round(float64(r.PctError))+0, r.Sample, inRange)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "Score: mean absolute percentage error (rows compared)")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  all series\tin-sample %s\tout-of-sample %s\n", scoreText(rep.InSample), scoreText(rep.OutOfSample))
+	for _, s := range rep.Series {
+		fmt.Fprintf(tw, "  %s\tin-sample %s\tout-of-sample %s\n", s.Series, scoreText(s.InSample), scoreText(s.OutOfSample))
+	}
+	tw.Flush()
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Not compared")
+		for _, s := range rep.Skipped {
+			fmt.Fprintf(w, "  %s %s: %s\n", s.Series, s.Period, s.Reason)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Data and sources: backtest/data/*.csv; how each series maps to the model: docs/backtest.md.")
+	return nil
+}
+
+func scoreText(s backtest.Score) string {
+	if s.Rows == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f%% (%d)", float64(s.MAPE), s.Rows)
+}
+
+type refitJSON struct {
+	Path         string          `json:"path"`
+	Series       []string        `json:"series"`
+	Scenario     backtest.Number `json:"scenario_value"`
+	Best         backtest.Number `json:"best_value"`
+	ScenarioLoss backtest.Number `json:"scenario_loss"`
+	BestLoss     backtest.Number `json:"best_loss"`
+}
+
+func refitsJSON(rs []backtest.Refit) []refitJSON {
+	out := make([]refitJSON, len(rs))
+	for i, r := range rs {
+		out[i] = refitJSON{r.Path, r.Series, backtest.Number(r.Scenario), backtest.Number(r.Best), backtest.Number(r.ScenarioLoss), backtest.Number(r.BestLoss)}
+	}
+	return out
+}
+
+func printRefits(w io.Writer, rs []backtest.Refit) error {
+	fmt.Fprintf(w, "Calibration on case %s, periods ending by %s; loss: mean absolute log error of the series named.\n\n", backtest.FitCase.Name, backtest.FitCutoff.Format("2006-01-02"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "parameter\tin the scenario\tloss\tbest found\tloss\tfitted to")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%.4g\t%.4f\t%.4g\t%.4f\t%s\n", r.Path, r.Scenario, r.ScenarioLoss, r.Best, r.BestLoss, strings.Join(r.Series, ", "))
+	}
+	return tw.Flush()
+}
