@@ -236,6 +236,34 @@ func (d *decoder) bool(t *tree, path string) (bool, bool) {
 }
 
 func (d *decoder) decodeDate(t *tree, out *Date, path string) {
+	// A date may be written plain or, like a value, as a mapping with its
+	// source: {value: 2030-06-01, source: "...", confidence: analyst}.
+	var source, confidence string
+	if t.kind == mappingNode {
+		v := t.get("value")
+		for i, k := range t.keys {
+			vt := t.vals[i]
+			switch k.text {
+			case "value":
+			case "source":
+				source, _ = d.scalar(vt, join(path, "source"))
+			case "confidence":
+				if c, ok := d.scalar(vt, join(path, "confidence")); ok {
+					if !slices.Contains(Confidences, c) {
+						d.errs.add(vt.pos, join(path, "confidence"), "unknown confidence (got %q, want one of: %s)", c, strings.Join(Confidences, ", "))
+					}
+					confidence = c
+				}
+			default:
+				d.errs.add(k.pos, join(path, k.text), "unknown field (got %q, want one of: %s)", k.text, strings.Join(valueFields, ", "))
+			}
+		}
+		if v == nil {
+			d.errs.add(t.pos, join(path, "value"), "missing (want a date YYYY-MM-DD)")
+			return
+		}
+		t = v
+	}
 	s, ok := d.scalar(t, path)
 	if !ok {
 		return
@@ -249,7 +277,7 @@ func (d *decoder) decodeDate(t *tree, out *Date, path string) {
 		d.errs.add(t.pos, path, "date out of range (got %s, want a year between 1990 and 2200)", s)
 		return
 	}
-	*out = Date{Time: tm, Pos: t.pos, Set: true}
+	*out = Date{Time: tm, Pos: t.pos, Set: true, Source: source, Confidence: confidence}
 }
 
 // valueFields are the keys of a value written as a mapping.

@@ -191,8 +191,10 @@ var Confidences = []string{"primary", "secondary", "analyst", "assumption"}
 // Date is a calendar date, written YYYY-MM-DD.
 type Date struct {
 	time.Time
-	Pos Pos
-	Set bool
+	Pos        Pos
+	Set        bool
+	Source     string
+	Confidence string
 }
 
 // String prints the date as YYYY-MM-DD.

@@ -16,8 +16,12 @@ func TestReferenceValuesAreSourced(t *testing.T) {
 	}
 	n := 0
 	for _, e := range sc.Entries() {
-		if e.Value == nil {
-			continue // dates
+		if e.Date != nil {
+			if e.Date.Source == "" || !slices.Contains(scenario.Confidences, e.Date.Confidence) {
+				t.Errorf("date %s (%s) lacks a source or confidence tag", e.Path, e.Date.Pos)
+			}
+			n++
+			continue
 		}
 		n++
 		if e.Value.Source == "" {

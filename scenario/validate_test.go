@@ -105,6 +105,10 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "base file too large", src: "base: big.yaml\n", files: map[string]string{"big.yaml": strings.Repeat("#", scenario.MaxFileSize+1)}, at: "o.yaml:1:7", path: "base", msg: "file too large (got"},
 		{name: "error inside base file", src: "base: b.yaml\nname: mine\n", files: map[string]string{"b.yaml": over("projekt: {}")}, at: "b.yaml:2:1", path: "projekt", msg: `unknown field (got "projekt"`},
 
+		{name: "date mapping without value", src: over("missions:", "  m: {kind: inference, demand: {compute: 1 EFLOP/s, start: {source: somewhere}}}"), at: "o.yaml:3:60", path: "missions.m.demand.start.value", msg: "missing (want a date YYYY-MM-DD)"},
+		{name: "date mapping unknown field", src: over("start_date: {value: 2026-01-05, when: soon}"), at: "o.yaml:2:33", path: "start_date.when", msg: `unknown field (got "when", want one of: value, source, confidence)`},
+		{name: "date bad confidence", src: over("start_date: {value: 2026-01-05, confidence: sure}"), at: "o.yaml:2:45", path: "start_date.confidence", msg: `unknown confidence (got "sure"`},
+
 		// --- money and missions (finance.go) ---
 		{name: "negative price", src: over("finance:", "  operations: -$1M/MW-year"), at: "o.yaml:3:15", path: "finance.operations", msg: "too small (got -$1M/MW-year, want at least"},
 		{name: "price without basis", src: over("finance:", "  operations: $1M"), at: "o.yaml:3:15", path: "finance.operations", msg: "a price needs a basis"},
@@ -215,7 +219,7 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "crew not a crew", src: over("project: {stages: {construction: {crews: {racks: 1 rack/MW}}}}"), at: "o.yaml:2:43", path: "project.stages.construction.crews.racks", msg: `not a crew (got a resource of kind material, want one of: construction_labour, electricians)`},
 		{name: "crew in the wrong unit", src: over("project: {stages: {construction: {crews: {electricians: 1 robot/MW}}}}"), at: "o.yaml:2:57", path: "project.stages.construction.crews.electricians", msg: `wrong unit (got "1 robot/MW", want workers per MW)`},
 		{name: "generations out of order", src: over("generations: {rubin: {available: 2024-06-01}}"), at: "o.yaml:2:34", path: "generations.rubin.available", msg: "date out of order (got 2024-06-01, want after blackwell's 2025-01-01)"},
-		{name: "generations out of order in reference text", src: edited("available: 2027-09-01", "available: 2026-08-01"), at: at(t, "o.yaml", edited("available: 2027-09-01", "available: 2026-08-01"), "2026-08-01"), path: "generations.rubin_ultra.available", msg: "date out of order (got 2026-08-01, want after rubin's 2026-09-01)"},
+		{name: "generations out of order in reference text", src: edited("available: {value: 2027-09-01", "available: {value: 2026-08-01"), at: at(t, "o.yaml", edited("available: {value: 2027-09-01", "available: {value: 2026-08-01"), "2026-08-01"), path: "generations.rubin_ultra.available", msg: "date out of order (got 2026-08-01, want after rubin's 2026-09-01)"},
 		{name: "first generation after start date", src: over("start_date: 2024-01-01", "target: {by: 2027-01-01}"), at: refAt(t, "2025-01-01"), path: "generations.blackwell.available", msg: "no hardware at the start (got 2025-01-01, want the first generation available by start_date 2024-01-01)"},
 		{name: "generation input not upstream", src: over("generations: {rubin: {inputs: {racks: 1 rack/accelerator}}}"), at: "o.yaml:2:32", path: "generations.rubin.inputs.racks", msg: "not an upstream line (got a resource of kind material"},
 		{name: "generation input wrong unit", src: over("generations: {rubin: {inputs: {hbm: 8 stacks/MW}}}"), at: "o.yaml:2:37", path: "generations.rubin.inputs.hbm", msg: `wrong unit (got "8 stacks/MW", want stacks/accelerator)`},

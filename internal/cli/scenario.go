@@ -110,6 +110,10 @@ func showScenario(w io.Writer, sc *scenario.Scenario, sourcesOnly bool) error {
 		var pos scenario.Pos
 		if en.Date != nil {
 			text, pos = en.Date.String(), en.Date.Pos
+			src = en.Date.Source
+			if en.Date.Confidence != "" {
+				src += " [" + en.Date.Confidence + "]"
+			}
 		} else {
 			text, pos = en.Value.Text, en.Value.Pos
 			src = en.Value.Source
@@ -136,14 +140,19 @@ func showSources(w io.Writer, sc *scenario.Scenario, entries []scenario.Entry) e
 		}
 		var lines []string
 		for _, en := range entries {
-			if en.Value == nil || en.Value.Confidence != conf {
+			text, src, c, pos := "", "", "", scenario.Pos{}
+			if en.Date != nil {
+				text, src, c, pos = en.Date.String(), en.Date.Source, en.Date.Confidence, en.Date.Pos
+			} else {
+				text, src, c, pos = en.Value.Text, en.Value.Source, en.Value.Confidence, en.Value.Pos
+			}
+			if c != conf {
 				continue
 			}
-			src := en.Value.Source
 			if src == "" {
-				src = "set at " + en.Value.Pos.String()
+				src = "set at " + pos.String()
 			}
-			lines = append(lines, fmt.Sprintf("  %s = %s: %s", en.Path, en.Value.Text, src))
+			lines = append(lines, fmt.Sprintf("  %s = %s: %s", en.Path, text, src))
 		}
 		if len(lines) == 0 {
 			continue
