@@ -37,7 +37,14 @@ type Report struct {
 	OutOfSample Score `json:"out_of_sample"`
 	// Skipped lists the recorded rows not compared, with the reason.
 	Skipped []Skip `json:"skipped"`
+
+	scenario *scenario.Scenario
+	result   *sim.Result
 }
+
+// Simulation returns the scenario (warm start included) and the run the
+// report compared, for charts of it.
+func (r *Report) Simulation() (*scenario.Scenario, *sim.Result) { return r.scenario, r.result }
 
 // Row is one recorded figure and the simulation's figure for its period.
 type Row struct {
@@ -133,6 +140,8 @@ func Compare(name string, s *scenario.Scenario, recs []Record) (*Report, error) 
 		WarmStartWeeks: WarmStartWeeks,
 		FitCutoff:      day(FitCutoff),
 		Fitted:         fitted,
+		scenario:       s,
+		result:         res,
 	}
 	for _, def := range Catalogue {
 		for _, rec := range recs {

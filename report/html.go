@@ -37,6 +37,54 @@ func HTML(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 	return pageTemplate.Execute(w, p)
 }
 
+// Comparison is one recorded series set against the simulation, period by
+// period: for a backtest. Weeks are the run's weeks at which each period
+// ends.
+type Comparison struct {
+	Name      string
+	Unit      string
+	Weeks     []int
+	Recorded  []float64
+	Simulated []float64
+}
+
+// HTMLWithComparisons writes the report of a run, as HTML does, with a
+// section setting recorded series against the simulated ones (a backtest).
+func HTMLWithComparisons(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary, caption string, comps []Comparison) error {
+	p, err := newPage(sc, r, s)
+	if err != nil {
+		return err
+	}
+	if sec := comparisonSection(caption, comps); sec != nil {
+		p.Sections = append([]*section{sec}, p.Sections...)
+		for _, c := range sec.Charts {
+			p.Data.Charts = append([]chartData{{ID: c.ID, Kind: c.Kind, Spec: c.Spec}}, p.Data.Charts...)
+		}
+	}
+	return pageTemplate.Execute(w, p)
+}
+
+func comparisonSection(caption string, comps []Comparison) *section {
+	var panels []panel
+	for _, c := range comps {
+		if len(c.Weeks) == 0 {
+			continue
+		}
+		rec, sim := make(nums, len(c.Recorded)), make(nums, len(c.Simulated))
+		copy(rec, c.Recorded)
+		copy(sim, c.Simulated)
+		panels = append(panels, panel{Weight: 1, Y: axis{Name: c.Name + ", " + c.Unit, Unit: c.Unit}, Series: []series{
+			{Name: "Recorded", Type: "line", Color: "#1f5fa8", Width: 2, Points: true, Weeks: c.Weeks, Values: rec},
+			{Name: "Simulated", Type: "line", Color: "#e07b28", Width: 2, Dash: true, Points: true, Weeks: c.Weeks, Values: sim},
+		}})
+	}
+	if len(panels) == 0 {
+		return nil
+	}
+	return &section{ID: "backtest", Title: "Backtest: simulated against recorded", Caption: caption, Wide: true,
+		Charts: []*chart{{ID: "chart-backtest", Kind: "timeseries", Height: 170 * len(panels), Spec: timeseries{Panels: panels}}}}
+}
+
 // page is what the template renders.
 type page struct {
 	Title       string

@@ -46,6 +46,7 @@ type series struct {
 	Step   bool   `json:"step,omitempty"`
 	Width  int    `json:"width,omitempty"` // line width, px
 	Hidden bool   `json:"hidden,omitempty"`
+	Points bool   `json:"points,omitempty"` // mark each value with a dot (sparse data)
 	// Weeks gives each value's week; when empty the values are weeks 0, 1, 2, …
 	Weeks  []int `json:"weeks,omitempty"`
 	Values nums  `json:"values"`

@@ -443,3 +443,22 @@ func ExampleHTML() {
 	fmt.Println(strings.HasPrefix(page.String(), "<!DOCTYPE html>"), strings.Contains(page.String(), `id="chart-ramp"`))
 	// Output: true true
 }
+
+// A comparison section (a backtest) comes first, with its chart's data.
+func TestHTMLWithComparisons(t *testing.T) {
+	sc, r, s := referenceRun(t)
+	var b strings.Builder
+	comps := []Comparison{{Name: "accelerators_shipped", Unit: "accelerators", Weeks: []int{52, 104}, Recorded: []float64{1, 2}, Simulated: []float64{1.5, 2.5}}}
+	if err := HTMLWithComparisons(&b, sc, r, s, "recorded against simulated", comps); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`id="backtest"`, "Backtest: simulated against recorded", "recorded against simulated", "chart-backtest"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Index(page, `id="backtest"`) > strings.Index(page, `id="ramp"`) {
+		t.Error("the backtest section should come before the ramp")
+	}
+}

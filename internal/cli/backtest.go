@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,13 +13,55 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwf-project/gwf/backtest"
+	"github.com/gwf-project/gwf/report"
+	"github.com/gwf-project/gwf/summary"
 	"github.com/gwf-project/gwf/units"
 )
+
+// backtestHTML writes the backtest's simulated run as an HTML report, with
+// each recorded series charted against the simulation at the end of each
+// period.
+func backtestHTML(w io.Writer, rep *backtest.Report) error {
+	sc, res := rep.Simulation()
+	if sc == nil || res == nil {
+		return fmt.Errorf("backtest %s: no simulation to chart", rep.Case)
+	}
+	m := res.Model
+	var comps []report.Comparison
+	index := map[string]int{}
+	for _, row := range rep.Rows {
+		to, err := time.Parse(time.DateOnly, row.To)
+		if err != nil {
+			return fmt.Errorf("backtest row %s %s: %w", row.Series, row.Period, err)
+		}
+		k, ok := index[row.Series]
+		if !ok {
+			k = len(comps)
+			index[row.Series] = k
+			comps = append(comps, report.Comparison{Name: row.Series, Unit: row.Unit})
+		}
+		c := &comps[k]
+		c.Weeks = append(c.Weeks, min(max(0, m.WeekOf(to)), m.Weeks-1))
+		c.Recorded = append(c.Recorded, float64(row.Recorded))
+		c.Simulated = append(c.Simulated, float64(row.Simulated))
+	}
+	caption := fmt.Sprintf("Each recorded series (solid) against what the model simulated for the same period (dashed), plotted at the end of each period. Case %s; mean absolute percentage error %s in sample, %s out of sample. Sources and mappings: docs/backtest.md.",
+		rep.Case, pct(rep.InSample), pct(rep.OutOfSample))
+	return report.HTMLWithComparisons(w, sc, res, summary.Of(res), caption, comps)
+}
+
+func pct(s backtest.Score) string {
+	if s.Rows == 0 {
+		return "—"
+	}
+	return units.FormatNumber(float64(s.MAPE), 0) + "%"
+}
 
 func (e *env) backtestCommand() *cobra.Command {
 	var (
 		asJSON, fit, show bool
 		from              int
+		htmlOut           string
 	)
 	cmd := &cobra.Command{
 		Use:   "backtest",
@@ -62,6 +106,11 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 			if err != nil {
 				return err
 			}
+			if htmlOut != "" {
+				if err := writeFileAtomic(htmlOut, func(w io.Writer) error { return backtestHTML(w, rep) }); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				return writeJSON(e.stdout, rep)
 			}
@@ -69,6 +118,7 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
+	cmd.Flags().StringVar(&htmlOut, "report", "", "also write the simulated run's HTML report, with recorded series charted against it, to `FILE`")
 	cmd.Flags().IntVar(&from, "from", 2022, "the year the run starts in: 2022 or 2023")
 	cmd.Flags().BoolVar(&fit, "fit", false, "re-fit the calibrated parameters on the in-sample periods and compare with the scenario's values")
 	cmd.Flags().BoolVar(&show, "scenario", false, "print the case's scenario with every value's source instead of running it")

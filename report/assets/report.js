@@ -126,7 +126,7 @@
           Object.assign(out, { type: 'bar', barMaxWidth: se.weeks ? 12 : 6, barMinWidth: 1, barGap: '15%' });
         } else {
           Object.assign(out, {
-            type: 'line', showSymbol: false, symbol: 'none', step: se.step ? 'end' : false,
+            type: 'line', showSymbol: !!se.points, symbol: se.points ? 'circle' : 'none', symbolSize: 8, step: se.step ? 'end' : false,
             lineStyle: { width: se.stack ? 0 : (se.width || 1.4), type: se.dash ? 'dashed' : 'solid' },
             emphasis: { disabled: true }
           });
