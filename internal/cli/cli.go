@@ -92,6 +92,7 @@ scenario.`,
 	root.AddCommand(e.runCommand(), e.whyCommand(), e.validateCommand(), e.scenarioCommand(), e.versionCommand())
 	root.AddCommand(e.mcCommand(), e.sensitivityCommand())
 	root.AddCommand(e.backtestCommand())
+	root.AddCommand(e.serveCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gwf-project/gwf/server"
+	"github.com/gwf-project/gwf/store"
+)
+
+// shutdownGrace is how long in-flight requests (and their writes) get to
+// finish after SIGTERM or SIGINT.
+const shutdownGrace = 15 * time.Second
+
+func (e *env) serveCommand() *cobra.Command {
+	var addr, dbPath, token string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the web app and JSON API, keeping runs in a database",
+		Long: `serve starts gwf's web app and JSON API (see docs/api.md): pick or upload a
+scenario, change its key numbers, run it, see the report's charts, and list,
+name, compare and delete runs. Scenarios and runs are kept in an SQLite file
+(--db), by default under your data directory.
+
+It listens on 127.0.0.1:8080 by default. Listening on any other address
+requires --token: clients must then send "Authorization: Bearer TOKEN".`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkServeAddr(addr, token); err != nil {
+				return usageError{err}
+			}
+			if dbPath == "" {
+				p, err := defaultDBPath()
+				if err != nil {
+					return usageError{fmt.Errorf("%w; give --db FILE", err)}
+				}
+				dbPath = p
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return e.serve(ctx, addr, dbPath, token, nil)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on; other than loopback requires --token")
+	cmd.Flags().StringVar(&dbPath, "db", "", "SQLite database `FILE` (default: gwf/gwf.db under your data directory)")
+	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` clients must send (required off loopback)")
+	return cmd
+}
+
+// serve runs the server until ctx is done, then shuts down gracefully. When
+// ready is not nil it receives the address listened on.
+func (e *env) serve(ctx context.Context, addr, dbPath, token string, ready chan<- string) error {
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	app := server.New(server.Config{Store: st, Log: log, Token: token})
+	defer app.Close() // after Shutdown: stop Monte Carlo jobs still running
+	srv := &http.Server{
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	log.Info("gwf serving", "url", url, "db", dbPath, "token", token != "")
+	fmt.Fprintf(e.stdout, "gwf: serving on %s (database %s); stop with Ctrl-C\n", url, dbPath)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// checkServeAddr refuses a non-loopback address without a token.
+func checkServeAddr(addr, token string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: want HOST:PORT, such as 127.0.0.1:8080", addr)
+	}
+	if isLoopback(host) || token != "" {
+		return nil
+	}
+	return fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could run and delete scenarios, so give --token TOKEN (clients send \"Authorization: Bearer TOKEN\")", addr)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// defaultDBPath is gwf/gwf.db under $XDG_DATA_HOME, else ~/.local/share,
+// else the user's configuration directory.
+func defaultDBPath() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "gwf", "gwf.db"), nil
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "gwf", "gwf.db"), nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no data directory: %w", err)
+	}
+	return filepath.Join(d, "gwf", "gwf.db"), nil
+}

@@ -1,0 +1,105 @@
+package server_test
+
+import (
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gwf-project/gwf/server"
+)
+
+// waitJob polls a job until it leaves "running".
+func waitJob(t *testing.T, call func(method, path, body string) (int, map[string]any), id string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		status, m := call("GET", "/api/mc/"+id, "")
+		if status != 200 {
+			t.Fatalf("GET job: %d %v", status, m)
+		}
+		if m["status"] != "running" {
+			return m
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("job did not finish in 30 s")
+	return nil
+}
+
+func TestMonteCarloJobs(t *testing.T) {
+	ts := newServer(t, server.Config{MaxMCRuns: 1000, MaxJobsAtOnce: 1})
+	c := func(method, path, body string) (int, map[string]any) { return call(t, ts, method, path, body) }
+
+	for _, tt := range []struct {
+		name, body string
+		status     int
+	}{
+		{"no runs", `{}`, 400},
+		{"too many runs", `{"runs": 1001}`, 400},
+		{"bad override", `{"runs": 10, "overrides": {"project.size": "banana"}}`, 422},
+		{"missing scenario", `{"runs": 10, "scenario_id": 7}`, 404},
+		{"unknown field", `{"runs": 10, "workers": 64}`, 400},
+	} {
+		if status, m := c("POST", "/api/mc", tt.body); status != tt.status {
+			t.Errorf("%s: status %d, want %d (%v)", tt.name, status, tt.status, m)
+		}
+	}
+
+	status, m := c("POST", "/api/mc", `{"runs": 40, "seed": 7}`)
+	if status != 202 || m["status"] != "running" {
+		t.Fatalf("start: %d %v", status, m)
+	}
+	m = waitJob(t, c, "1")
+	if m["status"] != "done" || m["done"] != 40.0 {
+		t.Fatalf("job = %v", m)
+	}
+	res := m["result"].(map[string]any)
+	if res["completed"] != 40.0 || len(res["milestones"].([]any)) < 2 {
+		t.Errorf("result = %v", res)
+	}
+	if status, m := c("GET", "/api/mc", ""); status != 200 || len(m["jobs"].([]any)) != 1 {
+		t.Errorf("list: %d %v", status, m)
+	}
+	if status, _ := c("GET", "/api/mc/9", ""); status != 404 {
+		t.Errorf("missing job: %d", status)
+	}
+
+	// One job at a time: a second start while one runs is refused; cancel
+	// stops the first.
+	if status, m := c("POST", "/api/mc", `{"runs": 1000}`); status != 202 {
+		t.Fatalf("start long job: %d %v", status, m)
+	}
+	if status, m := c("POST", "/api/mc", `{"runs": 10}`); status != 429 {
+		t.Errorf("second job at once: %d %v, want 429", status, m)
+	}
+	if status, _ := c("DELETE", "/api/mc/2", ""); status != 202 {
+		t.Errorf("cancel: %d, want 202", status)
+	}
+	m = waitJob(t, c, "2")
+	if m["status"] != "cancelled" && m["status"] != "done" {
+		t.Errorf("after cancel: %v", m["status"])
+	}
+	if status, _ := c("DELETE", "/api/mc/2", ""); status != 204 {
+		t.Errorf("forget finished job: %d, want 204", status)
+	}
+}
+
+// TestCloseStopsJobs checks shutdown does not wait for a long study.
+func TestCloseStopsJobs(t *testing.T) {
+	st := openStore(t)
+	app := server.New(server.Config{Store: st})
+	ts := httptest.NewServer(app)
+	defer ts.Close()
+	if status, m := call(t, ts, "POST", "/api/mc", `{"runs": 10000}`); status != 202 {
+		t.Fatalf("start: %d %v", status, m)
+	}
+	start := time.Now()
+	app.Close()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	_, m := call(t, ts, "GET", "/api/mc/1", "")
+	if m["status"] != "cancelled" {
+		t.Errorf("after Close: status %v, want cancelled", m["status"])
+	}
+}

@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gwf-project/gwf/store"
+)
+
+// Config sets a Server's collaborators and bounds. Zero fields take the
+// defaults below.
+type Config struct {
+	Store store.Store
+	Log   *slog.Logger
+	// Token, when set, must be sent as "Authorization: Bearer TOKEN" (or
+	// once as ?token=TOKEN, which sets a cookie) for everything but /healthz.
+	Token string
+
+	MaxBodyBytes   int64         // request body; default scenario.MaxFileSize + 64 KiB
+	RequestTimeout time.Duration // per request; default 30 s
+	MaxRunsAtOnce  int           // simulations running at once; default 2 × GOMAXPROCS
+	MaxListed      int           // runs listed; default 500
+	MaxMCRuns      int           // runs in one Monte Carlo job; default 10,000
+	MaxJobsAtOnce  int           // Monte Carlo jobs running at once; default 2
+}
+
+// Server is the web app and API. Create one with New.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   store.Store
+	running chan struct{} // semaphore of simulations in progress
+	handler http.Handler
+	jobs    *jobs
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	if cfg.Store == nil {
+		panic("server.New: nil Store")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = defaultMaxBody
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.MaxRunsAtOnce <= 0 {
+		cfg.MaxRunsAtOnce = 2 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.MaxListed <= 0 {
+		cfg.MaxListed = 500
+	}
+	if cfg.MaxMCRuns <= 0 {
+		cfg.MaxMCRuns = 10_000
+	}
+	if cfg.MaxJobsAtOnce <= 0 {
+		cfg.MaxJobsAtOnce = 2
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, store: cfg.Store, running: make(chan struct{}, cfg.MaxRunsAtOnce), jobs: newJobs()}
+	s.handler = s.routes()
+	return s
+}
+
+// ServeHTTP serves the app.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	api := http.NewServeMux()
+	api.HandleFunc("GET /api/scenarios", s.listScenarios)
+	api.HandleFunc("POST /api/scenarios", s.createScenario)
+	api.HandleFunc("GET /api/scenarios/{id}", s.getScenario)
+	api.HandleFunc("DELETE /api/scenarios/{id}", s.deleteScenario)
+	api.HandleFunc("GET /api/runs", s.listRuns)
+	api.HandleFunc("POST /api/runs", s.createRun)
+	api.HandleFunc("GET /api/runs/{id}", s.getRun)
+	api.HandleFunc("PATCH /api/runs/{id}", s.renameRun)
+	api.HandleFunc("DELETE /api/runs/{id}", s.deleteRun)
+	api.HandleFunc("GET /api/runs/{id}/result", s.runResult)
+	api.HandleFunc("GET /api/compare", s.compare)
+	api.HandleFunc("GET /api/mc", s.listJobs)
+	api.HandleFunc("POST /api/mc", s.createJob)
+	api.HandleFunc("GET /api/mc/{id}", s.getJob)
+	api.HandleFunc("DELETE /api/mc/{id}", s.deleteJob)
+	api.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errNoRoute)
+	})
+	api.HandleFunc("GET /runs/{id}/report", s.runReport)
+	api.HandleFunc("GET /{$}", s.page)
+	api.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(staticFS())))
+
+	timeout := http.TimeoutHandler(api, s.cfg.RequestTimeout, `{"error":"request timed out"}`)
+	mux.Handle("/", s.authorize(s.limitBody(timeout)))
+	return s.logRequests(mux)
+}
+
+// errNoRoute answers unknown API paths with a JSON 404.
+var errNoRoute = errors.New("no such API route (see docs/api.md)")
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.store.(interface{ Ping(context.Context) error }); ok {
+		if err := p.Ping(r.Context()); err != nil {
+			s.log.Error("healthz", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) limitBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		h.ServeHTTP(w, r)
+	})
+}
+
+const tokenCookie = "gwf_token"
+
+func (s *Server) authorize(h http.Handler) http.Handler {
+	if s.cfg.Token == "" {
+		return h
+	}
+	want := []byte(s.cfg.Token)
+	ok := func(got string) bool { return subtle.ConstantTimeCompare([]byte(got), want) == 1 }
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bearer, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); found && ok(bearer) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if c, err := r.Cookie(tokenCookie); err == nil && ok(c.Value) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if q := r.URL.Query().Get("token"); q != "" && ok(q) {
+			http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: q, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gwf"`)
+		writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or wrong bearer token (send Authorization: Bearer TOKEN)"})
+	})
+}
+
+// statusRecorder remembers the status a handler wrote, for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) logRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+	})
+}
+
+// apiError is the body of every error answer.
+type apiError struct {
+	Error  string      `json:"error"`
+	Errors []errorItem `json:"errors,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
