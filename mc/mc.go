@@ -76,6 +76,9 @@ type Milestone struct {
 	// P10, P50 and P90 are nearest-rank quantiles of the week over the
 	// runs; -1 means that share of runs does not reach it at all.
 	P10, P50, P90 int
+	// Counts[w] is the number of runs reaching it in week w; the last
+	// entry counts the runs that never do (for histograms).
+	Counts []int64 `json:"-"`
 }
 
 // Year is one calendar year's most frequent binding constraints.
@@ -341,7 +344,7 @@ func milestone(label string, hist []int64) Milestone {
 	for _, c := range hist {
 		n += c
 	}
-	ms := Milestone{Label: label, Reached: int(n - hist[len(hist)-1]), P10: -1, P50: -1, P90: -1}
+	ms := Milestone{Label: label, Reached: int(n - hist[len(hist)-1]), P10: -1, P50: -1, P90: -1, Counts: slices.Clone(hist)}
 	if n == 0 {
 		return ms
 	}

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"github.com/gwf-project/gwf/mc"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -130,9 +132,37 @@ const readTipsJS = `(function () {
 // checks that the page loads nothing from the network, logs no error, and
 // draws every chart.
 func TestReportInBrowser(t *testing.T) {
+	checkInBrowser(t, referenceHTML(t), *screenshotDir)
+}
+
+// The Monte Carlo report (fan chart, histograms) and the backtest report
+// (recorded against simulated) draw in the browser too.
+func TestStudyAndComparisonReportsInBrowser(t *testing.T) {
+	chromiumPath(t) // skip early without Chromium
+	sc, r, s := referenceRun(t)
+	st, err := mc.Run(context.Background(), sc, mc.Config{Runs: 20, Seed: 1, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := HTMLWithStudy(&b, sc, r, s, st); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("study", func(t *testing.T) { checkInBrowser(t, b.Bytes(), "") })
+	var c bytes.Buffer
+	comps := []Comparison{{Name: "accelerators_shipped", Unit: "accelerators", Weeks: []int{52, 104, 156}, Recorded: []float64{1e6, 2e6, 3e6}, Simulated: []float64{1.2e6, 2.1e6, 2.5e6}}}
+	if err := HTMLWithComparisons(&c, sc, r, s, "a test comparison", comps); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("comparison", func(t *testing.T) { checkInBrowser(t, c.Bytes(), "") })
+}
+
+// checkInBrowser opens page in headless Chromium and fails on any console
+// error, uncaught exception or network request, and on any chart that did
+// not draw or show a tooltip; with shots set it saves screenshots there.
+func checkInBrowser(t *testing.T, page []byte, shots string) {
 	exe := chromiumPath(t)
 	start := time.Now()
-	page := referenceHTML(t)
 	file := filepath.Join(t.TempDir(), "report.html")
 	if err := os.WriteFile(file, page, 0o644); err != nil {
 		t.Fatal(err)
@@ -254,8 +284,8 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	mu.Unlock()
 
-	if *screenshotDir != "" {
-		saveScreenshots(t, ctx, *screenshotDir)
+	if shots != "" {
+		saveScreenshots(t, ctx, shots)
 	}
 }
 

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/summary"
@@ -460,5 +462,27 @@ func TestHTMLWithComparisons(t *testing.T) {
 	}
 	if strings.Index(page, `id="backtest"`) > strings.Index(page, `id="ramp"`) {
 		t.Error("the backtest section should come before the ramp")
+	}
+}
+
+// A Monte Carlo study's fan chart and milestone histograms come first.
+func TestHTMLWithStudy(t *testing.T) {
+	sc, r, s := referenceRun(t)
+	st, err := mc.Run(context.Background(), sc, mc.Config{Runs: 20, Seed: 1, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := HTMLWithStudy(&b, sc, r, s, st); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`id="montecarlo"`, `id="milestones"`, "chart-fan", "chart-milestones", "Over 20 runs drawing 11 uncertain inputs"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Index(page, `id="montecarlo"`) > strings.Index(page, `id="ramp"`) {
+		t.Error("the Monte Carlo sections should come before the ramp")
 	}
 }

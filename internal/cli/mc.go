@@ -22,7 +22,9 @@ import (
 	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/mc"
+	"github.com/gwf-project/gwf/report"
 	"github.com/gwf-project/gwf/scenario"
+	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/summary"
 )
 
@@ -31,6 +33,7 @@ func (e *env) mcCommand() *cobra.Command {
 		runs, workers int
 		seed          int64
 		asJSON        bool
+		htmlOut       string
 	)
 	cmd := &cobra.Command{
 		Use:   "mc [SCENARIO]",
@@ -74,6 +77,11 @@ the finished runs show.`,
 			if stopped && res.Completed == 0 {
 				return fmt.Errorf("interrupted before any run finished")
 			}
+			if htmlOut != "" && !stopped {
+				if err := writeStudyReport(htmlOut, sc, res); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				err = writeMCJSON(e.stdout, sc, res)
 			} else {
@@ -92,7 +100,19 @@ the finished runs show.`,
 	cmd.Flags().Int64Var(&seed, "seed", 0, "seed of the study (default: the scenario's seed)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "runs at once (default: one per CPU); never changes the results")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results, with weekly bands, as one JSON object")
+	cmd.Flags().StringVar(&htmlOut, "report", "", "write an HTML report to `FILE`: fan charts and milestone histograms, then the run at the medians")
 	return cmd
+}
+
+// writeStudyReport writes the HTML report of a study: its fan charts and
+// milestone histograms, then the report of the run at the medians.
+func writeStudyReport(path string, sc *scenario.Scenario, res *mc.Result) error {
+	m, err := sim.Compile(sc)
+	if err != nil {
+		return err
+	}
+	r := sim.Run(m, sim.NewController())
+	return writeFileAtomic(path, func(w io.Writer) error { return report.HTMLWithStudy(w, sc, r, summary.Of(r), res) })
 }
 
 // weekText is "2030-01-21 (week 212)", or "not reached" for -1.
