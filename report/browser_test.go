@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/gwf-project/gwf/mc"
+	"github.com/gwf-project/gwf/sensitivity"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -155,6 +156,13 @@ func TestStudyAndComparisonReportsInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("comparison", func(t *testing.T) { checkInBrowser(t, c.Bytes(), "") })
+	tor := &sensitivity.Result{Scenario: sc.Name, Start: sc.StartDate.Time, Weeks: r.Model.Weeks, Base: sensitivity.Outcome{Week: -1, OnlineMW: 99e3},
+		Inputs: []sensitivity.Input{{Path: "resources.grid.lead_time", Low: 130, High: 340, AtLow: sensitivity.Outcome{Week: -1, OnlineMW: 103e3}, AtHigh: sensitivity.Outcome{Week: -1, OnlineMW: 79e3}}}}
+	var d bytes.Buffer
+	if err := HTMLWithTornado(&d, sc, r, s, tor); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("tornado", func(t *testing.T) { checkInBrowser(t, d.Bytes(), "") })
 }
 
 // checkInBrowser opens page in headless Chromium and fails on any console

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/scenario"
+	"github.com/gwf-project/gwf/sensitivity"
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/summary"
 )
@@ -484,5 +485,22 @@ func TestHTMLWithStudy(t *testing.T) {
 	}
 	if strings.Index(page, `id="montecarlo"`) > strings.Index(page, `id="ramp"`) {
 		t.Error("the Monte Carlo sections should come before the ramp")
+	}
+}
+
+// A tornado measured by capacity online when no run reaches 1 GW/week.
+func TestHTMLWithTornado(t *testing.T) {
+	sc, r, s := referenceRun(t)
+	tor := &sensitivity.Result{Scenario: sc.Name, Start: sc.StartDate.Time, Weeks: r.Model.Weeks, Base: sensitivity.Outcome{Week: -1, OnlineMW: 99e3},
+		Inputs: []sensitivity.Input{{Path: "resources.grid.lead_time", Low: 130, High: 340, AtLow: sensitivity.Outcome{Week: -1, OnlineMW: 103e3}, AtHigh: sensitivity.Outcome{Week: -1, OnlineMW: 79e3}}}}
+	var b strings.Builder
+	if err := HTMLWithTornado(&b, sc, r, s, tor); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`id="tornado"`, "chart-tornado", "ranked by IT capacity online", `"low":4`, `"high":-20`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }

@@ -18,7 +18,10 @@ import (
 
 	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/internal/version"
+	"github.com/gwf-project/gwf/report"
 	"github.com/gwf-project/gwf/sensitivity"
+	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/summary"
 	"github.com/gwf-project/gwf/units"
 )
 
@@ -26,6 +29,7 @@ func (e *env) sensitivityCommand() *cobra.Command {
 	var (
 		workers int
 		asJSON  bool
+		htmlOut string
 	)
 	cmd := &cobra.Command{
 		Use:   "sensitivity [SCENARIO]",
@@ -59,6 +63,16 @@ ranked by the IT capacity online at the end of the horizon instead.`,
 			if err != nil {
 				return err
 			}
+			if htmlOut != "" {
+				m, err := sim.Compile(sc)
+				if err != nil {
+					return err
+				}
+				r := sim.Run(m, sim.NewController())
+				if err := writeFileAtomic(htmlOut, func(w io.Writer) error { return report.HTMLWithTornado(w, sc, r, summary.Of(r), res) }); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				return writeSensitivityJSON(e.stdout, res)
 			}
@@ -67,22 +81,13 @@ ranked by the IT capacity online at the end of the horizon instead.`,
 	}
 	cmd.Flags().IntVar(&workers, "workers", 0, "runs at once (default: one per CPU); never changes the results")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the tornado as one JSON object")
+	cmd.Flags().StringVar(&htmlOut, "report", "", "write an HTML report to `FILE`: the tornado chart, then the run at the medians")
 	return cmd
 }
 
 // byDate reports whether any run reaches 1 GW/week: the tornado is then
 // of that date, else of the MW online at the end of the horizon.
-func byDate(res *sensitivity.Result) bool {
-	if res.Base.Week >= 0 {
-		return true
-	}
-	for _, in := range res.Inputs {
-		if in.AtLow.Week >= 0 || in.AtHigh.Week >= 0 {
-			return true
-		}
-	}
-	return false
-}
+func byDate(res *sensitivity.Result) bool { return report.ByDate(res) }
 
 func writeSensitivityText(w io.Writer, res *sensitivity.Result) error {
 	var b strings.Builder

@@ -255,7 +255,34 @@
     };
   }
 
-  var renderers = { timeseries: timeseries, gantt: gantt };
+  // tornado: one row per input, bars from zero to the change with the input
+  // at its P10 and at its P90, overlapping on the row.
+  function tornado(c) {
+    var sp = c.spec;
+    var names = sp.rows.map(function (r) { return r.name; });
+    function bars(key, text, name, color) {
+      return { type: 'bar', name: name, color: color, barGap: '-100%', barMaxWidth: 16,
+        data: sp.rows.map(function (r) { return { value: r[key], text: r[text] }; }) };
+    }
+    return {
+      grid: { left: 300, right: 40, top: 36, bottom: 40 },
+      legend: { top: 0, left: 300, data: ['Input at P10', 'Input at P90'], textStyle: { color: INK, fontSize: 12 } },
+      xAxis: { type: 'value', name: sp.measure, nameLocation: 'middle', nameGap: 26,
+        axisLabel: { color: MUTED }, splitLine: { lineStyle: { color: '#eef0f3' } } },
+      yAxis: { type: 'category', inverse: true, data: names, axisLabel: { color: INK, fontSize: 11 } },
+      tooltip: { trigger: 'item', confine: true, className: 'gwf-tooltip',
+        formatter: function (p) {
+          var r = sp.rows[p.dataIndex];
+          function line(text, v) {
+            return esc(text) + ': ' + (v > 0 ? '+' : '') + v.toLocaleString('en-US', { maximumSignificantDigits: 4 }) + ' ' + esc(sp.unit);
+          }
+          return '<b>' + esc(r.name) + '</b><br>' + line(r.lowText, r.low) + '<br>' + line(r.highText, r.high);
+        } },
+      series: [bars('low', 'lowText', 'Input at P10', sp.low), bars('high', 'highText', 'Input at P90', sp.high)]
+    };
+  }
+
+  var renderers = { timeseries: timeseries, gantt: gantt, tornado: tornado };
   var common = { animation: false, useUTC: true, textStyle: { fontFamily: FONT } };
   var charts = [];
   var pending = data.charts.length;
