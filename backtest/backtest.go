@@ -44,7 +44,7 @@ type Report struct {
 
 // Simulation returns the scenario (warm start included) and the run the
 // report compared, for charts of it.
-func (r *Report) Simulation() (*scenario.Scenario, *sim.Result) { return r.scenario, r.result }
+func (rep *Report) Simulation() (*scenario.Scenario, *sim.Result) { return rep.scenario, rep.result }
 
 // Row is one recorded figure and the simulation's figure for its period.
 type Row struct {

@@ -14,7 +14,6 @@ var (
 	valueType = reflect.TypeFor[Value]()
 	dateType  = reflect.TypeFor[Date]()
 	needType  = reflect.TypeFor[Need]()
-	posType   = reflect.TypeFor[Pos]()
 )
 
 var dims = map[string]units.Dim{

@@ -185,7 +185,7 @@ type Value struct {
 	Dist *Dist
 }
 
-// Confidence tags for a value's source.
+// Confidences are the tags a value's source may carry, most certain first.
 var Confidences = []string{"primary", "secondary", "analyst", "assumption"}
 
 // Date is a calendar date, written YYYY-MM-DD.

@@ -303,17 +303,6 @@ func (t *tree) keyAt(keys ...string) *tree {
 	return t.at(keys[:len(keys)-1]...).key(keys[len(keys)-1])
 }
 
-// remove deletes key from a mapping.
-func (t *tree) remove(key string) {
-	for i, k := range t.keys {
-		if k.text == key {
-			t.keys = append(t.keys[:i], t.keys[i+1:]...)
-			t.vals = append(t.vals[:i], t.vals[i+1:]...)
-			return
-		}
-	}
-}
-
 // merge lays over on top of base: mappings merge key by key, anything else
 // in over replaces what base had. Neither input is modified.
 func merge(base, over *tree) *tree {
