@@ -3,6 +3,8 @@ package backtest
 import (
 	"math"
 	"strconv"
+
+	"github.com/gwf-project/gwf/internal/jsonnum"
 )
 
 // Number is a float64 that marshals to JSON compactly and deterministically,
@@ -11,19 +13,8 @@ import (
 // marshal as null.
 type Number float64
 
-// MarshalJSON implements json.Marshaler.
-func (n Number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	f = math.Round(f*1e6) / 1e6
-	f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
-	if f == 0 {
-		f = 0 // no negative zero
-	}
-	return strconv.AppendFloat(nil, f, 'f', -1, 64), nil
-}
+// MarshalJSON implements json.Marshaler (see jsonnum).
+func (n Number) MarshalJSON() ([]byte, error) { return jsonnum.Marshal(float64(n)), nil }
 
 // UnmarshalJSON implements json.Unmarshaler; null reads as NaN.
 func (n *Number) UnmarshalJSON(b []byte) error {

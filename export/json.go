@@ -3,10 +3,10 @@ package export
 import (
 	"encoding/json"
 	"io"
-	"math"
 	"strconv"
 	"time"
 
+	"github.com/gwf-project/gwf/internal/jsonnum"
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/summary"
@@ -199,19 +199,8 @@ type Stage struct {
 // digits, so output is stable and readable.
 type Num float64
 
-// MarshalJSON prints n compactly and deterministically.
-func (n Num) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	f = math.Round(f*1e6) / 1e6
-	f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
-	if f == 0 {
-		f = 0 // no negative zero
-	}
-	return strconv.AppendFloat(nil, f, 'f', -1, 64), nil
-}
+// MarshalJSON prints n compactly and deterministically (see jsonnum).
+func (n Num) MarshalJSON() ([]byte, error) { return jsonnum.Marshal(float64(n)), nil }
 
 var kindNames = map[sim.Kind]string{
 	sim.Material: "material", sim.Accelerator: "accelerator", sim.Power: "power",
