@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/gwf-project/gwf/internal/browsertest"
 	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/sensitivity"
 	"os"
@@ -23,46 +24,11 @@ import (
 
 var screenshotDir = flag.String("screenshots", "", "write PNG screenshots of the report into `DIR` (e.g. ../docs/screenshots)")
 
-// chromiumPath finds Debian's chromium, or skips the test saying how to get it.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("GWF_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("headless Chromium not found at /usr/bin/chromium (or $GWF_CHROMIUM): install Debian's chromium package (apt-get install chromium) to run the browser test; .ci/run installs it")
-	return ""
-}
+func chromiumPath(t *testing.T) string { return browsertest.Chromium(t) }
 
-// browser starts a fresh headless Chromium with no network services and
-// its own profile, and returns a context for one tab whose events go to
-// listen.
+// browser starts headless Chromium for one tab whose events go to listen.
 func browser(t *testing.T, exe string, listen func(ev any)) (context.Context, context.CancelFunc) {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("mute-audio", true),
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
-		chromedp.WindowSize(1280, 900),
-	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 90*time.Second)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, cancelTab := chromedp.NewContext(actx, chromedp.WithListener(listen))
-	return bctx, func() { cancelTab(); cancelAlloc(); cancelTimeout() }
+	return browsertest.Start(t, exe, 1280, 900, listen)
 }
 
 // chartState is what the page says about one chart once drawn.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/gwf-project/gwf/internal/browsertest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,20 +20,6 @@ import (
 
 var screenshotDir = flag.String("screenshots", "", "write PNG screenshots of the app into `DIR` (e.g. ../docs/screenshots)")
 
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("GWF_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("headless Chromium not found at /usr/bin/chromium (or $GWF_CHROMIUM): apt-get install chromium to run the browser test")
-	return ""
-}
-
 // TestBrowserMainFlow does in headless Chromium what a planner would do by
 // hand: open the app, run the reference, change one key number, see the
 // 10 GW date move, and compare the two runs.
@@ -40,7 +27,7 @@ func TestBrowserMainFlow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	exe := chromiumPath(t)
+	exe := browsertest.Chromium(t)
 	ts := newServer(t, server.Config{})
 
 	var mu sync.Mutex
@@ -61,25 +48,8 @@ func TestBrowserMainFlow(t *testing.T) {
 			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
 		}
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
-		chromedp.WindowSize(1400, 1000),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := browsertest.Start(t, exe, 1400, 1000, listen)
 	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithListener(listen))
-	defer cancelTab()
 
 	shot := func(name string) {
 		t.Helper()
