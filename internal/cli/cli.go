@@ -93,6 +93,7 @@ scenario.`,
 	root.AddCommand(e.mcCommand(), e.sensitivityCommand())
 	root.AddCommand(e.backtestCommand())
 	root.AddCommand(e.serveCommand())
+	root.AddCommand(e.planCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/goccy/go-yaml"
+	"github.com/spf13/cobra"
+
+	"github.com/gwf-project/gwf/plan"
+	"github.com/gwf-project/gwf/plan/cbc"
+	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/units"
+)
+
+func (e *env) planCommand() *cobra.Command {
+	var (
+		period     string
+		targetRate float64
+		asJSON     bool
+		out        string
+		verbose    bool
+	)
+	cmd := &cobra.Command{
+		Use:   "plan [SCENARIO]",
+		Short: "The optimiser: the least-cost expansion and build schedule for the target ramp, with shadow prices",
+		Long: `Build a time-expanded linear program of SCENARIO (the reference when none):
+per period, MW brought online, the power sources that feed them and capacity
+expansions of every supply line, with their lead times, costs and growth
+ceilings. Solve it with COIN-OR CBC for the least discounted capex that meets
+the target ramp; a target that cannot be met is not an error: the shortfall
+is minimised and reported. Prints the build schedule, expansions, cost by
+layer, and the shadow prices of binding supply constraints, most valuable
+first. Needs the cbc program (apt-get install coinor-cbc). Finance, learning
+curves, robots and whole projects are not in this first version; see
+docs/plan.md.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pw, ok := plan.PeriodWeeks(period)
+			if !ok {
+				return usageError{fmt.Errorf("--period: unknown period (got %q, want week, month or quarter)", period)}
+			}
+			if targetRate < 0 || math.IsNaN(targetRate) || math.IsInf(targetRate, 0) {
+				return usageError{fmt.Errorf("--target-rate: negative or not a number (got %v MW/week, want 0 or more)", targetRate)}
+			}
+			solver := cbc.Solver{Path: os.Getenv("GWF_CBC")}
+			if !solver.Available() {
+				return fmt.Errorf("plan: %w", cbc.ErrNotInstalled)
+			}
+			sc, err := e.load(args)
+			if err != nil {
+				return err
+			}
+			m, err := sim.Compile(sc)
+			if err != nil {
+				return err
+			}
+			if pw > float64(m.Weeks) {
+				return usageError{fmt.Errorf("--period: longer than the horizon (got %s = %s weeks, want at most %d weeks)", period, units.FormatNumber(pw, 1), m.Weeks)}
+			}
+			pl, err := plan.Solve(cmd.Context(), m, plan.Options{Period: period, TargetRate: targetRate}, solver)
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				if err := writeFileAtomic(out, func(w io.Writer) error {
+					b, err := yaml.MarshalWithOptions(pl, yaml.UseLiteralStyleIfMultiline(true))
+					if err != nil {
+						return err
+					}
+					_, err = w.Write(b)
+					return err
+				}); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(pl)
+			}
+			return writePlanText(e.stdout, pl, verbose)
+		},
+	}
+	cmd.Flags().StringVar(&period, "period", plan.Month, "length of a period: week, month or quarter")
+	cmd.Flags().Float64Var(&targetRate, "target-rate", 0, "target rate in MW/week, replacing the scenario's target.rate (0: the scenario's)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as one JSON object")
+	cmd.Flags().StringVar(&out, "out", "", "write the plan as YAML to `FILE`")
+	cmd.Flags().BoolVar(&verbose, "verbose", false, "print the model's size (rows, columns, non-zeros) and build/solve times")
+	return cmd
+}
+
+func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "gwf plan — scenario %q, %sly periods from %s; start to online %d weeks\n", pl.Scenario, pl.Period, pl.StartDate, pl.CriticalWeeks)
+	if verbose {
+		fmt.Fprintf(&b, "Model: %d rows, %d columns, %d non-zeros; built in %.1f ms, solved (CBC) in %.1f ms\n",
+			pl.Stats.Rows, pl.Stats.Columns, pl.Stats.NonZeros, pl.Stats.BuildSeconds*1e3, pl.Stats.SolveSeconds*1e3)
+	}
+	fmt.Fprintf(&b, "Discounted capex %s (at %s%%/year)", units.FormatUSD(pl.CapexUSD), units.FormatNumber(100*pl.DiscountRate, 1))
+	if pl.ShortfallMW > 0.5 {
+		fmt.Fprintf(&b, "; the target cannot be met: short by %s over the horizon\n", units.FormatMW(pl.ShortfallMW))
+	} else {
+		b.WriteString("; the target is met in every period\n")
+	}
+	b.WriteString("\nBuild schedule by year (MW):\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "year\ttarget\tonline\tstarted\tshortfall\t")
+	type yr struct{ target, online, started, short float64 }
+	var years []string
+	agg := map[string]*yr{}
+	for _, p := range pl.Periods {
+		y := p.Label[:4]
+		if agg[y] == nil {
+			agg[y] = &yr{}
+			years = append(years, y)
+		}
+		a := agg[y]
+		a.target += p.TargetMW
+		a.online += p.OnlineMW
+		a.started += p.StartedMW
+		a.short += p.ShortfallMW
+	}
+	for _, y := range years {
+		a := agg[y]
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t\n", y, a.target, a.online, a.started, a.short)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	b.WriteString("\nExpansions funded (units/week added, total by line):\n")
+	if len(pl.Expansions) == 0 {
+		b.WriteString("  none\n")
+	}
+	type ex struct {
+		first string
+		qty   float64
+		cost  float64
+		unit  string
+	}
+	var lines []string
+	exs := map[string]*ex{}
+	for _, e := range pl.Expansions {
+		if exs[e.Line] == nil {
+			exs[e.Line] = &ex{first: e.Period, unit: e.Unit}
+			lines = append(lines, e.Line)
+		}
+		exs[e.Line].qty += e.PerWeek
+		exs[e.Line].cost += e.CostUSD
+	}
+	for _, l := range lines {
+		x := exs[l]
+		fmt.Fprintf(&b, "  %-20s +%s %s/week from %s on, %s\n", l, units.FormatNumber(x.qty, 1), x.unit, x.first, units.FormatUSD(x.cost))
+	}
+	b.WriteString("\nDiscounted capex by layer:\n")
+	for _, c := range pl.CostByLayer {
+		if c.CostUSD >= 0.5 {
+			fmt.Fprintf(&b, "  %-24s %s\n", c.Layer, units.FormatUSD(c.CostUSD))
+		}
+	}
+	b.WriteString("\nMost valuable relaxations (shadow prices of binding supply):\n")
+	if len(pl.ShadowPrices) == 0 {
+		b.WriteString("  none binding\n")
+	}
+	for i, sp := range pl.ShadowPrices {
+		if i == 10 {
+			fmt.Fprintf(&b, "  … %d more in --json or --out\n", len(pl.ShadowPrices)-10)
+			break
+		}
+		fmt.Fprintf(&b, "  %s\n", sp.Text)
+	}
+	b.WriteString("\nNot in this plan: " + strings.Join(pl.Omitted, "; ") + ".\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}

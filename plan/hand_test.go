@@ -1,0 +1,142 @@
+package plan_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/gwf-project/gwf/plan"
+	"github.com/gwf-project/gwf/sim"
+)
+
+// handModel is one supply line "widget" (1 per MW, lead time 3 weeks, $100
+// each, 10 a week, no growth) feeding one 2-week stage, over 20 weeks, with
+// a flat target of rate MW/week. A MW online in week w needs its widget in
+// week w−2, ordered in week w−5: nothing can be online before week 5.
+func handModel(rate float64) *sim.Model {
+	return &sim.Model{
+		Name: "hand", Start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Weeks: 20,
+		TargetMWpw: rate, InitialMWpw: rate, SizeMW: 1, PUE: 1, Capital: -1,
+		Stages:      []sim.Stage{{Name: "build", Weeks: 2, Needs: []sim.Need{{Line: 1, Amount: 1, Basis: sim.PerMW}}}},
+		Generations: []sim.Generation{{Name: "g", KWPerAccelerator: 1, PerRack: 1}},
+		Lines: []sim.Line{
+			{Name: "accelerators", Kind: sim.Accelerator, Unit: "accelerator", WeeklyGrowth: 1, Share: 1},
+			{Name: "widget", Kind: sim.Material, Unit: "widget", Capacity: 10, WeeklyGrowth: 1, Share: 1, LeadWeeks: 3, UnitCostUSD: 100},
+		},
+		Accel: 0,
+	}
+}
+
+var weekly = plan.Options{Period: plan.Week, DiscountRate: -1, ShortfallPenalty: 1e6}
+
+func near(t *testing.T, what string, got, want float64) {
+	t.Helper()
+	if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+		t.Errorf("%s = %g, want %g", what, got, want)
+	}
+}
+
+// A target of 10 MW/week is just reachable from week 5 (the lead time plus
+// the stage): the plan meets it exactly, at $100 per MW, and the five
+// weeks before are short by 10 MW each.
+func TestHandJustReachable(t *testing.T) {
+	pl, err := plan.Solve(t.Context(), handModel(10), weekly, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.CriticalWeeks != 2 {
+		t.Errorf("start to online %d weeks, want 2", pl.CriticalWeeks)
+	}
+	for _, p := range pl.Periods {
+		want := 10.0
+		if p.Week < 5 {
+			want = 0
+		}
+		near(t, "online in week "+p.Label, p.OnlineMW, want)
+		near(t, "shortfall in week "+p.Label, p.ShortfallMW, 10-want)
+		if p.Week < 3 || p.Week >= 18 {
+			near(t, "started in week "+p.Label, p.StartedMW, 0)
+		} else {
+			near(t, "started in week "+p.Label, p.StartedMW, 10)
+		}
+	}
+	near(t, "shortfall", pl.ShortfallMW, 50)
+	near(t, "capex", pl.CapexUSD, 15*10*100)
+	near(t, "objective", pl.ObjectiveUSD, 15000+50*1e6)
+}
+
+// 12 MW/week cannot be met: 12 short in weeks 0–4, 2 short in weeks 5–19,
+// 90 MW in all; one more widget a week in a week that binds saves the
+// penalty less the widget's $100.
+func TestHandUnreachable(t *testing.T) {
+	pl, err := plan.Solve(t.Context(), handModel(12), weekly, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "shortfall", pl.ShortfallMW, 5*12+15*2)
+	near(t, "capex", pl.CapexUSD, 15*10*100)
+	if len(pl.ShadowPrices) != 15 {
+		t.Fatalf("%d shadow prices, want 15 (weeks 3–17 of widget)", len(pl.ShadowPrices))
+	}
+	for _, sp := range pl.ShadowPrices {
+		if sp.Line != "widget" {
+			t.Errorf("shadow price on %s", sp.Line)
+		}
+		near(t, "saves in "+sp.Period, sp.SavesUSD, 1e6-100)
+	}
+	t.Log(pl.ShadowPrices[0].Text)
+}
+
+// With expansion at $1,000 per widget/week, arriving at once, the plan
+// adds exactly 2 widgets/week by week 3 (the first week a widget is used)
+// and meets 12 MW/week from week 5: 2 × $1,000 + 15 × 12 × $100.
+func TestHandExpansion(t *testing.T) {
+	m := handModel(12)
+	m.Expand = true
+	m.Lines[1].ExpansionCostUSD = 1000
+	m.Lines[1].MaxGrowth = 1000
+	pl, err := plan.Solve(t.Context(), m, weekly, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "shortfall", pl.ShortfallMW, 5*12)
+	near(t, "capex", pl.CapexUSD, 2*1000+15*12*100)
+	added := 0.0
+	for _, e := range pl.Expansions {
+		if e.OnlineWeek > 3 {
+			t.Errorf("expansion online in week %d, after week 3 when it is first needed", e.OnlineWeek)
+		}
+		added += e.PerWeek
+	}
+	near(t, "widgets/week added", added, 2)
+}
+
+// A shadow price equal to a marginal capex, no shortfall involved: power
+// comes from "gizmo" ($50/MW, 9 MW a week) and "gizmo2" ($70/MW, plenty).
+// The cheap source binds in every week it is used (3–17), and one more MW
+// of it a week saves $70 − $50 = $20.
+func TestHandShadowPriceIsMarginalCost(t *testing.T) {
+	m := handModel(10)
+	m.Lines = append(m.Lines,
+		sim.Line{Name: "gizmo", Kind: sim.Power, Unit: "MW", Capacity: 9, WeeklyGrowth: 1, Share: 1, LeadWeeks: 0, UnitCostUSD: 50, MaxMix: 1},
+		sim.Line{Name: "gizmo2", Kind: sim.Power, Unit: "MW", Capacity: 1000, WeeklyGrowth: 1, Share: 1, LeadWeeks: 0, UnitCostUSD: 70, MaxMix: 1},
+	)
+	m.PowerLines = []int{2, 3}
+	m.Stages[0].SecuresPower = true
+	pl, err := plan.Solve(t.Context(), m, weekly, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "shortfall", pl.ShortfallMW, 50)
+	near(t, "capex", pl.CapexUSD, 15*(10*100+9*50+1*70))
+	n := 0
+	for _, sp := range pl.ShadowPrices {
+		if sp.Line == "gizmo" {
+			n++
+			near(t, "gizmo saves in "+sp.Period, sp.SavesUSD, 20)
+		}
+	}
+	if n != 15 {
+		t.Errorf("%d gizmo shadow prices, want 15", n)
+	}
+}

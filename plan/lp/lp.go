@@ -1,0 +1,244 @@
+// Package lp is a solver-neutral linear (or mixed-integer) program: sparse
+// rows over bounded variables, written once and handed to any Solver.
+package lp
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// Sense is how a row's activity compares with its right-hand side.
+type Sense uint8
+
+// Row senses.
+const (
+	LE Sense = iota // activity ≤ rhs
+	GE              // activity ≥ rhs
+	EQ              // activity = rhs
+)
+
+// Var is a decision variable: bounds, cost per unit in the objective
+// (minimised), and whether it must take whole values.
+type Var struct {
+	Name    string
+	Lo, Hi  float64 // Hi may be +Inf
+	Cost    float64
+	Integer bool
+}
+
+// Term is one non-zero coefficient of a row.
+type Term struct {
+	Var  int
+	Coef float64
+}
+
+// Row is a sparse linear constraint.
+type Row struct {
+	Name  string
+	Terms []Term
+	Sense Sense
+	RHS   float64
+}
+
+// Model is a minimisation problem. Names must be unique, ASCII, without
+// spaces, and at most 255 bytes.
+type Model struct {
+	Vars []Var
+	Rows []Row
+}
+
+// AddVar appends a variable and returns its index.
+func (m *Model) AddVar(name string, lo, hi, cost float64) int {
+	m.Vars = append(m.Vars, Var{Name: name, Lo: lo, Hi: hi, Cost: cost})
+	return len(m.Vars) - 1
+}
+
+// AddRow appends a row and returns its index.
+func (m *Model) AddRow(name string, sense Sense, rhs float64, terms ...Term) int {
+	m.Rows = append(m.Rows, Row{Name: name, Terms: terms, Sense: sense, RHS: rhs})
+	return len(m.Rows) - 1
+}
+
+// NonZeros is the number of row coefficients.
+func (m *Model) NonZeros() int {
+	n := 0
+	for _, r := range m.Rows {
+		n += len(r.Terms)
+	}
+	return n
+}
+
+// Status of a solve.
+type Status string
+
+// Statuses a Solver reports.
+const (
+	Optimal    Status = "optimal"
+	Infeasible Status = "infeasible"
+	Unbounded  Status = "unbounded"
+	Stopped    Status = "stopped" // a time or iteration limit
+)
+
+// Solution is a solver's answer: values of the variables, and for an LP the
+// duals of the rows (the change in the objective per unit increase of the
+// row's right-hand side) and reduced costs of the variables.
+type Solution struct {
+	Status      Status
+	Objective   float64
+	X           []float64
+	Duals       []float64
+	ReducedCost []float64
+}
+
+// Solver solves a Model.
+type Solver interface {
+	Solve(ctx context.Context, m *Model) (*Solution, error)
+}
+
+// Check reports the first malformed part of m: a bad name, bound or number.
+func (m *Model) Check() error {
+	seen := make(map[string]bool, len(m.Vars)+len(m.Rows))
+	name := func(kind, n string) error {
+		if n == "" || len(n) > 255 {
+			return fmt.Errorf("lp: %s name %q: want 1 to 255 bytes", kind, n)
+		}
+		for i := 0; i < len(n); i++ {
+			c := n[i]
+			if c <= ' ' || c > '~' || c == ':' || c == '+' || c == '-' || c == '*' || c == '<' || c == '>' || c == '=' {
+				if !(c == '-' && i > 0) {
+					return fmt.Errorf("lp: %s name %q: character %q not allowed", kind, n, c)
+				}
+			}
+		}
+		if c := n[0]; c >= '0' && c <= '9' || c == '.' {
+			return fmt.Errorf("lp: %s name %q must not start with a digit or '.'", kind, n)
+		}
+		if seen[n] {
+			return fmt.Errorf("lp: name %q used twice", n)
+		}
+		seen[n] = true
+		return nil
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	for _, v := range m.Vars {
+		if err := name("variable", v.Name); err != nil {
+			return err
+		}
+		if !finite(v.Cost) || math.IsNaN(v.Lo) || math.IsNaN(v.Hi) || v.Lo > v.Hi {
+			return fmt.Errorf("lp: variable %s: bad bounds or cost (lo %g, hi %g, cost %g)", v.Name, v.Lo, v.Hi, v.Cost)
+		}
+	}
+	for _, r := range m.Rows {
+		if err := name("row", r.Name); err != nil {
+			return err
+		}
+		if !finite(r.RHS) {
+			return fmt.Errorf("lp: row %s: rhs %g", r.Name, r.RHS)
+		}
+		for _, t := range r.Terms {
+			if t.Var < 0 || t.Var >= len(m.Vars) || !finite(t.Coef) {
+				return fmt.Errorf("lp: row %s: bad term (var %d, coef %g)", r.Name, t.Var, t.Coef)
+			}
+		}
+	}
+	return nil
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'g', 15, 64) }
+
+// WriteLP writes m in CPLEX LP format, one term per line (so no line is
+// long). Call Check first.
+func WriteLP(w io.Writer, m *Model) error {
+	b := bufio.NewWriterSize(w, 1<<16)
+	term := func(c float64, v int) {
+		if c >= 0 {
+			b.WriteString(" + ")
+		} else {
+			b.WriteString(" - ")
+			c = -c
+		}
+		b.WriteString(num(c))
+		b.WriteByte(' ')
+		b.WriteString(m.Vars[v].Name)
+		b.WriteByte('\n')
+	}
+	b.WriteString("Minimize\n obj:\n")
+	any := false
+	for i, v := range m.Vars {
+		if v.Cost != 0 {
+			term(v.Cost, i)
+			any = true
+		}
+	}
+	if !any && len(m.Vars) > 0 {
+		term(0, 0)
+	}
+	b.WriteString("Subject To\n")
+	// pos[v] is 1 + the index in merged of variable v in the current row:
+	// a variable named twice in a row is written once, coefficients summed.
+	pos := make([]int, len(m.Vars))
+	var merged []Term
+	for _, r := range m.Rows {
+		b.WriteString(" " + r.Name + ":\n")
+		merged = merged[:0]
+		for _, t := range r.Terms {
+			if i := pos[t.Var]; i > 0 {
+				merged[i-1].Coef += t.Coef
+				continue
+			}
+			merged = append(merged, t)
+			pos[t.Var] = len(merged)
+		}
+		for _, t := range merged {
+			pos[t.Var] = 0
+		}
+		if len(merged) == 0 && len(m.Vars) > 0 {
+			term(0, 0)
+		}
+		for _, t := range merged {
+			term(t.Coef, t.Var)
+		}
+		switch r.Sense {
+		case LE:
+			b.WriteString(" <= ")
+		case GE:
+			b.WriteString(" >= ")
+		default:
+			b.WriteString(" = ")
+		}
+		b.WriteString(num(r.RHS) + "\n")
+	}
+	b.WriteString("Bounds\n")
+	for _, v := range m.Vars {
+		lo, hi := "-inf", "+inf"
+		if !math.IsInf(v.Lo, -1) {
+			lo = num(v.Lo)
+		}
+		if !math.IsInf(v.Hi, 1) {
+			hi = num(v.Hi)
+		}
+		if v.Lo == v.Hi {
+			b.WriteString(" " + v.Name + " = " + lo + "\n")
+			continue
+		}
+		b.WriteString(" " + lo + " <= " + v.Name + " <= " + hi + "\n")
+	}
+	var ints []string
+	for _, v := range m.Vars {
+		if v.Integer {
+			ints = append(ints, v.Name)
+		}
+	}
+	if len(ints) > 0 {
+		b.WriteString("Generals\n")
+		for _, n := range ints {
+			b.WriteString(" " + n + "\n")
+		}
+	}
+	b.WriteString("End\n")
+	return b.Flush()
+}

@@ -1,0 +1,81 @@
+// Package lptest is the shared test suite for lp.Solver implementations.
+package lptest
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	. "github.com/gwf-project/gwf/plan/lp"
+)
+
+// TestSolver is the shared test suite every Solver implementation runs
+// (from its own package's tests): small programs whose answers are known by
+// hand.
+func TestSolver(t *testing.T, s Solver) {
+	t.Helper()
+	near := func(t *testing.T, what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Errorf("%s = %g, want %g", what, got, want)
+		}
+	}
+	t.Run("two variables", func(t *testing.T) {
+		// min x + 2y  s.t.  c1: x + y ≥ 4,  c2: x − y ≤ 1.
+		// Both bind: x = 2.5, y = 1.5, objective 5.5; duals solve
+		// 1 = π1 + π2, 2 = π1 − π2: π1 = 1.5, π2 = −0.5.
+		var m Model
+		x := m.AddVar("x", 0, math.Inf(1), 1)
+		y := m.AddVar("y", 0, math.Inf(1), 2)
+		m.AddRow("c1", GE, 4, Term{Var: x, Coef: 1}, Term{Var: y, Coef: 1})
+		m.AddRow("c2", LE, 1, Term{Var: x, Coef: 1}, Term{Var: y, Coef: -1})
+		sol, err := s.Solve(context.Background(), &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sol.Status != Optimal {
+			t.Fatalf("status %s", sol.Status)
+		}
+		near(t, "objective", sol.Objective, 5.5)
+		near(t, "x", sol.X[x], 2.5)
+		near(t, "y", sol.X[y], 1.5)
+		near(t, "dual c1", sol.Duals[0], 1.5)
+		near(t, "dual c2", sol.Duals[1], -0.5)
+	})
+	t.Run("bounds and equality", func(t *testing.T) {
+		// max 3a + b (min −3a − b) s.t. a + b = 10, a ≤ 4 (bound), b ≥ −inf.
+		// a = 4, b = 6: objective −18; dual of the equality is −1.
+		var m Model
+		a := m.AddVar("a", 0, 4, -3)
+		b := m.AddVar("b", math.Inf(-1), math.Inf(1), -1)
+		m.AddRow("sum", EQ, 10, Term{Var: a, Coef: 1}, Term{Var: b, Coef: 1})
+		sol, err := s.Solve(context.Background(), &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "objective", sol.Objective, -18)
+		near(t, "a", sol.X[a], 4)
+		near(t, "dual sum", sol.Duals[0], -1)
+	})
+	t.Run("integer", func(t *testing.T) {
+		// min −x s.t. 2x ≤ 7, x integer: x = 3.
+		var m Model
+		x := m.AddVar("x", 0, math.Inf(1), -1)
+		m.Vars[x].Integer = true
+		m.AddRow("cap", LE, 7, Term{Var: x, Coef: 2})
+		sol, err := s.Solve(context.Background(), &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "x", sol.X[x], 3)
+	})
+	t.Run("infeasible", func(t *testing.T) {
+		var m Model
+		x := m.AddVar("x", 0, 1, 1)
+		m.AddRow("need", GE, 2, Term{Var: x, Coef: 1})
+		sol, err := s.Solve(context.Background(), &m)
+		if err == nil && sol.Status == Optimal {
+			t.Fatalf("infeasible program solved: %+v", sol)
+		}
+	})
+}

@@ -1,0 +1,621 @@
+// Package plan is gwf's optimiser: a time-expanded linear program of the
+// factory — MW brought online per period, the power sources that feed them,
+// and capacity expansions of every supply line — solved for the least
+// discounted capex that meets the target ramp, with the shortfall priced
+// so an unreachable target is minimised rather than infeasible. The model
+// is built in the solver-neutral form of package lp; package cbc solves it.
+//
+// First version: finance (capital) is not in the LP, learning curves are
+// not (unit costs are the scenario's starting costs), robots are not (crews
+// are the whole workforce), and projects are continuous MW, not whole
+// campuses. See docs/plan.md.
+package plan
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gwf-project/gwf/plan/lp"
+	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/units"
+)
+
+// Period lengths.
+const (
+	Week    = "week"
+	Month   = "month"
+	Quarter = "quarter"
+)
+
+// Options shape the model.
+type Options struct {
+	Period string // week, month or quarter ("" is month)
+	// TargetRate, when positive, replaces the scenario's target rate
+	// (MW/week); the ramp from the initial rate to it is kept.
+	TargetRate float64
+	// DiscountRate per year for capex (default 8%); negative means 0.
+	DiscountRate float64
+	// ShortfallPenalty is the price of a MW of target not met ($/MW;
+	// default $1B, far above any MW's capex).
+	ShortfallPenalty float64
+}
+
+// PeriodWeeks is the nominal length of a period in weeks.
+func PeriodWeeks(p string) (float64, bool) {
+	switch p {
+	case Week:
+		return 1, true
+	case Month, "":
+		return units.WeeksPerYear / 12, true
+	case Quarter:
+		return units.WeeksPerYear / 4, true
+	}
+	return 0, false
+}
+
+// Problem is the built model with what is needed to read its solution.
+type Problem struct {
+	M     *sim.Model
+	Opt   Options
+	LP    *lp.Model
+	Begin []int // first week of each period; Begin[len] = horizon
+	Build time.Duration
+
+	online   []int // var: MW online in period p
+	short    []int // var: MW of target not met in period p
+	target   []float64
+	power    [][]int // [period][power source] var, or -1
+	expand   [][]int // [line][period] var: capacity added (units/week) funded in period, or -1
+	supply   []rowInfo
+	before   []int                // per stage: weeks from its (as-late-as-possible) start to online
+	critical int                  // start-to-online weeks (longest stage chain)
+	layerUSD []map[string]float64 // per period: discounted capex per MW online, by layer
+}
+
+type rowInfo struct {
+	row, line, period int
+}
+
+// Build compiles the LP for m.
+func Build(m *sim.Model, opt Options) (*Problem, error) {
+	t0 := time.Now()
+	if opt.Period == "" {
+		opt.Period = Month
+	}
+	pw, ok := PeriodWeeks(opt.Period)
+	if !ok {
+		return nil, fmt.Errorf("period %q: want week, month or quarter", opt.Period)
+	}
+	if pw > float64(m.Weeks) {
+		return nil, fmt.Errorf("period %s is longer than the horizon (%d weeks)", opt.Period, m.Weeks)
+	}
+	if opt.DiscountRate == 0 {
+		opt.DiscountRate = 0.08
+	}
+	if opt.DiscountRate < 0 {
+		opt.DiscountRate = 0
+	}
+	if opt.ShortfallPenalty <= 0 {
+		opt.ShortfallPenalty = 1e9
+	}
+	pr := &Problem{M: m, Opt: opt, LP: &lp.Model{}}
+	for i := 0; ; i++ {
+		b := int(math.Round(float64(i) * pw))
+		if b >= m.Weeks {
+			pr.Begin = append(pr.Begin, m.Weeks)
+			break
+		}
+		pr.Begin = append(pr.Begin, b)
+	}
+	np := len(pr.Begin) - 1
+	periodOf := func(w int) int { // period holding week w, or -1 outside
+		if w < 0 || w >= m.Weeks {
+			return -1
+		}
+		i, found := slices.BinarySearch(pr.Begin, w)
+		if !found {
+			i--
+		}
+		return i
+	}
+	nweeks := func(p int) float64 { return float64(pr.Begin[p+1] - pr.Begin[p]) }
+	df := func(w int) float64 { return math.Pow(1+opt.DiscountRate, -float64(max(w, 0))/units.WeeksPerYear) }
+
+	// Stage timing, as late as possible before online.
+	ns := len(m.Stages)
+	early := make([]int, ns)
+	for s, st := range m.Stages {
+		for _, a := range st.After {
+			early[s] = max(early[s], early[a]+m.Stages[a].Weeks)
+		}
+	}
+	for s, st := range m.Stages {
+		pr.critical = max(pr.critical, early[s]+st.Weeks)
+	}
+	late := make([]int, ns) // latest finish
+	for s := range late {
+		late[s] = pr.critical
+	}
+	for s := ns - 1; s >= 0; s-- {
+		for _, a := range m.Stages[s].After {
+			late[a] = min(late[a], late[s]-m.Stages[s].Weeks)
+		}
+	}
+	pr.before = make([]int, ns)
+	for s, st := range m.Stages {
+		pr.before[s] = pr.critical - (late[s] - st.Weeks)
+	}
+
+	// Per line and period: the rows' terms, built up sparsely.
+	nl := len(m.Lines)
+	use := make([][][]lp.Term, nl)
+	for l := range use {
+		use[l] = make([][]lp.Term, np)
+	}
+	L := pr.LP
+	inf := math.Inf(1)
+	pr.online = make([]int, np)
+	pr.short = make([]int, np)
+	pr.target = make([]float64, np)
+	pr.power = make([][]int, np)
+	for p := range np {
+		w := pr.Begin[p] // projects of period p come online in its first week
+		ok := true
+		cost := 0.0
+		layer := map[string]float64{}
+		var terms [][2]float64 // (line, units per MW) at period
+		type use1 struct {
+			line, period int
+			per          float64
+		}
+		var uses []use1
+		for s, st := range m.Stages {
+			ws := w - pr.before[s]
+			ps := periodOf(ws)
+			if ps < 0 {
+				ok = false
+				break
+			}
+			g := m.Generations[m.GenerationAt(ws)]
+			accel := 1000 / g.KWPerAccelerator
+			for _, n := range st.Needs {
+				ln := &m.Lines[n.Line]
+				if ln.Kind == sim.Capital || ln.Kind == sim.Robot {
+					continue
+				}
+				if ws-ln.LeadWeeks < 0 {
+					ok = false
+				}
+				per := n.Amount
+				switch n.Basis {
+				case sim.PerGridMW:
+					per *= m.PUE
+				case sim.PerAccelerator:
+					per *= accel
+				case sim.PerRack:
+					per *= accel / g.PerRack
+				}
+				price := ln.UnitCostUSD
+				if n.Line == m.Accel {
+					price = g.UnitCostUSD
+					for _, in := range g.Inputs {
+						uses = append(uses, use1{in.Line, ps, per * in.PerUnit})
+					}
+				}
+				cost += per * price * df(ws)
+				layer[layerOf(*ln)] += per * price * df(ws)
+				uses = append(uses, use1{n.Line, ps, per})
+			}
+			for _, c := range st.Crews {
+				ln := &m.Lines[c.Line]
+				if ln.Kind != sim.Crew {
+					continue
+				}
+				// Workers held for the stage's weeks: average concurrent
+				// workers in each period it overlaps.
+				for q := ws; q < ws+st.Weeks; {
+					pq := periodOf(q)
+					end := min(ws+st.Weeks, pr.Begin[pq+1])
+					uses = append(uses, use1{c.Line, pq, c.Amount * float64(end-q) / nweeks(pq)})
+					q = end
+				}
+			}
+			if st.SecuresPower {
+				terms = append(terms, [2]float64{float64(s), float64(ws)})
+			}
+		}
+		pr.layerUSD = append(pr.layerUSD, layer)
+		pr.online[p] = L.AddVar(fmt.Sprintf("online_p%d", p), 0, inf, cost)
+		if !ok {
+			L.Vars[pr.online[p]].Hi = 0
+		}
+		for _, u := range uses {
+			use[u.line][u.period] = append(use[u.line][u.period], lp.Term{Var: pr.online[p], Coef: u.per})
+		}
+		for wk := pr.Begin[p]; wk < pr.Begin[p+1]; wk++ {
+			pr.target[p] += m.TargetRate(wk)
+		}
+		if opt.TargetRate > 0 {
+			pr.target[p] = 0
+			for wk := pr.Begin[p]; wk < pr.Begin[p+1]; wk++ {
+				pr.target[p] += targetRate(m, opt.TargetRate, wk)
+			}
+		}
+		pr.short[p] = L.AddVar(fmt.Sprintf("short_p%d", p), 0, inf, opt.ShortfallPenalty)
+		L.AddRow(fmt.Sprintf("target_p%d", p), lp.GE, pr.target[p], lp.Term{Var: pr.online[p], Coef: 1}, lp.Term{Var: pr.short[p], Coef: 1})
+
+		// Power: grid MW = PUE × MW from the sources, each at most its
+		// max_mix, ordered a lead time before the power stage.
+		pr.power[p] = make([]int, len(m.PowerLines))
+		if len(m.PowerLines) > 0 && len(terms) > 0 {
+			ws := int(terms[0][1])
+			ps := periodOf(ws)
+			mix := []lp.Term{{Var: pr.online[p], Coef: -m.PUE}}
+			for k, li := range m.PowerLines {
+				ln := &m.Lines[li]
+				v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, inf, ln.UnitCostUSD*df(ws))
+				pr.power[p][k] = v
+				if ws-ln.LeadWeeks < 0 || ws < ln.AvailableWeek || !ok {
+					L.Vars[v].Hi = 0
+				}
+				mix = append(mix, lp.Term{Var: v, Coef: 1})
+				if ln.MaxMix < 1 {
+					L.AddRow(fmt.Sprintf("mix_%s_p%d", ln.Name, p), lp.LE, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: pr.online[p], Coef: -ln.MaxMix * m.PUE})
+				}
+				use[li][ps] = append(use[li][ps], lp.Term{Var: v, Coef: 1})
+			}
+			L.AddRow(fmt.Sprintf("power_p%d", p), lp.EQ, 0, mix...)
+		}
+	}
+
+	// Supply of each line: use ≤ share × industry + expansions online.
+	pr.expand = make([][]int, nl)
+	for l := range m.Lines {
+		ln := &m.Lines[l]
+		pr.expand[l] = make([]int, np)
+		for p := range pr.expand[l] {
+			pr.expand[l][p] = -1
+		}
+		if ln.Kind == sim.Capital || ln.Kind == sim.Robot {
+			continue
+		}
+		canExpand := m.Expand && ln.MaxGrowth > 0 && ln.ExpansionCostUSD >= 0
+		arriving := make([][]int, np) // expansion vars arriving in period q
+		if canExpand {
+			for p := range np {
+				q := periodOf(pr.Begin[p] + ln.ExpansionWeeks)
+				if q < 0 {
+					continue
+				}
+				v := L.AddVar(fmt.Sprintf("expand_%s_p%d", ln.Name, p), 0, inf, ln.ExpansionCostUSD*df(pr.Begin[p]))
+				pr.expand[l][p] = v
+				arriving[q] = append(arriving[q], v)
+			}
+		}
+		cum := -1 // var: cumulative expansions online in period
+		for p := range np {
+			base := 0.0
+			for wk := pr.Begin[p]; wk < pr.Begin[p+1]; wk++ {
+				if wk >= ln.AvailableWeek {
+					base += ln.Share * ln.Capacity * math.Pow(ln.WeeklyGrowth, float64(wk))
+				}
+			}
+			if ln.Kind == sim.Crew {
+				base /= nweeks(p) // average workforce over the period
+			}
+			if canExpand {
+				// E_p = E_{p-1} + arrivals
+				c := L.AddVar(fmt.Sprintf("added_%s_p%d", ln.Name, p), 0, inf, 0)
+				terms := []lp.Term{{Var: c, Coef: 1}}
+				if cum >= 0 {
+					terms = append(terms, lp.Term{Var: cum, Coef: -1})
+				}
+				for _, a := range arriving[p] {
+					terms = append(terms, lp.Term{Var: a, Coef: -1})
+				}
+				L.AddRow(fmt.Sprintf("acc_%s_p%d", ln.Name, p), lp.EQ, 0, terms...)
+				cum = c
+				// Growth ceiling: funded in p ≤ max_growth × years(p) ×
+				// (weekly supply then); supply then counts expansions online.
+				if v := pr.expand[l][p]; v >= 0 {
+					yrs := nweeks(p) / units.WeeksPerYear
+					weekly := base
+					if ln.Kind != sim.Crew {
+						weekly = base / nweeks(p)
+					}
+					L.AddRow(fmt.Sprintf("growth_%s_p%d", ln.Name, p), lp.LE, ln.MaxGrowth*yrs*weekly,
+						lp.Term{Var: v, Coef: 1}, lp.Term{Var: c, Coef: -ln.MaxGrowth * yrs})
+				}
+			}
+			if len(use[l][p]) == 0 {
+				continue
+			}
+			terms := use[l][p]
+			if cum >= 0 {
+				k := nweeks(p)
+				if ln.Kind == sim.Crew {
+					k = 1
+				}
+				terms = append(terms, lp.Term{Var: cum, Coef: -k})
+			}
+			r := L.AddRow(fmt.Sprintf("supply_%s_p%d", ln.Name, p), lp.LE, base, terms...)
+			pr.supply = append(pr.supply, rowInfo{row: r, line: l, period: p})
+		}
+	}
+	pr.Build = time.Since(t0)
+	return pr, nil
+}
+
+func targetRate(m *sim.Model, rate float64, w int) float64 {
+	mm := *m
+	mm.TargetMWpw = rate
+	if mm.InitialMWpw > rate {
+		mm.InitialMWpw = rate
+	}
+	return mm.TargetRate(w)
+}
+
+// Solve builds and solves the plan for m.
+func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, error) {
+	pr, err := Build(m, opt)
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	sol, err := s.Solve(ctx, pr.LP)
+	if err != nil {
+		return nil, err
+	}
+	pl := pr.Read(sol)
+	pl.Stats.SolveSeconds = time.Since(t0).Seconds()
+	return pl, nil
+}
+
+// Plan is a solved plan, ready to print or write.
+type Plan struct {
+	Scenario        string          `json:"scenario" yaml:"scenario"`
+	Period          string          `json:"period" yaml:"period"`
+	StartDate       string          `json:"start_date" yaml:"start_date"`
+	CriticalWeeks   int             `json:"start_to_online_weeks" yaml:"start_to_online_weeks"`
+	DiscountRate    float64         `json:"discount_rate" yaml:"discount_rate"`
+	PenaltyUSDPerMW float64         `json:"shortfall_penalty_usd_per_mw" yaml:"shortfall_penalty_usd_per_mw"`
+	ObjectiveUSD    float64         `json:"objective_usd" yaml:"objective_usd"`
+	CapexUSD        float64         `json:"discounted_capex_usd" yaml:"discounted_capex_usd"`
+	ShortfallMW     float64         `json:"shortfall_mw" yaml:"shortfall_mw"`
+	CostByLayer     []LayerCost     `json:"cost_by_layer" yaml:"cost_by_layer"`
+	Periods         []Period        `json:"periods" yaml:"periods"`
+	Expansions      []Expansion     `json:"expansions" yaml:"expansions"`
+	ShadowPrices    []ShadowPrice   `json:"shadow_prices" yaml:"shadow_prices"`
+	Stats           Stats           `json:"stats" yaml:"stats"`
+	Omitted         []string        `json:"not_modelled" yaml:"not_modelled"`
+	PowerMix        []PowerBySource `json:"power_mw_by_source" yaml:"power_mw_by_source"`
+}
+
+// Period is one period's build schedule.
+type Period struct {
+	Index       int     `json:"period" yaml:"period"`
+	Label       string  `json:"label" yaml:"label"`
+	Week        int     `json:"first_week" yaml:"first_week"`
+	TargetMW    float64 `json:"target_mw" yaml:"target_mw"`
+	OnlineMW    float64 `json:"online_mw" yaml:"online_mw"`
+	StartedMW   float64 `json:"started_mw" yaml:"started_mw"`
+	ShortfallMW float64 `json:"shortfall_mw" yaml:"shortfall_mw"`
+}
+
+// Expansion is capacity funded on a line.
+type Expansion struct {
+	Line        string  `json:"line" yaml:"line"`
+	Unit        string  `json:"unit" yaml:"unit"`
+	Period      string  `json:"funded" yaml:"funded"`
+	Week        int     `json:"week" yaml:"week"`
+	OnlineWeek  int     `json:"online_week" yaml:"online_week"`
+	PerWeek     float64 `json:"units_per_week" yaml:"units_per_week"`
+	CostUSD     float64 `json:"cost_usd" yaml:"cost_usd"`
+	PeriodIndex int     `json:"-" yaml:"-"`
+}
+
+// ShadowPrice is what one more unit per week of a line's supply in one
+// period would save (the dual of its supply row).
+type ShadowPrice struct {
+	Line     string  `json:"line" yaml:"line"`
+	Unit     string  `json:"unit" yaml:"unit"`
+	Period   string  `json:"period" yaml:"period"`
+	Week     int     `json:"first_week" yaml:"first_week"`
+	SavesUSD float64 `json:"saves_usd_per_unit_per_week" yaml:"saves_usd_per_unit_per_week"`
+	// ShortfallMW is SavesUSD / penalty: the MW of shortfall it would
+	// avoid, when the target is short (else the saving is capex).
+	ShortfallMW float64 `json:"shortfall_mw_avoided" yaml:"shortfall_mw_avoided"`
+	Text        string  `json:"text" yaml:"text"`
+}
+
+// LayerCost is discounted capex of one layer.
+type LayerCost struct {
+	Layer   string  `json:"layer" yaml:"layer"`
+	CostUSD float64 `json:"discounted_usd" yaml:"discounted_usd"`
+}
+
+// PowerBySource is the grid MW the plan takes from a source.
+type PowerBySource struct {
+	Source string  `json:"source" yaml:"source"`
+	MW     float64 `json:"grid_mw" yaml:"grid_mw"`
+}
+
+// Stats is the model's size and times.
+type Stats struct {
+	Rows         int     `json:"rows" yaml:"rows"`
+	Columns      int     `json:"columns" yaml:"columns"`
+	NonZeros     int     `json:"nonzeros" yaml:"nonzeros"`
+	BuildSeconds float64 `json:"build_seconds" yaml:"build_seconds"`
+	SolveSeconds float64 `json:"solve_seconds" yaml:"solve_seconds"`
+}
+
+// Label names period p in the user's terms: 2028-W14, 2028-04, 2028 Q2.
+func (pr *Problem) Label(p int) string {
+	d := pr.M.Date(pr.Begin[p])
+	switch pr.Opt.Period {
+	case Week:
+		return d.Format(time.DateOnly)
+	case Quarter:
+		d = pr.M.Date((pr.Begin[p] + pr.Begin[p+1]) / 2)
+		return fmt.Sprintf("%d Q%d", d.Year(), (int(d.Month())-1)/3+1)
+	}
+	d = pr.M.Date((pr.Begin[p] + pr.Begin[p+1]) / 2)
+	return d.Format("2006-01")
+}
+
+// Read turns a solution into a Plan.
+func (pr *Problem) Read(sol *lp.Solution) *Plan {
+	m := pr.M
+	pl := &Plan{
+		Scenario: m.Name, Period: pr.Opt.Period, StartDate: m.Start.Format(time.DateOnly),
+		CriticalWeeks: pr.critical, DiscountRate: pr.Opt.DiscountRate,
+		PenaltyUSDPerMW: pr.Opt.ShortfallPenalty, ObjectiveUSD: sol.Objective,
+		Periods: []Period{}, Expansions: []Expansion{}, ShadowPrices: []ShadowPrice{},
+		CostByLayer: []LayerCost{}, PowerMix: []PowerBySource{},
+		Omitted: []string{
+			"finance: capital is not a constraint in the LP (capex is discounted, not funded)",
+			"learning curves: unit costs are the scenario's starting costs",
+			"robots: crews are the whole workforce",
+			"whole projects: MW are continuous, not campuses of project.size",
+		},
+	}
+	pl.Stats = Stats{Rows: len(pr.LP.Rows), Columns: len(pr.LP.Vars), NonZeros: pr.LP.NonZeros(), BuildSeconds: pr.Build.Seconds()}
+	x := func(v int) float64 {
+		if v < 0 {
+			return 0
+		}
+		return clean(sol.X[v])
+	}
+	np := len(pr.online)
+	for p := range np {
+		per := Period{Index: p, Label: pr.Label(p), Week: pr.Begin[p], TargetMW: pr.target[p], ShortfallMW: x(pr.short[p])}
+		pl.ShortfallMW += per.ShortfallMW
+		pl.Periods = append(pl.Periods, per)
+	}
+	// MW started: online MW shifted back by the critical path.
+	for p := range np {
+		on := x(pr.online[p])
+		pl.Periods[p].OnlineMW = on
+		if q := periodIndex(pr.Begin, pr.Begin[p]-pr.critical); q >= 0 {
+			pl.Periods[q].StartedMW += on
+		}
+	}
+	layers := map[string]float64{}
+	capex := 0.0
+	for i, v := range pr.LP.Vars {
+		if v.Cost != 0 && !strings.HasPrefix(v.Name, "short_") {
+			capex += v.Cost * x(i)
+		}
+	}
+	pl.CapexUSD = capex
+	// Layers: expansions by line layer, power by source layer, the
+	// recipe's capex by the layers of its lines.
+	for l, ln := range m.Lines {
+		for p, v := range pr.expand[l] {
+			if v < 0 || x(v) < 1e-9 {
+				continue
+			}
+			c := pr.LP.Vars[v].Cost * x(v)
+			layers[layerOf(ln)+" (expansion)"] += c
+			pl.Expansions = append(pl.Expansions, Expansion{
+				Line: ln.Name, Unit: ln.Unit, Period: pr.Label(p), Week: pr.Begin[p],
+				OnlineWeek: pr.Begin[p] + ln.ExpansionWeeks, PerWeek: x(v), CostUSD: ln.ExpansionCostUSD * x(v), PeriodIndex: p,
+			})
+		}
+	}
+	for k, li := range m.PowerLines {
+		tot := 0.0
+		for p := range np {
+			v := pr.power[p][k]
+			tot += x(v)
+			if v >= 0 {
+				layers[layerOf(m.Lines[li])] += pr.LP.Vars[v].Cost * x(v)
+			}
+		}
+		pl.PowerMix = append(pl.PowerMix, PowerBySource{Source: m.Lines[li].Name, MW: tot})
+	}
+	for p := range np {
+		for k, c := range pr.layerUSD[p] {
+			layers[k] += c * x(pr.online[p])
+		}
+	}
+	for k, c := range layers {
+		pl.CostByLayer = append(pl.CostByLayer, LayerCost{Layer: k, CostUSD: c})
+	}
+	slices.SortFunc(pl.CostByLayer, func(a, b LayerCost) int {
+		if a.CostUSD != b.CostUSD {
+			if a.CostUSD > b.CostUSD {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Layer, b.Layer)
+	})
+	// Shadow prices of binding supply rows.
+	for _, ri := range pr.supply {
+		d := sol.Duals[ri.row]
+		k := float64(pr.Begin[ri.period+1] - pr.Begin[ri.period])
+		ln := &m.Lines[ri.line]
+		if ln.Kind == sim.Crew {
+			k = 1 // the row is average workers, not units over the period
+		}
+		saves := -d * k
+		if saves < 1e-6 {
+			continue
+		}
+		unit := ln.Unit
+		what := "unit/week"
+		if ln.Kind == sim.Crew {
+			what = "worker"
+		}
+		sp := ShadowPrice{
+			Line: ln.Name, Unit: unit, Period: pr.Label(ri.period), Week: pr.Begin[ri.period],
+			SavesUSD: saves, ShortfallMW: saves / pr.Opt.ShortfallPenalty,
+		}
+		sp.Text = fmt.Sprintf("one more %s (%s) of %s in %s saves %s", what, unit, ln.Name, sp.Period, units.FormatUSD(saves))
+		if sp.ShortfallMW >= 0.01 {
+			sp.Text += fmt.Sprintf(" (≈ %s of shortfall)", units.FormatMW(sp.ShortfallMW))
+		}
+		pl.ShadowPrices = append(pl.ShadowPrices, sp)
+	}
+	slices.SortStableFunc(pl.ShadowPrices, func(a, b ShadowPrice) int {
+		switch {
+		case a.SavesUSD > b.SavesUSD:
+			return -1
+		case a.SavesUSD < b.SavesUSD:
+			return 1
+		}
+		return 0
+	})
+	return pl
+}
+
+func layerOf(l sim.Line) string {
+	if l.Layer != "" {
+		return l.Layer
+	}
+	return l.Name
+}
+
+func periodIndex(begin []int, w int) int {
+	if w < 0 || w >= begin[len(begin)-1] {
+		return -1
+	}
+	i, found := slices.BinarySearch(begin, w)
+	if !found {
+		i--
+	}
+	return i
+}
+
+// clean rounds solver noise to zero.
+func clean(v float64) float64 {
+	if math.Abs(v) < 1e-7 {
+		return 0
+	}
+	return v
+}
