@@ -6,13 +6,13 @@ import (
 	"math"
 	"testing"
 
-	. "github.com/gwf-project/gwf/plan/lp"
+	"github.com/gwf-project/gwf/plan/lp"
 )
 
 // TestSolver is the shared test suite every Solver implementation runs
 // (from its own package's tests): small programs whose answers are known by
 // hand.
-func TestSolver(t *testing.T, s Solver) {
+func TestSolver(t *testing.T, s lp.Solver) {
 	t.Helper()
 	near := func(t *testing.T, what string, got, want float64) {
 		t.Helper()
@@ -24,16 +24,16 @@ func TestSolver(t *testing.T, s Solver) {
 		// min x + 2y  s.t.  c1: x + y ≥ 4,  c2: x − y ≤ 1.
 		// Both bind: x = 2.5, y = 1.5, objective 5.5; duals solve
 		// 1 = π1 + π2, 2 = π1 − π2: π1 = 1.5, π2 = −0.5.
-		var m Model
+		var m lp.Model
 		x := m.AddVar("x", 0, math.Inf(1), 1)
 		y := m.AddVar("y", 0, math.Inf(1), 2)
-		m.AddRow("c1", GE, 4, Term{Var: x, Coef: 1}, Term{Var: y, Coef: 1})
-		m.AddRow("c2", LE, 1, Term{Var: x, Coef: 1}, Term{Var: y, Coef: -1})
+		m.AddRow("c1", lp.GE, 4, lp.Term{Var: x, Coef: 1}, lp.Term{Var: y, Coef: 1})
+		m.AddRow("c2", lp.LE, 1, lp.Term{Var: x, Coef: 1}, lp.Term{Var: y, Coef: -1})
 		sol, err := s.Solve(context.Background(), &m)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sol.Status != Optimal {
+		if sol.Status != lp.Optimal {
 			t.Fatalf("status %s", sol.Status)
 		}
 		near(t, "objective", sol.Objective, 5.5)
@@ -45,10 +45,10 @@ func TestSolver(t *testing.T, s Solver) {
 	t.Run("bounds and equality", func(t *testing.T) {
 		// max 3a + b (min −3a − b) s.t. a + b = 10, a ≤ 4 (bound), b ≥ −inf.
 		// a = 4, b = 6: objective −18; dual of the equality is −1.
-		var m Model
+		var m lp.Model
 		a := m.AddVar("a", 0, 4, -3)
 		b := m.AddVar("b", math.Inf(-1), math.Inf(1), -1)
-		m.AddRow("sum", EQ, 10, Term{Var: a, Coef: 1}, Term{Var: b, Coef: 1})
+		m.AddRow("sum", lp.EQ, 10, lp.Term{Var: a, Coef: 1}, lp.Term{Var: b, Coef: 1})
 		sol, err := s.Solve(context.Background(), &m)
 		if err != nil {
 			t.Fatal(err)
@@ -59,10 +59,10 @@ func TestSolver(t *testing.T, s Solver) {
 	})
 	t.Run("integer", func(t *testing.T) {
 		// min −x s.t. 2x ≤ 7, x integer: x = 3.
-		var m Model
+		var m lp.Model
 		x := m.AddVar("x", 0, math.Inf(1), -1)
 		m.Vars[x].Integer = true
-		m.AddRow("cap", LE, 7, Term{Var: x, Coef: 2})
+		m.AddRow("cap", lp.LE, 7, lp.Term{Var: x, Coef: 2})
 		sol, err := s.Solve(context.Background(), &m)
 		if err != nil {
 			t.Fatal(err)
@@ -70,11 +70,11 @@ func TestSolver(t *testing.T, s Solver) {
 		near(t, "x", sol.X[x], 3)
 	})
 	t.Run("infeasible", func(t *testing.T) {
-		var m Model
+		var m lp.Model
 		x := m.AddVar("x", 0, 1, 1)
-		m.AddRow("need", GE, 2, Term{Var: x, Coef: 1})
+		m.AddRow("need", lp.GE, 2, lp.Term{Var: x, Coef: 1})
 		sol, err := s.Solve(context.Background(), &m)
-		if err == nil && sol.Status == Optimal {
+		if err == nil && sol.Status == lp.Optimal {
 			t.Fatalf("infeasible program solved: %+v", sol)
 		}
 	})
