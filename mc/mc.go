@@ -33,6 +33,9 @@ type Config struct {
 	// finished so far. It is called from several goroutines at once and
 	// must be quick.
 	Progress func(done int)
+	// Policy, if set, makes each run's policy (one per run; a policy may
+	// keep state); nil means the built-in sim.NewController.
+	Policy func() sim.Policy
 }
 
 // Result is what a study found. Every number depends only on the
@@ -105,7 +108,8 @@ type Band struct {
 	P10, P50, P90 float64
 }
 
-// Run makes cfg.Runs simulations of sc under the built-in controller, run
+// Run makes cfg.Runs simulations of sc under the built-in controller (or
+// cfg.Policy), run
 // i drawing from its own random stream (see Draw), and summarises them.
 // Memory does not grow with the number of runs.
 //
@@ -147,7 +151,13 @@ func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error
 					cancel(err)
 					return
 				}
-				r := sim.RunWith(m, sim.NewController(), sim.Options{WeeksOnly: true})
+				var pol sim.Policy
+				if cfg.Policy != nil {
+					pol = cfg.Policy()
+				} else {
+					pol = sim.NewController()
+				}
+				r := sim.RunWith(m, pol, sim.Options{WeeksOnly: true})
 				if len(r.Invariants) > 0 {
 					cancel(fmt.Errorf("run %d broke a conservation law (a bug in gwf): %s", i, r.Invariants[0]))
 					return

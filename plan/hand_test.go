@@ -140,3 +140,49 @@ func TestHandShadowPriceIsMarginalCost(t *testing.T) {
 		t.Errorf("%d gizmo shadow prices, want 15", n)
 	}
 }
+
+// Whole projects of 3 MW against 10 widgets a week: the LP meets 10 MW a
+// week from week 5, the MIP only 9 (three projects), so it is short by
+// 5 × 10 + 15 × 1 = 65 MW where the LP relaxation is short by 50.
+func TestHandMIPWholeProjects(t *testing.T) {
+	m := handModel(10)
+	m.SizeMW = 3
+	opt := weekly
+	opt.Integer = true
+	pl, err := plan.Solve(t.Context(), m, opt, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "shortfall", pl.ShortfallMW, 65)
+	near(t, "capex", pl.CapexUSD, 15*9*100)
+	near(t, "gap", pl.Gap, 0)
+	for _, p := range pl.Periods {
+		if r := math.Mod(p.OnlineMW+1e-9, 3); r > 1e-6 {
+			t.Errorf("week %s: %g MW online, not whole 3 MW projects", p.Label, p.OnlineMW)
+		}
+	}
+}
+
+// Expansions in blocks of 5 widgets/week: the LP relaxation would fund
+// 0.4 of a block (+2/week, as in TestHandExpansion); the MIP funds one
+// whole block, +5/week for $5,000, and meets 12 MW/week from week 5.
+func TestHandMIPExpansionBlock(t *testing.T) {
+	m := handModel(12)
+	m.Expand = true
+	m.Lines[1].ExpansionCostUSD = 1000
+	m.Lines[1].MaxGrowth = 1000
+	opt := weekly
+	opt.ExpansionBlock = 5
+	pl, err := plan.Solve(t.Context(), m, opt, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "shortfall", pl.ShortfallMW, 5*12)
+	near(t, "capex", pl.CapexUSD, 5*1000+15*12*100)
+	added := 0.0
+	for _, e := range pl.Expansions {
+		added += e.PerWeek
+	}
+	near(t, "widgets/week added", added, 5)
+	near(t, "gap", pl.Gap, 0)
+}

@@ -42,6 +42,12 @@ type Options struct {
 	// ShortfallPenalty is the price of a MW of target not met ($/MW;
 	// default $1B, far above any MW's capex).
 	ShortfallPenalty float64
+	// Integer makes the MW online in each period a whole number of
+	// projects (project.size each): the model becomes a MIP.
+	Integer bool
+	// ExpansionBlock, when positive, makes every expansion a whole number
+	// of blocks of this many units/week (a MIP).
+	ExpansionBlock float64
 }
 
 // PeriodWeeks is the nominal length of a period in weeks.
@@ -233,6 +239,11 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 		if !ok {
 			L.Vars[pr.online[p]].Hi = 0
 		}
+		if opt.Integer && ok {
+			n := L.AddVar(fmt.Sprintf("projects_p%d", p), 0, inf, 0)
+			L.Vars[n].Integer = true
+			L.AddRow(fmt.Sprintf("whole_p%d", p), lp.EQ, 0, lp.Term{Var: pr.online[p], Coef: 1}, lp.Term{Var: n, Coef: -m.SizeMW})
+		}
 		for _, u := range uses {
 			use[u.line][u.period] = append(use[u.line][u.period], lp.Term{Var: pr.online[p], Coef: u.per})
 		}
@@ -294,6 +305,11 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				v := L.AddVar(fmt.Sprintf("expand_%s_p%d", ln.Name, p), 0, inf, ln.ExpansionCostUSD*df(pr.Begin[p]))
 				pr.expand[l][p] = v
 				arriving[q] = append(arriving[q], v)
+				if opt.ExpansionBlock > 0 {
+					k := L.AddVar(fmt.Sprintf("blocks_%s_p%d", ln.Name, p), 0, inf, 0)
+					L.Vars[k].Integer = true
+					L.AddRow(fmt.Sprintf("block_%s_p%d", ln.Name, p), lp.EQ, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: k, Coef: -opt.ExpansionBlock})
+				}
 			}
 		}
 		cum := -1 // var: cumulative expansions online in period
@@ -377,22 +393,30 @@ func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, 
 
 // Plan is a solved plan, ready to print or write.
 type Plan struct {
-	Scenario        string          `json:"scenario" yaml:"scenario"`
-	Period          string          `json:"period" yaml:"period"`
-	StartDate       string          `json:"start_date" yaml:"start_date"`
-	CriticalWeeks   int             `json:"start_to_online_weeks" yaml:"start_to_online_weeks"`
-	DiscountRate    float64         `json:"discount_rate" yaml:"discount_rate"`
-	PenaltyUSDPerMW float64         `json:"shortfall_penalty_usd_per_mw" yaml:"shortfall_penalty_usd_per_mw"`
-	ObjectiveUSD    float64         `json:"objective_usd" yaml:"objective_usd"`
-	CapexUSD        float64         `json:"discounted_capex_usd" yaml:"discounted_capex_usd"`
-	ShortfallMW     float64         `json:"shortfall_mw" yaml:"shortfall_mw"`
-	CostByLayer     []LayerCost     `json:"cost_by_layer" yaml:"cost_by_layer"`
-	Periods         []Period        `json:"periods" yaml:"periods"`
-	Expansions      []Expansion     `json:"expansions" yaml:"expansions"`
-	ShadowPrices    []ShadowPrice   `json:"shadow_prices" yaml:"shadow_prices"`
-	Stats           Stats           `json:"stats" yaml:"stats"`
-	Omitted         []string        `json:"not_modelled" yaml:"not_modelled"`
-	PowerMix        []PowerBySource `json:"power_mw_by_source" yaml:"power_mw_by_source"`
+	Scenario        string  `json:"scenario" yaml:"scenario"`
+	Period          string  `json:"period" yaml:"period"`
+	StartDate       string  `json:"start_date" yaml:"start_date"`
+	HorizonWeeks    int     `json:"horizon_weeks" yaml:"horizon_weeks"`
+	CriticalWeeks   int     `json:"start_to_online_weeks" yaml:"start_to_online_weeks"`
+	DiscountRate    float64 `json:"discount_rate" yaml:"discount_rate"`
+	PenaltyUSDPerMW float64 `json:"shortfall_penalty_usd_per_mw" yaml:"shortfall_penalty_usd_per_mw"`
+	ObjectiveUSD    float64 `json:"objective_usd" yaml:"objective_usd"`
+	CapexUSD        float64 `json:"discounted_capex_usd" yaml:"discounted_capex_usd"`
+	ShortfallMW     float64 `json:"shortfall_mw" yaml:"shortfall_mw"`
+	// Integer is set when projects are whole (a MIP); ExpansionBlock when
+	// expansions come in blocks. Gap is the MIP's relative optimality gap
+	// (0: proven optimal), Stopped whether its time limit ended the search.
+	Integer        bool            `json:"integer,omitempty" yaml:"integer,omitempty"`
+	ExpansionBlock float64         `json:"expansion_block,omitempty" yaml:"expansion_block,omitempty"`
+	Gap            float64         `json:"mip_gap,omitempty" yaml:"mip_gap,omitempty"`
+	Stopped        bool            `json:"stopped_on_time_limit,omitempty" yaml:"stopped_on_time_limit,omitempty"`
+	CostByLayer    []LayerCost     `json:"cost_by_layer" yaml:"cost_by_layer"`
+	Periods        []Period        `json:"periods" yaml:"periods"`
+	Expansions     []Expansion     `json:"expansions" yaml:"expansions"`
+	ShadowPrices   []ShadowPrice   `json:"shadow_prices" yaml:"shadow_prices"`
+	Stats          Stats           `json:"stats" yaml:"stats"`
+	Omitted        []string        `json:"not_modelled" yaml:"not_modelled"`
+	PowerMix       []PowerBySource `json:"power_mw_by_source" yaml:"power_mw_by_source"`
 }
 
 // Period is one period's build schedule.
@@ -404,6 +428,9 @@ type Period struct {
 	OnlineMW    float64 `json:"online_mw" yaml:"online_mw"`
 	StartedMW   float64 `json:"started_mw" yaml:"started_mw"`
 	ShortfallMW float64 `json:"shortfall_mw" yaml:"shortfall_mw"`
+	// PowerMW is the grid MW each source feeds the MW online in this
+	// period (absent when nothing comes online).
+	PowerMW []PowerBySource `json:"power_mw,omitempty" yaml:"power_mw,omitempty"`
 }
 
 // Expansion is capacity funded on a line.
@@ -471,7 +498,7 @@ func (pr *Problem) Label(p int) string {
 func (pr *Problem) Read(sol *lp.Solution) *Plan {
 	m := pr.M
 	pl := &Plan{
-		Scenario: m.Name, Period: pr.Opt.Period, StartDate: m.Start.Format(time.DateOnly),
+		Scenario: m.Name, Period: pr.Opt.Period, StartDate: m.Start.Format(time.DateOnly), HorizonWeeks: m.Weeks,
 		CriticalWeeks: pr.critical, DiscountRate: pr.Opt.DiscountRate,
 		PenaltyUSDPerMW: pr.Opt.ShortfallPenalty, ObjectiveUSD: sol.Objective,
 		Periods: []Period{}, Expansions: []Expansion{}, ShadowPrices: []ShadowPrice{},
@@ -482,6 +509,11 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 			"robots: crews are the whole workforce",
 			"whole projects: MW are continuous, not campuses of project.size",
 		},
+	}
+	pl.Integer, pl.ExpansionBlock = pr.Opt.Integer, pr.Opt.ExpansionBlock
+	pl.Gap, pl.Stopped = sol.Gap, sol.Status == lp.Stopped
+	if pl.Integer {
+		pl.Omitted = slices.DeleteFunc(pl.Omitted, func(s string) bool { return strings.HasPrefix(s, "whole projects") })
 	}
 	pl.Stats = Stats{Rows: len(pr.LP.Rows), Columns: len(pr.LP.Vars), NonZeros: pr.LP.NonZeros(), BuildSeconds: pr.Build.Seconds()}
 	x := func(v int) float64 {
@@ -532,6 +564,9 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 		for p := range np {
 			v := pr.power[p][k]
 			tot += x(v)
+			if x(v) > 0 {
+				pl.Periods[p].PowerMW = append(pl.Periods[p].PowerMW, PowerBySource{Source: m.Lines[li].Name, MW: x(v)})
+			}
 			if v >= 0 {
 				layers[layerOf(m.Lines[li])] += pr.LP.Vars[v].Cost * x(v)
 			}

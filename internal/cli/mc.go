@@ -22,6 +22,7 @@ import (
 	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/mc"
+	gwfplan "github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/report"
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sim"
@@ -34,6 +35,7 @@ func (e *env) mcCommand() *cobra.Command {
 		seed          int64
 		asJSON        bool
 		htmlOut       string
+		planFile      string
 	)
 	cmd := &cobra.Command{
 		Use:   "mc [SCENARIO]",
@@ -64,11 +66,24 @@ the finished runs show.`,
 			if !cmd.Flags().Changed("seed") {
 				seed = sc.Seed
 			}
+			cfg := mc.Config{Runs: runs, Seed: seed, Workers: workers}
+			var pl *gwfplan.Plan
+			if planFile != "" {
+				m, err := sim.Compile(sc)
+				if err != nil {
+					return err
+				}
+				if pl, err = loadPlanFor(planFile, m); err != nil {
+					return err
+				}
+				cfg.Policy = func() sim.Policy { return gwfplan.NewFollower(pl) }
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			bar := e.progress(runs, "runs")
 			defer batchGC()()
-			res, err := mc.Run(ctx, sc, mc.Config{Runs: runs, Seed: seed, Workers: workers, Progress: bar.set})
+			cfg.Progress = bar.set
+			res, err := mc.Run(ctx, sc, cfg)
 			bar.finish()
 			stopped := errors.Is(err, context.Canceled)
 			if err != nil && !stopped {
@@ -86,6 +101,9 @@ the finished runs show.`,
 				err = writeMCJSON(e.stdout, sc, res)
 			} else {
 				err = writeMCText(e.stdout, sc, res)
+				if err == nil && pl != nil {
+					err = writePlanVsStudy(e.stdout, pl, res)
+				}
 			}
 			if err != nil {
 				return err
@@ -100,6 +118,7 @@ the finished runs show.`,
 	cmd.Flags().Int64Var(&seed, "seed", 0, "seed of the study (default: the scenario's seed)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "runs at once (default: one per CPU); never changes the results")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results, with weekly bands, as one JSON object")
+	cmd.Flags().StringVar(&planFile, "plan", "", "stress-test the plan in `FILE` (written by gwf plan --out): every run follows it instead of the built-in policy")
 	cmd.Flags().StringVar(&htmlOut, "report", "", "write an HTML report to `FILE`: fan charts and milestone histograms, then the run at the medians")
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
@@ -25,6 +26,9 @@ func (e *env) planCommand() *cobra.Command {
 		asJSON     bool
 		out        string
 		verbose    bool
+		integer    bool
+		block      float64
+		timeLimit  time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [SCENARIO]",
@@ -48,7 +52,16 @@ docs/plan.md.`,
 			if targetRate < 0 || math.IsNaN(targetRate) || math.IsInf(targetRate, 0) {
 				return usageError{fmt.Errorf("--target-rate: negative or not a number (got %v MW/week, want 0 or more)", targetRate)}
 			}
-			solver := cbc.Solver{Path: os.Getenv("GWF_CBC")}
+			if block < 0 || math.IsNaN(block) || math.IsInf(block, 0) {
+				return usageError{fmt.Errorf("--expansion-block: negative or not a number (got %v, want 0 or more units/week)", block)}
+			}
+			if timeLimit < 0 {
+				return usageError{fmt.Errorf("--time-limit: negative (got %s, want 0 for none, or more)", timeLimit)}
+			}
+			if timeLimit > 0 && timeLimit < time.Second {
+				timeLimit = time.Second // cbc's -sec counts whole seconds
+			}
+			solver := cbc.Solver{Path: os.Getenv("GWF_CBC"), TimeLimit: timeLimit}
 			if !solver.Available() {
 				return fmt.Errorf("plan: %w", cbc.ErrNotInstalled)
 			}
@@ -63,7 +76,7 @@ docs/plan.md.`,
 			if pw > float64(m.Weeks) {
 				return usageError{fmt.Errorf("--period: longer than the horizon (got %s = %s weeks, want at most %d weeks)", period, units.FormatNumber(pw, 1), m.Weeks)}
 			}
-			pl, err := plan.Solve(cmd.Context(), m, plan.Options{Period: period, TargetRate: targetRate}, solver)
+			pl, err := plan.Solve(cmd.Context(), m, plan.Options{Period: period, TargetRate: targetRate, Integer: integer, ExpansionBlock: block}, solver)
 			if err != nil {
 				return err
 			}
@@ -91,6 +104,9 @@ docs/plan.md.`,
 	cmd.Flags().Float64Var(&targetRate, "target-rate", 0, "target rate in MW/week, replacing the scenario's target.rate (0: the scenario's)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as one JSON object")
 	cmd.Flags().StringVar(&out, "out", "", "write the plan as YAML to `FILE`")
+	cmd.Flags().BoolVar(&integer, "integer", false, "whole projects: MW online per period in multiples of project.size (a MIP)")
+	cmd.Flags().Float64Var(&block, "expansion-block", 0, "expansions in whole blocks of this many units/week of the line (a MIP; 0: continuous)")
+	cmd.Flags().DurationVar(&timeLimit, "time-limit", time.Minute, "stop a MIP's search after this long and report the best plan and its optimality gap (0: no limit)")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "print the model's size (rows, columns, non-zeros) and build/solve times")
 	return cmd
 }
@@ -101,6 +117,20 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 	if verbose {
 		fmt.Fprintf(&b, "Model: %d rows, %d columns, %d non-zeros; built in %.1f ms, solved (CBC) in %.1f ms\n",
 			pl.Stats.Rows, pl.Stats.Columns, pl.Stats.NonZeros, pl.Stats.BuildSeconds*1e3, pl.Stats.SolveSeconds*1e3)
+	}
+	if pl.Integer || pl.ExpansionBlock > 0 {
+		var what []string
+		if pl.Integer {
+			what = append(what, "whole projects")
+		}
+		if pl.ExpansionBlock > 0 {
+			what = append(what, fmt.Sprintf("expansions in blocks of %s units/week", units.FormatNumber(pl.ExpansionBlock, 1)))
+		}
+		status := "proven optimal"
+		if pl.Stopped {
+			status = "stopped at the time limit"
+		}
+		fmt.Fprintf(&b, "MIP (%s): %s, optimality gap %s%%\n", strings.Join(what, ", "), status, units.FormatNumber(100*pl.Gap, 2))
 	}
 	fmt.Fprintf(&b, "Discounted capex %s (at %s%%/year)", units.FormatUSD(pl.CapexUSD), units.FormatNumber(100*pl.DiscountRate, 1))
 	if pl.ShortfallMW > 0.5 {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwf-project/gwf/export"
+	gwfplan "github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/report"
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/summary"
@@ -20,6 +21,7 @@ func (e *env) runCommand() *cobra.Command {
 		csvDir string
 		seed   int64
 		html   string
+		plan   string
 	)
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO]",
@@ -29,7 +31,9 @@ the default) and print when the factory reaches 1 GW/week, when 1, 10 and
 100 GW are online, the binding constraint by quarter and the largest
 shortfalls. --json prints the full result for programs; --csv DIR writes the
 weekly series and the project log; --report FILE writes a self-contained HTML
-report with charts that opens offline in any browser.`,
+report with charts that opens offline in any browser. --plan FILE follows
+a plan written by gwf plan --out instead of the built-in policy and adds
+planned vs simulated MW online to the text.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := e.load(args)
@@ -43,7 +47,15 @@ report with charts that opens offline in any browser.`,
 			if err != nil {
 				return err
 			}
-			res := sim.Run(m, sim.NewController())
+			var pol sim.Policy = sim.NewController()
+			var pl *gwfplan.Plan
+			if plan != "" {
+				if pl, err = loadPlanFor(plan, m); err != nil {
+					return err
+				}
+				pol = gwfplan.NewFollower(pl)
+			}
+			res := sim.Run(m, pol)
 			if len(res.Invariants) > 0 {
 				return fmt.Errorf("the run broke a conservation law (a bug in gwf): %s", res.Invariants[0])
 			}
@@ -61,13 +73,17 @@ report with charts that opens offline in any browser.`,
 			if asJSON {
 				return export.WriteJSON(e.stdout, res, sum)
 			}
-			return report.Text(e.stdout, sc, res, sum)
+			if err := report.Text(e.stdout, sc, res, sum); err != nil || pl == nil {
+				return err
+			}
+			return writePlanVsSim(e.stdout, pl, res)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")
 	cmd.Flags().StringVar(&csvDir, "csv", "", "write weekly.csv and projects.csv into `DIR` (created if missing)")
 	cmd.Flags().Int64Var(&seed, "seed", 0, "override the scenario's seed")
 	cmd.Flags().StringVar(&html, "report", "", "write a self-contained HTML report with charts to `FILE`")
+	cmd.Flags().StringVar(&plan, "plan", "", "follow the plan in `FILE` (written by gwf plan --out) instead of the built-in policy")
 	return cmd
 }
 

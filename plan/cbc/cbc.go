@@ -104,7 +104,57 @@ func (s Solver) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
 		return nil, fmt.Errorf("cbc wrote no solution: %v\n%s", err, tail(out))
 	}
 	defer sf.Close()
-	return parse(sf, m)
+	sol, err := parse(sf, m)
+	if sol != nil {
+		sol.Gap = gap(string(out), sol.Objective)
+		// A MIP stopped by its time limit with an integer solution in
+		// hand is a result, with its gap.
+		if err != nil && sol.Status == lp.Stopped && hasInteger(m) && s.TimeLimit > 0 && strings.Contains(string(out), "Objective value:") {
+			err = nil
+		}
+	}
+	return sol, err
+}
+
+func hasInteger(m *lp.Model) bool {
+	for _, v := range m.Vars {
+		if v.Integer {
+			return true
+		}
+	}
+	return false
+}
+
+// gap reads the relative optimality gap from cbc's log: its "Gap:" line,
+// or |objective − "Lower bound:"| / |objective|; 0 when it prints neither
+// (an LP, or a MIP solved to optimality).
+func gap(log string, obj float64) float64 {
+	field := func(name string) (float64, bool) {
+		i := strings.LastIndex(log, "\n"+name)
+		if i < 0 {
+			return 0, false
+		}
+		rest := strings.Fields(log[i+1+len(name):])
+		if len(rest) == 0 {
+			return 0, false
+		}
+		v, err := strconv.ParseFloat(rest[0], 64)
+		return v, err == nil
+	}
+	if g, ok := field("Gap:"); ok {
+		return g
+	}
+	if lb, ok := field("Lower bound:"); ok && obj != 0 {
+		return max(0, (obj-lb)/max(1e-12, abs(obj)))
+	}
+	return 0
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func tail(b []byte) string {

@@ -92,6 +92,10 @@ type Solution struct {
 	X           []float64
 	Duals       []float64
 	ReducedCost []float64
+	// Gap is the relative optimality gap of a MIP solution, |objective −
+	// best bound| / |objective|, as the solver reports it: 0 for an LP or
+	// a proven optimum; positive when a time limit stopped the search.
+	Gap float64
 }
 
 // Solver solves a Model.
