@@ -51,11 +51,22 @@ type Comparison struct {
 // HTMLWithComparisons writes the report of a run, as HTML does, with a
 // section setting recorded series against the simulated ones (a backtest).
 func HTMLWithComparisons(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary, caption string, comps []Comparison) error {
+	return htmlWithComparisons(w, sc, r, s, "backtest", "Backtest: simulated against recorded", "Recorded", caption, comps)
+}
+
+// HTMLWithPlan writes the report of a run that followed a plan, with the
+// plan's series (the Recorded field of each comparison) set against the
+// simulation's.
+func HTMLWithPlan(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary, caption string, comps []Comparison) error {
+	return htmlWithComparisons(w, sc, r, s, "plan", "Plan against simulation", "Planned", caption, comps)
+}
+
+func htmlWithComparisons(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary, id, title, reference, caption string, comps []Comparison) error {
 	p, err := newPage(sc, r, s)
 	if err != nil {
 		return err
 	}
-	if sec := comparisonSection(caption, comps); sec != nil {
+	if sec := comparisonSection(id, title, reference, caption, comps); sec != nil {
 		p.Sections = append([]*section{sec}, p.Sections...)
 		for _, c := range sec.Charts {
 			p.Data.Charts = append([]chartData{{ID: c.ID, Kind: c.Kind, Spec: c.Spec}}, p.Data.Charts...)
@@ -64,7 +75,7 @@ func HTMLWithComparisons(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *s
 	return pageTemplate.Execute(w, p)
 }
 
-func comparisonSection(caption string, comps []Comparison) *section {
+func comparisonSection(id, title, reference, caption string, comps []Comparison) *section {
 	var panels []panel
 	for _, c := range comps {
 		if len(c.Weeks) == 0 {
@@ -74,15 +85,15 @@ func comparisonSection(caption string, comps []Comparison) *section {
 		copy(rec, c.Recorded)
 		copy(sim, c.Simulated)
 		panels = append(panels, panel{Weight: 1, Y: axis{Name: c.Name + ", " + c.Unit, Unit: c.Unit}, Series: []series{
-			{Name: "Recorded", Type: "line", Color: "#1f5fa8", Width: 2, Points: true, Weeks: c.Weeks, Values: rec},
-			{Name: "Simulated", Type: "line", Color: "#e07b28", Width: 2, Dash: true, Points: true, Weeks: c.Weeks, Values: sim},
+			{Name: reference, Type: "line", Color: "#1f5fa8", Width: 2, Points: len(c.Weeks) < 60, Weeks: c.Weeks, Values: rec},
+			{Name: "Simulated", Type: "line", Color: "#e07b28", Width: 2, Dash: true, Points: len(c.Weeks) < 60, Weeks: c.Weeks, Values: sim},
 		}})
 	}
 	if len(panels) == 0 {
 		return nil
 	}
-	return &section{ID: "backtest", Title: "Backtest: simulated against recorded", Caption: caption, Wide: true,
-		Charts: []*chart{{ID: "chart-backtest", Kind: "timeseries", Height: 170 * len(panels), Spec: timeseries{Panels: panels}}}}
+	return &section{ID: id, Title: title, Caption: caption, Wide: true,
+		Charts: []*chart{{ID: "chart-" + id, Kind: "timeseries", Height: 170 * len(panels), Spec: timeseries{Panels: panels}}}}
 }
 
 // page is what the template renders.

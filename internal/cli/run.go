@@ -66,7 +66,11 @@ planned vs simulated MW online to the text.`,
 				}
 			}
 			if html != "" {
-				if err := writeFileAtomic(html, func(w io.Writer) error { return report.HTML(w, sc, res, sum) }); err != nil {
+				write := func(w io.Writer) error { return report.HTML(w, sc, res, sum) }
+				if pl != nil {
+					write = func(w io.Writer) error { return planReport(w, sc, res, sum, pl) }
+				}
+				if err := writeFileAtomic(html, write); err != nil {
 					return err
 				}
 			}
