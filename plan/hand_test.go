@@ -186,3 +186,78 @@ func TestHandMIPExpansionBlock(t *testing.T) {
 	near(t, "widgets/week added", added, 5)
 	near(t, "gap", pl.Gap, 0)
 }
+
+// Money binds: the widget costs $100M (one per MW, so a MW costs $100M,
+// paid when the stage starts), cash is $100M and equity $100M a year (one
+// year begins in these 20 weeks), no debt, no revenue, 1 MW/week wanted.
+// The plan funds exactly $200M / $100M = 2 MW and is short the other 18.
+// One more dollar of financing buys 1e-8 MW, saving the penalty less its
+// capex: (1e9 − 1e8) × 1e-8 = $9 per $. A dollar of cash relaxes every
+// period's funding row at once, so the funding duals sum to 9 (how they
+// split across the periods after the last payment is degenerate).
+func TestHandMoneyBinds(t *testing.T) {
+	m := handModel(1)
+	m.Lines[1].UnitCostUSD = 100e6
+	m.Finance = &sim.Finance{Cash: 100e6, EquityPerYear: 100e6, RevenueDecline: 1, Utilisation: 1}
+	opt := weekly
+	opt.ShortfallPenalty = 1e9
+	pl, err := plan.Solve(t.Context(), m, opt, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pl.Capital {
+		t.Error("capital not in the model")
+	}
+	near(t, "shortfall", pl.ShortfallMW, 18)
+	near(t, "capex", pl.CapexUSD, 200e6)
+	sum := 0.0
+	for _, sp := range pl.ShadowPrices {
+		if sp.Line == sim.CapitalLine {
+			sum += sp.SavesUSD
+		}
+	}
+	near(t, "funding shadow prices summed", sum, 9)
+	last := pl.Periods[len(pl.Periods)-1]
+	near(t, "financing drawn at the end", last.FinancingDrawnUSD, 200e6)
+	near(t, "funding at the end", last.FundingUSD, 200e6)
+	t.Log(pl.ShadowPrices[0].Text)
+
+	// Without the funding rows the target is met from week 5, as in
+	// TestHandJustReachable: 15 MW at $100M.
+	opt.NoFinance = true
+	pl, err = plan.Solve(t.Context(), m, opt, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Capital {
+		t.Error("capital in the model with NoFinance")
+	}
+	near(t, "shortfall without finance", pl.ShortfallMW, 5)
+	near(t, "capex without finance", pl.CapexUSD, 15*100e6)
+}
+
+// Revenue funds more: as above, but each MW online earns $10M a week and
+// costs $2M a week to run (net $8M). MW online in week w is paid in week
+// w−2 (the stage) and earns from week w, so its surplus funds later MW.
+// The test checks that the plan funds more than without revenue, less
+// than the 15 MW the widgets allow, and never draws more than the funding.
+func TestHandRevenueFundsMore(t *testing.T) {
+	m := handModel(1)
+	m.Lines[1].UnitCostUSD = 100e6
+	m.Finance = &sim.Finance{Cash: 100e6, EquityPerYear: 100e6, RevenueDecline: 1, Utilisation: 1, RevenuePerMWWeek: 10e6, OpsPerMWWeek: 2e6}
+	opt := weekly
+	opt.ShortfallPenalty = 1e9
+	pl, err := plan.Solve(t.Context(), m, opt, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.ShortfallMW > 18-1e-6 || pl.ShortfallMW < 5+1e-6 {
+		t.Errorf("shortfall %g MW with revenue, want between 5 and 18", pl.ShortfallMW)
+	}
+	t.Logf("shortfall %g MW", pl.ShortfallMW)
+	for _, p := range pl.Periods {
+		if p.FinancingDrawnUSD > p.FundingUSD+1 {
+			t.Errorf("week %s: drawn %g > funding %g", p.Label, p.FinancingDrawnUSD, p.FundingUSD)
+		}
+	}
+}

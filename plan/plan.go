@@ -5,10 +5,10 @@
 // so an unreachable target is minimised rather than infeasible. The model
 // is built in the solver-neutral form of package lp; package cbc solves it.
 //
-// First version: finance (capital) is not in the LP, learning curves are
-// not (unit costs are the scenario's starting costs), robots are not (crews
-// are the whole workforce), and projects are continuous MW, not whole
-// campuses. See docs/plan.md.
+// When the scenario has finance, capital is a row per period (finance.go).
+// First version: learning curves are not (unit costs are the scenario's
+// starting costs), robots are not (crews are the whole workforce), and
+// projects are continuous MW, not whole campuses. See docs/plan.md.
 package plan
 
 import (
@@ -48,6 +48,9 @@ type Options struct {
 	// ExpansionBlock, when positive, makes every expansion a whole number
 	// of blocks of this many units/week (a MIP).
 	ExpansionBlock float64
+	// NoFinance leaves capital out of the model even when the scenario
+	// has finance (for comparison): capex is then unlimited.
+	NoFinance bool
 }
 
 // PeriodWeeks is the nominal length of a period in weeks.
@@ -80,6 +83,18 @@ type Problem struct {
 	before   []int                // per stage: weeks from its (as-late-as-possible) start to online
 	critical int                  // start-to-online weeks (longest stage chain)
 	layerUSD []map[string]float64 // per period: discounted capex per MW online, by layer
+	fin      *finRows             // capital rows, when finance is in the model
+}
+
+// finRows are the capital side of the model (see addFinance).
+type finRows struct {
+	need  []int      // var: cumulative capex paid less operating surplus, through p
+	facs  []facility // vendor and lease, when they lend
+	fund  []int      // row: the funding constraint of p
+	rhs   []float64  // cash + equity allowance + debt limit through p
+	multi []float64  // debt revenue multiple × annualised revenue per MW earning in p
+	cum   []int      // var: MW online by p
+	earn  []int      // var: MW earning revenue in p (cum half a ramp earlier), or -1
 }
 
 type rowInfo struct {
@@ -164,6 +179,12 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 	}
 	L := pr.LP
 	inf := math.Inf(1)
+	// paid[kind][period]: capex terms paid in the period, undiscounted,
+	// by what may finance them (nothing but the funding, vendor, lease).
+	var paid [3][][]lp.Term
+	for k := range paid {
+		paid[k] = make([][]lp.Term, np)
+	}
 	pr.online = make([]int, np)
 	pr.short = make([]int, np)
 	pr.target = make([]float64, np)
@@ -179,12 +200,20 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 			per          float64
 		}
 		var uses []use1
+		var pays []payment
 		for s, st := range m.Stages {
 			ws := w - pr.before[s]
 			ps := periodOf(ws)
 			if ps < 0 {
 				ok = false
 				break
+			}
+			if m.Finance != nil {
+				for _, it := range m.Finance.Items {
+					if it.Stage == s {
+						pays = append(pays, payment{ps, it.PerMW, fLease})
+					}
+				}
 			}
 			g := m.Generations[m.GenerationAt(ws)]
 			accel := 1000 / g.KWPerAccelerator
@@ -206,12 +235,15 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 					per *= accel / g.PerRack
 				}
 				price := ln.UnitCostUSD
+				kind := fNone
 				if n.Line == m.Accel {
 					price = g.UnitCostUSD
+					kind = fVendor
 					for _, in := range g.Inputs {
 						uses = append(uses, use1{in.Line, ps, per * in.PerUnit})
 					}
 				}
+				pays = append(pays, payment{ps, per * price, kind})
 				cost += per * price * df(ws)
 				layer[layerOf(*ln)] += per * price * df(ws)
 				uses = append(uses, use1{n.Line, ps, per})
@@ -238,6 +270,9 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 		pr.online[p] = L.AddVar(fmt.Sprintf("online_p%d", p), 0, inf, cost)
 		if !ok {
 			L.Vars[pr.online[p]].Hi = 0
+		}
+		for _, py := range pays {
+			paid[py.kind][py.period] = append(paid[py.kind][py.period], lp.Term{Var: pr.online[p], Coef: py.usd})
 		}
 		if opt.Integer && ok {
 			n := L.AddVar(fmt.Sprintf("projects_p%d", p), 0, inf, 0)
@@ -270,6 +305,9 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				ln := &m.Lines[li]
 				v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, inf, ln.UnitCostUSD*df(ws))
 				pr.power[p][k] = v
+				if ps >= 0 && ln.UnitCostUSD != 0 {
+					paid[fNone][ps] = append(paid[fNone][ps], lp.Term{Var: v, Coef: ln.UnitCostUSD})
+				}
 				if ws-ln.LeadWeeks < 0 || ws < ln.AvailableWeek || !ok {
 					L.Vars[v].Hi = 0
 				}
@@ -305,6 +343,9 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				v := L.AddVar(fmt.Sprintf("expand_%s_p%d", ln.Name, p), 0, inf, ln.ExpansionCostUSD*df(pr.Begin[p]))
 				pr.expand[l][p] = v
 				arriving[q] = append(arriving[q], v)
+				if ln.ExpansionCostUSD != 0 {
+					paid[fNone][p] = append(paid[fNone][p], lp.Term{Var: v, Coef: ln.ExpansionCostUSD})
+				}
 				if opt.ExpansionBlock > 0 {
 					k := L.AddVar(fmt.Sprintf("blocks_%s_p%d", ln.Name, p), 0, inf, 0)
 					L.Vars[k].Integer = true
@@ -362,6 +403,9 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 			pr.supply = append(pr.supply, rowInfo{row: r, line: l, period: p})
 		}
 	}
+	if m.Finance != nil && !opt.NoFinance {
+		pr.addFinance(paid)
+	}
 	pr.Build = time.Since(t0)
 	return pr, nil
 }
@@ -403,6 +447,9 @@ type Plan struct {
 	ObjectiveUSD    float64 `json:"objective_usd" yaml:"objective_usd"`
 	CapexUSD        float64 `json:"discounted_capex_usd" yaml:"discounted_capex_usd"`
 	ShortfallMW     float64 `json:"shortfall_mw" yaml:"shortfall_mw"`
+	// Capital says whether the funding rows were in the model (the
+	// scenario has finance and --no-finance was not given).
+	Capital bool `json:"capital_in_model" yaml:"capital_in_model"`
 	// Integer is set when projects are whole (a MIP); ExpansionBlock when
 	// expansions come in blocks. Gap is the MIP's relative optimality gap
 	// (0: proven optimal), Stopped whether its time limit ended the search.
@@ -431,6 +478,13 @@ type Period struct {
 	// PowerMW is the grid MW each source feeds the MW online in this
 	// period (absent when nothing comes online).
 	PowerMW []PowerBySource `json:"power_mw,omitempty" yaml:"power_mw,omitempty"`
+	// FinancingDrawnUSD is the funding used by the end of the period:
+	// capex paid so far (undiscounted) less the operating surplus so far
+	// and the vendor and lease financing drawn; FundingUSD is what the
+	// funding row allows then (cash, equity, debt limit with its revenue
+	// multiple). Both are 0 when capital is not in the model.
+	FinancingDrawnUSD float64 `json:"financing_drawn_usd,omitempty" yaml:"financing_drawn_usd,omitempty"`
+	FundingUSD        float64 `json:"funding_usd,omitempty" yaml:"funding_usd,omitempty"`
 }
 
 // Expansion is capacity funded on a line.
@@ -446,7 +500,9 @@ type Expansion struct {
 }
 
 // ShadowPrice is what one more unit per week of a line's supply in one
-// period would save (the dual of its supply row).
+// period would save (the dual of its supply row), or one more dollar of
+// financing in a period (line "capital", unit "USD": the dual of the
+// funding row, $ saved per $).
 type ShadowPrice struct {
 	Line     string  `json:"line" yaml:"line"`
 	Unit     string  `json:"unit" yaml:"unit"`
@@ -504,7 +560,7 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 		Periods: []Period{}, Expansions: []Expansion{}, ShadowPrices: []ShadowPrice{},
 		CostByLayer: []LayerCost{}, PowerMix: []PowerBySource{},
 		Omitted: []string{
-			"finance: capital is not a constraint in the LP (capex is discounted, not funded)",
+			financeOmitted(pr),
 			"learning curves: unit costs are the scenario's starting costs",
 			"robots: crews are the whole workforce",
 			"whole projects: MW are continuous, not campuses of project.size",
@@ -590,6 +646,41 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 		}
 		return strings.Compare(a.Layer, b.Layer)
 	})
+	if fr := pr.fin; fr != nil {
+		pl.Capital = true
+		for i := range fr.facs {
+			fr.facs[i].max = 0
+		}
+		for p := range np {
+			// Vendor and lease draws as large as they may be (the LP's
+			// own draws are arbitrary where funding does not bind).
+			drawn := x(fr.need[p])
+			avail := fr.rhs[p]
+			if fr.earn[p] >= 0 {
+				avail += fr.multi[p] * x(fr.earn[p])
+			}
+			for i := range fr.facs {
+				fc := &fr.facs[i]
+				eligible := 0.0
+				for _, t := range fc.paid[p] {
+					eligible += t.Coef * x(t.Var)
+				}
+				fc.max = min(fc.limit, fc.max+fc.share*eligible)
+				drawn -= fc.max
+			}
+			pl.Periods[p].FinancingDrawnUSD, pl.Periods[p].FundingUSD = clean(drawn), avail
+			saves := -sol.Duals[fr.fund[p]]
+			if saves < 1e-9 {
+				continue
+			}
+			sp := ShadowPrice{
+				Line: sim.CapitalLine, Unit: "USD", Period: pr.Label(p), Week: pr.Begin[p],
+				SavesUSD: saves, ShortfallMW: saves / pr.Opt.ShortfallPenalty,
+			}
+			sp.Text = fmt.Sprintf("one more dollar of financing in %s saves $%s", sp.Period, units.FormatNumber(saves, 2))
+			pl.ShadowPrices = append(pl.ShadowPrices, sp)
+		}
+	}
 	// Shadow prices of binding supply rows.
 	for _, ri := range pr.supply {
 		d := sol.Duals[ri.row]
@@ -627,6 +718,16 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 		return 0
 	})
 	return pl
+}
+
+func financeOmitted(pr *Problem) string {
+	switch {
+	case pr.fin != nil:
+		return "finance: capital is a row per period, but interest, debt repayments and deposits are not in it, the revenue ramp is approximated, and capex items and running costs are funded, not in the objective"
+	case pr.M.Finance != nil:
+		return "finance: left out (--no-finance): capital is not a constraint in the LP (capex is discounted, not funded)"
+	}
+	return "finance: the scenario has none, so capital is not a constraint in the LP (capex is discounted, not funded)"
 }
 
 func layerOf(l sim.Line) string {

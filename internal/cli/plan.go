@@ -29,6 +29,7 @@ func (e *env) planCommand() *cobra.Command {
 		integer    bool
 		block      float64
 		timeLimit  time.Duration
+		noFinance  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [SCENARIO]",
@@ -40,9 +41,11 @@ ceilings. Solve it with COIN-OR CBC for the least discounted capex that meets
 the target ramp; a target that cannot be met is not an error: the shortfall
 is minimised and reported. Prints the build schedule, expansions, cost by
 layer, and the shadow prices of binding supply constraints, most valuable
-first. Needs the cbc program (apt-get install coinor-cbc). Finance, learning
-curves, robots and whole projects are not in this first version; see
-docs/plan.md.`,
+first. When the scenario has finance, capital is a constraint: per period,
+capex paid so far is at most cash, equity, debt and the operating surplus
+(--no-finance leaves it out). Needs the cbc program (apt-get install
+coinor-cbc). Learning curves, robots and whole projects are not in this
+first version; see docs/plan.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pw, ok := plan.PeriodWeeks(period)
@@ -76,7 +79,7 @@ docs/plan.md.`,
 			if pw > float64(m.Weeks) {
 				return usageError{fmt.Errorf("--period: longer than the horizon (got %s = %s weeks, want at most %d weeks)", period, units.FormatNumber(pw, 1), m.Weeks)}
 			}
-			pl, err := plan.Solve(cmd.Context(), m, plan.Options{Period: period, TargetRate: targetRate, Integer: integer, ExpansionBlock: block}, solver)
+			pl, err := plan.Solve(cmd.Context(), m, plan.Options{Period: period, TargetRate: targetRate, Integer: integer, ExpansionBlock: block, NoFinance: noFinance}, solver)
 			if err != nil {
 				return err
 			}
@@ -107,6 +110,7 @@ docs/plan.md.`,
 	cmd.Flags().BoolVar(&integer, "integer", false, "whole projects: MW online per period in multiples of project.size (a MIP)")
 	cmd.Flags().Float64Var(&block, "expansion-block", 0, "expansions in whole blocks of this many units/week of the line (a MIP; 0: continuous)")
 	cmd.Flags().DurationVar(&timeLimit, "time-limit", time.Minute, "stop a MIP's search after this long and report the best plan and its optimality gap (0: no limit)")
+	cmd.Flags().BoolVar(&noFinance, "no-finance", false, "plan without the capital constraint, even when the scenario has finance (for comparison)")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "print the model's size (rows, columns, non-zeros) and build/solve times")
 	return cmd
 }
@@ -131,6 +135,11 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 			status = "stopped at the time limit"
 		}
 		fmt.Fprintf(&b, "MIP (%s): %s, optimality gap %s%%\n", strings.Join(what, ", "), status, units.FormatNumber(100*pl.Gap, 2))
+	}
+	if pl.Capital {
+		b.WriteString("Capital: in the model (capex paid so far ≤ cash + equity + debt + vendor/lease shares + operating surplus, each period)\n")
+	} else {
+		b.WriteString("Capital: not in the model (capex unlimited)\n")
 	}
 	fmt.Fprintf(&b, "Discounted capex %s (at %s%%/year)", units.FormatUSD(pl.CapexUSD), units.FormatNumber(100*pl.DiscountRate, 1))
 	if pl.ShortfallMW > 0.5 {
@@ -163,6 +172,9 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if pl.Capital {
+		writeFinancing(&b, pl)
+	}
 	b.WriteString("\nExpansions funded (units/week added, total by line):\n")
 	if len(pl.Expansions) == 0 {
 		b.WriteString("  none\n")
@@ -193,7 +205,7 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 			fmt.Fprintf(&b, "  %-24s %s\n", c.Layer, units.FormatUSD(c.CostUSD))
 		}
 	}
-	b.WriteString("\nMost valuable relaxations (shadow prices of binding supply):\n")
+	b.WriteString("\nMost valuable relaxations (shadow prices of binding supply and funding):\n")
 	if len(pl.ShadowPrices) == 0 {
 		b.WriteString("  none binding\n")
 	}
@@ -207,4 +219,32 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 	b.WriteString("\nNot in this plan: " + strings.Join(pl.Omitted, "; ") + ".\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeFinancing prints, per year, the financing drawn and the funding
+// allowed at the year's last period, the periods where the plan draws all
+// of it, and those where more would save money (a positive dual).
+func writeFinancing(b *strings.Builder, pl *plan.Plan) {
+	priced, full := map[string]int{}, map[string]int{}
+	for _, sp := range pl.ShadowPrices {
+		if sp.Line == sim.CapitalLine && len(sp.Period) >= 4 {
+			priced[sp.Period[:4]]++
+		}
+	}
+	for _, p := range pl.Periods {
+		if p.FundingUSD > 0 && p.FinancingDrawnUSD >= p.FundingUSD*(1-1e-6) {
+			full[p.Label[:4]]++
+		}
+	}
+	b.WriteString("\nFinancing by year (drawn and allowed at the year's last period; periods fully drawn, and where more would save):\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "year\tdrawn\tfunding\tfull\tpriced\t")
+	for i, p := range pl.Periods {
+		y := p.Label[:4]
+		if i+1 < len(pl.Periods) && pl.Periods[i+1].Label[:4] == y {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t\n", y, units.FormatUSD(p.FinancingDrawnUSD), units.FormatUSD(p.FundingUSD), full[y], priced[y])
+	}
+	_ = tw.Flush()
 }
