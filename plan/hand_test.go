@@ -261,3 +261,61 @@ func TestHandRevenueFundsMore(t *testing.T) {
 		}
 	}
 }
+
+// The value of a shorter lead time, by re-solving: in handModel(10) the
+// widget's 3-week lead time keeps anything from coming online before week
+// 5, so weeks 0–4 are short 10 MW each. With weekly periods one week less
+// (2 weeks) lets week 4's 10 MW come online, their widgets used in week 2
+// (10 a week: exactly the supply); that avoids 10 MW × $1M of penalty
+// and costs 10 widgets × $100: it saves $10,000,000 − $1,000 = $9,999,000.
+func TestHandLeadTimeValue(t *testing.T) {
+	m := handModel(10)
+	s := solver(t)
+	pl, err := plan.Solve(t.Context(), m, weekly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, _, err := plan.ValueLeadTimes(t.Context(), m, weekly, s, pl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vals) != 1 || vals[0].Line != "widget" || vals[0].Queue {
+		t.Fatalf("lead-time values %+v, want one, for widget", vals)
+	}
+	v := vals[0]
+	if v.LeadWeeks != 3 || v.ShorterWeeks != 1 {
+		t.Errorf("lead %d weeks, shorter by %d, want 3 and 1", v.LeadWeeks, v.ShorterWeeks)
+	}
+	near(t, "saves", v.SavesUSD, 10*1e6-10*100)
+	near(t, "saves per week", v.SavesUSDPerWeek, 10*1e6-10*100)
+	near(t, "shortfall avoided", v.ShortfallMW, (10*1e6-10*100)/1e6)
+	if m.Lines[1].LeadWeeks != 3 {
+		t.Errorf("the model's lead time was changed to %d", m.Lines[1].LeadWeeks)
+	}
+	t.Log(v.Text)
+}
+
+// Candidates: a lead time shorter than a period is not re-solved (the
+// widget's 3 weeks with 4-week months); power sources are, by their queue
+// (gizmo, 6 weeks); a line with no lead time never is.
+func TestLeadTimeCandidates(t *testing.T) {
+	m := handModel(10)
+	m.Lines = append(m.Lines,
+		sim.Line{Name: "gizmo", Kind: sim.Power, Unit: "MW", Capacity: 9, WeeklyGrowth: 1, Share: 1, LeadWeeks: 6, MaxMix: 1},
+		sim.Line{Name: "gizmo2", Kind: sim.Power, Unit: "MW", Capacity: 9, WeeklyGrowth: 1, Share: 1, MaxMix: 1},
+	)
+	m.PowerLines = []int{2, 3}
+	m.Stages[0].SecuresPower = true
+	names := func(ls []int) (out []string) {
+		for _, l := range ls {
+			out = append(out, m.Lines[l].Name)
+		}
+		return out
+	}
+	if got := names(plan.LeadTimeCandidates(m, plan.Week)); len(got) != 2 || got[0] != "gizmo" || got[1] != "widget" {
+		t.Errorf("weekly candidates %v, want [gizmo widget]", got)
+	}
+	if got := names(plan.LeadTimeCandidates(m, plan.Month)); len(got) != 1 || got[0] != "gizmo" {
+		t.Errorf("monthly candidates %v, want [gizmo]", got)
+	}
+}

@@ -147,29 +147,7 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 	df := func(w int) float64 { return math.Pow(1+opt.DiscountRate, -float64(max(w, 0))/units.WeeksPerYear) }
 
 	// Stage timing, as late as possible before online.
-	ns := len(m.Stages)
-	early := make([]int, ns)
-	for s, st := range m.Stages {
-		for _, a := range st.After {
-			early[s] = max(early[s], early[a]+m.Stages[a].Weeks)
-		}
-	}
-	for s, st := range m.Stages {
-		pr.critical = max(pr.critical, early[s]+st.Weeks)
-	}
-	late := make([]int, ns) // latest finish
-	for s := range late {
-		late[s] = pr.critical
-	}
-	for s := ns - 1; s >= 0; s-- {
-		for _, a := range m.Stages[s].After {
-			late[a] = min(late[a], late[s]-m.Stages[s].Weeks)
-		}
-	}
-	pr.before = make([]int, ns)
-	for s, st := range m.Stages {
-		pr.before[s] = pr.critical - (late[s] - st.Weeks)
-	}
+	pr.critical, pr.before = stageTiming(m)
 
 	// Per line and period: the rows' terms, built up sparsely.
 	nl := len(m.Lines)
@@ -464,6 +442,10 @@ type Plan struct {
 	Stats          Stats           `json:"stats" yaml:"stats"`
 	Omitted        []string        `json:"not_modelled" yaml:"not_modelled"`
 	PowerMix       []PowerBySource `json:"power_mw_by_source" yaml:"power_mw_by_source"`
+	// LeadTimeValues is what one period less of each line's lead time
+	// would save (ValueLeadTimes), most valuable per week first; absent
+	// when not computed.
+	LeadTimeValues []LeadTimeValue `json:"lead_time_values,omitempty" yaml:"lead_time_values,omitempty"`
 }
 
 // Period is one period's build schedule.
@@ -534,6 +516,8 @@ type Stats struct {
 	NonZeros     int     `json:"nonzeros" yaml:"nonzeros"`
 	BuildSeconds float64 `json:"build_seconds" yaml:"build_seconds"`
 	SolveSeconds float64 `json:"solve_seconds" yaml:"solve_seconds"`
+	// LeadTimeSeconds is how long the lead-time re-solves took.
+	LeadTimeSeconds float64 `json:"lead_time_seconds,omitempty" yaml:"lead_time_seconds,omitempty"`
 }
 
 // Label names period p in the user's terms: 2028-W14, 2028-04, 2028 Q2.

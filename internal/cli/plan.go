@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,6 +32,7 @@ func (e *env) planCommand() *cobra.Command {
 		block      float64
 		timeLimit  time.Duration
 		noFinance  bool
+		noLead     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [SCENARIO]",
@@ -79,9 +82,17 @@ first version; see docs/plan.md.`,
 			if pw > float64(m.Weeks) {
 				return usageError{fmt.Errorf("--period: longer than the horizon (got %s = %s weeks, want at most %d weeks)", period, units.FormatNumber(pw, 1), m.Weeks)}
 			}
-			pl, err := plan.Solve(cmd.Context(), m, plan.Options{Period: period, TargetRate: targetRate, Integer: integer, ExpansionBlock: block, NoFinance: noFinance}, solver)
+			opt := plan.Options{Period: period, TargetRate: targetRate, Integer: integer, ExpansionBlock: block, NoFinance: noFinance}
+			pl, err := plan.Solve(cmd.Context(), m, opt, solver)
 			if err != nil {
 				return err
+			}
+			if !noLead {
+				vals, took, err := plan.ValueLeadTimes(cmd.Context(), m, opt, solver, pl)
+				if err != nil {
+					return err
+				}
+				pl.LeadTimeValues, pl.Stats.LeadTimeSeconds = vals, took.Seconds()
 			}
 			if out != "" {
 				if err := writeFileAtomic(out, func(w io.Writer) error {
@@ -111,6 +122,7 @@ first version; see docs/plan.md.`,
 	cmd.Flags().Float64Var(&block, "expansion-block", 0, "expansions in whole blocks of this many units/week of the line (a MIP; 0: continuous)")
 	cmd.Flags().DurationVar(&timeLimit, "time-limit", time.Minute, "stop a MIP's search after this long and report the best plan and its optimality gap (0: no limit)")
 	cmd.Flags().BoolVar(&noFinance, "no-finance", false, "plan without the capital constraint, even when the scenario has finance (for comparison)")
+	cmd.Flags().BoolVar(&noLead, "no-lead-times", false, "skip valuing shorter lead times (a re-solve per line whose lead time or queue is at least a period, at most 12)")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "print the model's size (rows, columns, non-zeros) and build/solve times")
 	return cmd
 }
@@ -121,6 +133,9 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 	if verbose {
 		fmt.Fprintf(&b, "Model: %d rows, %d columns, %d non-zeros; built in %.1f ms, solved (CBC) in %.1f ms\n",
 			pl.Stats.Rows, pl.Stats.Columns, pl.Stats.NonZeros, pl.Stats.BuildSeconds*1e3, pl.Stats.SolveSeconds*1e3)
+		if pl.LeadTimeValues != nil {
+			fmt.Fprintf(&b, "Lead times: %d re-solves, one period shorter each, in %.1f ms\n", len(pl.LeadTimeValues), pl.Stats.LeadTimeSeconds*1e3)
+		}
 	}
 	if pl.Integer || pl.ExpansionBlock > 0 {
 		var what []string
@@ -205,16 +220,30 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 			fmt.Fprintf(&b, "  %-24s %s\n", c.Layer, units.FormatUSD(c.CostUSD))
 		}
 	}
-	b.WriteString("\nMost valuable relaxations (shadow prices of binding supply and funding):\n")
-	if len(pl.ShadowPrices) == 0 {
+	b.WriteString("\nMost valuable relaxations (shadow prices of binding supply and funding; lead times per week):\n")
+	type relax struct {
+		saves float64
+		text  string
+	}
+	var rs []relax
+	for _, sp := range pl.ShadowPrices {
+		rs = append(rs, relax{sp.SavesUSD, sp.Text})
+	}
+	for _, v := range pl.LeadTimeValues {
+		if v.SavesUSDPerWeek > 0 {
+			rs = append(rs, relax{v.SavesUSDPerWeek, v.Text})
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b relax) int { return cmp.Compare(b.saves, a.saves) })
+	if len(rs) == 0 {
 		b.WriteString("  none binding\n")
 	}
-	for i, sp := range pl.ShadowPrices {
+	for i, r := range rs {
 		if i == 10 {
-			fmt.Fprintf(&b, "  … %d more in --json or --out\n", len(pl.ShadowPrices)-10)
+			fmt.Fprintf(&b, "  … %d more in --json or --out\n", len(rs)-10)
 			break
 		}
-		fmt.Fprintf(&b, "  %s\n", sp.Text)
+		fmt.Fprintf(&b, "  %s\n", r.text)
 	}
 	b.WriteString("\nNot in this plan: " + strings.Join(pl.Omitted, "; ") + ".\n")
 	_, err := io.WriteString(w, b.String())

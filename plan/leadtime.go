@@ -1,0 +1,200 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gwf-project/gwf/plan/lp"
+	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/units"
+)
+
+// MaxLeadTimeSolves bounds the re-solves ValueLeadTimes makes.
+const MaxLeadTimeSolves = 12
+
+// LeadTimeValue is what one period less of a line's lead time (for a
+// power source, its queue) saves: the fall in the LP's objective when the
+// model is re-solved with that line's lead time shorter by a period. Lead
+// times enter the LP as fixed offsets, so this is a finite difference,
+// not a dual.
+type LeadTimeValue struct {
+	Line      string `json:"line" yaml:"line"`
+	Queue     bool   `json:"queue,omitempty" yaml:"queue,omitempty"` // a power source: its interconnection queue
+	LeadWeeks int    `json:"lead_weeks" yaml:"lead_weeks"`
+	// ShorterWeeks is how much shorter the re-solved lead time was: one
+	// period, rounded to whole weeks.
+	ShorterWeeks int `json:"shorter_by_weeks" yaml:"shorter_by_weeks"`
+	// SavesUSD is the objective's fall for ShorterWeeks less;
+	// SavesUSDPerWeek is that divided by ShorterWeeks.
+	SavesUSD        float64 `json:"saves_usd" yaml:"saves_usd"`
+	SavesUSDPerWeek float64 `json:"saves_usd_per_week" yaml:"saves_usd_per_week"`
+	// ShortfallMW is SavesUSD / penalty, as for shadow prices.
+	ShortfallMW float64 `json:"shortfall_mw_avoided" yaml:"shortfall_mw_avoided"`
+	// Stopped is set when the re-solve (a MIP) hit its time limit.
+	Stopped bool   `json:"stopped_on_time_limit,omitempty" yaml:"stopped_on_time_limit,omitempty"`
+	Text    string `json:"text" yaml:"text"`
+}
+
+// leadStep is one period in whole weeks (at least 1).
+func leadStep(period string) int {
+	pw, ok := PeriodWeeks(period)
+	if !ok {
+		return 1
+	}
+	return max(1, int(math.Round(pw)))
+}
+
+// LeadTimeCandidates are the lines whose lead time is worth a re-solve
+// with periods of this length: lead time at least one period, and either
+// a power source or the longest lead time among some stage's inputs (the
+// one that sets when the stage can start). The most constraining come
+// first (the longest start-to-online offset, then the longest lead time),
+// at most MaxLeadTimeSolves.
+func LeadTimeCandidates(m *sim.Model, period string) []int {
+	step := leadStep(period)
+	off := map[int]int{} // line → weeks from order to online
+	_, before := stageTiming(m)
+	for s, st := range m.Stages {
+		lead := -1
+		for _, n := range st.Needs {
+			if k := m.Lines[n.Line].Kind; k == sim.Capital || k == sim.Robot {
+				continue
+			}
+			lead = max(lead, m.Lines[n.Line].LeadWeeks)
+		}
+		for _, n := range st.Needs {
+			ln := &m.Lines[n.Line]
+			if ln.Kind == sim.Capital || ln.Kind == sim.Robot || ln.LeadWeeks != lead || ln.LeadWeeks < step {
+				continue
+			}
+			off[n.Line] = max(off[n.Line], before[s]+ln.LeadWeeks)
+		}
+		if st.SecuresPower {
+			for _, l := range m.PowerLines {
+				if m.Lines[l].LeadWeeks >= step {
+					off[l] = max(off[l], before[s]+m.Lines[l].LeadWeeks)
+				}
+			}
+		}
+	}
+	var ls []int
+	for l := range off {
+		ls = append(ls, l)
+	}
+	slices.SortFunc(ls, func(a, b int) int {
+		if off[a] != off[b] {
+			return off[b] - off[a]
+		}
+		if m.Lines[a].LeadWeeks != m.Lines[b].LeadWeeks {
+			return m.Lines[b].LeadWeeks - m.Lines[a].LeadWeeks
+		}
+		return a - b
+	})
+	if len(ls) > MaxLeadTimeSolves {
+		ls = ls[:MaxLeadTimeSolves]
+	}
+	return ls
+}
+
+// stageTiming is the start-to-online weeks and each stage's start before
+// online, as Build schedules them (as late as possible).
+func stageTiming(m *sim.Model) (int, []int) {
+	ns := len(m.Stages)
+	early := make([]int, ns)
+	for s, st := range m.Stages {
+		for _, a := range st.After {
+			early[s] = max(early[s], early[a]+m.Stages[a].Weeks)
+		}
+	}
+	critical := 0
+	for s, st := range m.Stages {
+		critical = max(critical, early[s]+st.Weeks)
+	}
+	late := make([]int, ns)
+	for s := range late {
+		late[s] = critical
+	}
+	for s := ns - 1; s >= 0; s-- {
+		for _, a := range m.Stages[s].After {
+			late[a] = min(late[a], late[s]-m.Stages[s].Weeks)
+		}
+	}
+	before := make([]int, ns)
+	for s, st := range m.Stages {
+		before[s] = critical - (late[s] - st.Weeks)
+	}
+	return critical, before
+}
+
+// ValueLeadTimes re-solves the model once per LeadTimeCandidates line,
+// with that line's lead time one period shorter (clamped at 0) on a copy
+// of m, and records the objective's fall against base (the main plan's
+// objective). The values are sorted by saving per week, largest first;
+// the duration is the time the re-solves took.
+func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver, base *Plan) ([]LeadTimeValue, time.Duration, error) {
+	t0 := time.Now()
+	if opt.Period == "" {
+		opt.Period = Month
+	}
+	step := leadStep(opt.Period)
+	name := opt.Period
+	out := []LeadTimeValue{}
+	for _, l := range LeadTimeCandidates(m, opt.Period) {
+		mm := *m
+		mm.Lines = slices.Clone(m.Lines)
+		lead := mm.Lines[l].LeadWeeks
+		mm.Lines[l].LeadWeeks = max(0, lead-step)
+		shorter := lead - mm.Lines[l].LeadWeeks
+		pr, err := Build(&mm, opt)
+		if err != nil {
+			return nil, 0, err
+		}
+		sol, err := s.Solve(ctx, pr.LP)
+		if err != nil {
+			return nil, 0, fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, err)
+		}
+		if sol.Status != lp.Optimal && sol.Status != lp.Stopped {
+			return nil, 0, fmt.Errorf("lead time of %s one %s shorter: %s", m.Lines[l].Name, name, sol.Status)
+		}
+		saves := base.ObjectiveUSD - sol.Objective
+		if math.Abs(saves) <= 1e-9*math.Max(1, math.Abs(base.ObjectiveUSD)) {
+			saves = 0
+		}
+		v := LeadTimeValue{
+			Line: m.Lines[l].Name, Queue: m.Lines[l].Kind == sim.Power, LeadWeeks: lead, ShorterWeeks: shorter,
+			SavesUSD: saves, SavesUSDPerWeek: saves / float64(shorter), ShortfallMW: saves / pr.Opt.ShortfallPenalty,
+			Stopped: sol.Status == lp.Stopped,
+		}
+		what := "lead time"
+		if v.Queue {
+			what = "queue"
+		}
+		v.Text = fmt.Sprintf("one %s less of %s %s saves %s", name, v.Line, what, units.FormatUSD(v.SavesUSDPerWeek))
+		var notes []string
+		if shorter > 1 {
+			v.Text += " per week"
+			notes = append(notes, fmt.Sprintf("%s for %d weeks less", units.FormatUSD(saves), shorter))
+		}
+		if v.ShortfallMW >= 0.01 {
+			notes = append(notes, fmt.Sprintf("≈ %s of shortfall", units.FormatMW(v.ShortfallMW)))
+		}
+		if len(notes) > 0 {
+			v.Text += " (" + strings.Join(notes, "; ") + ")"
+		}
+		out = append(out, v)
+	}
+	slices.SortStableFunc(out, func(a, b LeadTimeValue) int {
+		switch {
+		case a.SavesUSDPerWeek > b.SavesUSDPerWeek:
+			return -1
+		case a.SavesUSDPerWeek < b.SavesUSDPerWeek:
+			return 1
+		}
+		return 0
+	})
+	return out, time.Since(t0), nil
+}
