@@ -92,13 +92,6 @@ func (s *State) Dedicated(l int) float64 {
 // PowerAllocated is the grid MW projects have taken from power line l so far.
 func (s *State) PowerAllocated(powerIndex int) float64 { return s.powerAlloc[powerIndex] }
 
-// IndustryCapacity forecasts line l's industry capacity ahead weeks from now
-// from its yearly growth, without the factory's expansions.
-func (s *State) IndustryCapacity(l, ahead int) float64 {
-	ls := &s.lines[l]
-	return ls.base * math.Pow(s.m.Lines[l].WeeklyGrowth, float64(ahead))
-}
-
 // HoldBack records that mw of capacity was held back this week by a
 // shortage of line l that the policy foresaw (for example projects not
 // started because l could not serve them).
@@ -152,7 +145,6 @@ func (s *State) Expand(l int, qty float64) bool {
 		return false
 	}
 	ls.expQueue = append(ls.expQueue, expansion{week: s.week + s.m.Lines[l].ExpansionWeeks, qty: qty})
-	ls.spentUSD += cost
 	return true
 }
 
@@ -520,7 +512,6 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 	}
 	ls.delivered += got
 	cost := got * price
-	ls.spentUSD += cost
 	if !s.payCapex(cost, s.financing(i), i == s.m.Accel, s.m.Lines[i].Kind != Robot, i) {
 		s.faults = append(s.faults, fmt.Sprintf("week %d: %s: delivery of %.3f units could not be paid", s.week, s.m.Lines[i].Name, got))
 	}
@@ -710,7 +701,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	held := plan[:0]
 	var freeRobots [4]float64
 	robotFree := freeRobots[:0]
-	for _, rl := range s.robotLines() {
+	for _, rl := range s.m.robotLines {
 		robotFree = append(robotFree, s.lines[rl].free())
 	}
 	crewNeed, robotWork := 0.0, 0.0
@@ -718,7 +709,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		need := p.amount(n, m.PUE)
 		crewNeed += need
 		workers := need
-		for k, rl := range s.robotLines() {
+		for k, rl := range s.m.robotLines {
 			r := &m.Lines[rl]
 			if !substitutes(r, n.Line) || r.WorkersPerRobot <= 0 {
 				continue
@@ -790,8 +781,6 @@ func (s *State) finishStage(p *project, i int) {
 	ss.end = s.week
 	p.ndone++
 }
-
-func (s *State) robotLines() []int { return s.m.robotLines }
 
 func substitutes(r *Line, crew int) bool {
 	for _, c := range r.Substitutes {

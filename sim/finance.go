@@ -570,13 +570,9 @@ type Mission struct {
 	StartWeek    int
 }
 
-// DemandFLOPS is the mission's demand in week w, given the fleet's FLOP/s
-// per MW that week (for missions whose demand is written in MW).
-func (mi *Mission) DemandFLOPS(w int, flopsPerMW float64) float64 {
-	return mi.demandAt(w, math.Pow(mi.WeeklyGrowth, float64(w-mi.StartWeek)), flopsPerMW)
-}
-
-// demandAt is DemandFLOPS given the growth factor since the start.
+// demandAt is the mission's demand in week w (FLOP/s), given its growth
+// factor since its start and the fleet's FLOP/s per MW that week (for
+// missions whose demand is written in MW).
 func (mi *Mission) demandAt(w int, growth, flopsPerMW float64) float64 {
 	if w < mi.StartWeek {
 		return 0

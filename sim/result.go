@@ -195,9 +195,7 @@ func (r *Result) record(s *State) {
 		}
 		supply, delivered := ls.supply, ls.delivered-prev
 		switch m.Lines[i].Kind {
-		case Crew:
-			delivered = ls.held
-		case Robot:
+		case Crew, Robot:
 			delivered = ls.held
 		case Upstream:
 			delivered = ls.usedUpstream

@@ -21,7 +21,6 @@ type lineState struct {
 
 	ordered, delivered, consumed float64 // run totals, for conservation
 	usedUpstream                 float64 // upstream: units used this week
-	spentUSD                     float64
 }
 
 type order struct {

@@ -85,14 +85,10 @@ ranked by the IT capacity online at the end of the horizon instead.`,
 	return cmd
 }
 
-// byDate reports whether any run reaches 1 GW/week: the tornado is then
-// of that date, else of the MW online at the end of the horizon.
-func byDate(res *sensitivity.Result) bool { return report.ByDate(res) }
-
 func writeSensitivityText(w io.Writer, res *sensitivity.Result) error {
 	var b strings.Builder
 	date := func(wk int) string { return res.Start.AddDate(0, 0, 7*wk).Format(time.DateOnly) }
-	dates := byDate(res)
+	dates := report.ByDate(res)
 	fmt.Fprintf(&b, "gwf sensitivity — scenario %q: each uncertain input at its P10 and P90, the others at their medians\n", res.Scenario)
 	if dates {
 		if res.Base.Week >= 0 {
@@ -188,7 +184,7 @@ func writeSensitivityJSON(w io.Writer, res *sensitivity.Result) error {
 		HorizonWeeks: res.Weeks, StartDate: res.Start.Format(time.DateOnly),
 		Measure: "gw_per_week", Base: outcome(res.Base), Inputs: []sensitivityInput{},
 	}
-	if !byDate(res) {
+	if !report.ByDate(res) {
 		out.Measure = "online_mw_end"
 	}
 	for _, in := range res.Inputs {
