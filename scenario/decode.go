@@ -13,7 +13,6 @@ import (
 var (
 	valueType = reflect.TypeFor[Value]()
 	dateType  = reflect.TypeFor[Date]()
-	needType  = reflect.TypeFor[Need]()
 )
 
 var dims = map[string]units.Dim{
@@ -185,8 +184,8 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 		e := reflect.New(elem).Elem()
 		e.FieldByName("Name").SetString(k.text)
 		e.FieldByName("Pos").Set(reflect.ValueOf(k.pos))
-		if elem == needType {
-			f, _ := elem.FieldByName("Amount")
+		if f, ok := elem.FieldByName("Amount"); ok && tagName(f) == "-" {
+			// A named value (a need, a share): the entry is the value itself.
 			d.decodeValue(val, e.FieldByName("Amount").Addr().Interface().(*Value), f, p)
 		} else {
 			d.decodeStruct(val, e, p, k.pos)

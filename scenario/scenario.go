@@ -22,6 +22,9 @@ type Scenario struct {
 	// Events are disruptions Monte Carlo draws; a single run applies none.
 	Events []Event `yaml:"events,keyed"`
 
+	// Initial is what exists at the start date; empty means nothing does.
+	Initial Initial `yaml:"initial"`
+
 	Finance    Finance    `yaml:"finance"`
 	Missions   []Mission  `yaml:"missions,keyed"`
 	Allocation Allocation `yaml:"allocation"`
@@ -47,8 +50,9 @@ type Project struct {
 }
 
 // Stage is one step of a project. It starts once every stage it comes
-// after has finished, its inputs are delivered and its crews are free; it
-// consumes its inputs when it starts and holds its crews until it ends.
+// after has finished, the inputs it needs on its first day are delivered
+// and its crews are free; it consumes each input when the work reaches it
+// (NeededAt) and holds its crews until it ends.
 type Stage struct {
 	Name     string   `yaml:"-"`
 	Pos      Pos      `yaml:"-"`
@@ -64,6 +68,11 @@ type Stage struct {
 	Needs []Need `yaml:"needs,keyed"`
 	// Crews are held for the stage's duration, per basis as for Needs.
 	Crews []Need `yaml:"crews,keyed"`
+	// NeededAt says, for needs that are not needed on the first day, how
+	// far through the stage they must be on site (switchgear at electrical
+	// fit-out, halfway through construction, say). The stage starts
+	// without them and waits only if one is late for that point.
+	NeededAt []Portion `yaml:"needed_at,keyed"`
 }
 
 // Need is an amount of one resource per unit of a basis.

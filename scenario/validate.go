@@ -128,6 +128,15 @@ func validate(s *Scenario, t *tree) error {
 				errs.add(n.Pos, np, "impossible recipe: resource %q can never deliver (got capacity × share zero, no initial stock and no expansion, want one of them above zero)", n.Name)
 			}
 		}
+		for _, at := range st.NeededAt {
+			if !slices.ContainsFunc(st.Needs, func(n Need) bool { return n.Name == at.Name }) {
+				names := make([]string, 0, len(st.Needs))
+				for _, n := range st.Needs {
+					names = append(names, n.Name)
+				}
+				errs.add(at.Pos, p+".needed_at."+at.Name, "not a need of this stage (got %q, want one of: %s)", at.Name, strings.Join(names, ", "))
+			}
+		}
 		for _, n := range st.Crews {
 			np := p + ".crews." + n.Name
 			k, ok := kinds[n.Name]
@@ -163,6 +172,7 @@ func validate(s *Scenario, t *tree) error {
 		g := s.Generations[0]
 		errs.add(g.Available.Pos, "generations."+g.Name+".available", "no hardware at the start (got %s, want the first generation available by start_date %s)", g.Available, s.StartDate)
 	}
+	validateInitial(&errs, s, t)
 	validateMoneyAndMissions(&errs, s, t)
 	validateUncertainty(&errs, s, t)
 	return errs.err()

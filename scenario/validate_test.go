@@ -127,7 +127,7 @@ func invalidCases(t *testing.T) []invalidCase {
 		// --- fields (decode.go) ---
 		{name: "unknown field top level", src: over("naem: mine"), at: "o.yaml:2:1", path: "naem", msg: `unknown field (got "naem", want one of: name, description, base, seed, start_date, horizon, target, project, policy, generations, resources,`},
 		{name: "unknown field nested", src: over("project:", "  sise: 500 MW"), at: "o.yaml:3:3", path: "project.sise", msg: "want one of: size, pue, stages)"},
-		{name: "unknown field in stage", src: over("project: {stages: {site: {duraton: 3 weeks}}}"), at: "o.yaml:2:27", path: "project.stages.site.duraton", msg: "want one of: after, duration, automatable, secures_power, needs, crews)"},
+		{name: "unknown field in stage", src: over("project: {stages: {site: {duraton: 3 weeks}}}"), at: "o.yaml:2:27", path: "project.stages.site.duraton", msg: "want one of: after, duration, automatable, secures_power, needs, crews, needed_at)"},
 		{name: "unknown field in resource", src: over("resources:", "  racks:", "    leadtime: 3 weeks"), at: "o.yaml:4:5", path: "resources.racks.leadtime", msg: "want one of: kind, layer, unit, capacity, growth, share, lead_time,"},
 		{name: "unknown field in value mapping", src: over("horizon: {value: 26 weeks, sourse: me}"), at: "o.yaml:2:28", path: "horizon.sourse", msg: `unknown field (got "sourse", want one of: value, source, confidence)`},
 		{name: "mapping expected", src: over("project: 5"), at: "o.yaml:2:10", path: "project", msg: "wrong shape (got a value, want a mapping of fields)"},
@@ -223,6 +223,15 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "first generation after start date", src: over("start_date: 2024-01-01", "target: {by: 2027-01-01}"), at: refAt(t, "2025-01-01"), path: "generations.blackwell.available", msg: "no hardware at the start (got 2025-01-01, want the first generation available by start_date 2024-01-01)"},
 		{name: "generation input not upstream", src: over("generations: {rubin: {inputs: {racks: 1 rack/accelerator}}}"), at: "o.yaml:2:32", path: "generations.rubin.inputs.racks", msg: "not an upstream line (got a resource of kind material"},
 		{name: "generation input wrong unit", src: over("generations: {rubin: {inputs: {hbm: 8 stacks/MW}}}"), at: "o.yaml:2:37", path: "generations.rubin.inputs.hbm", msg: `wrong unit (got "8 stacks/MW", want stacks/accelerator)`},
+		{name: "initial fleet unknown generation", src: over("initial: {online: {f: {generation: volta, capacity: 1 GW}}}"), at: "o.yaml:2:", path: "initial.online.f.generation", msg: `unknown generation (got "volta", want one of: `},
+		{name: "initial fleet after the start", src: over("initial: {online: {f: {generation: blackwell, capacity: 1 GW, since: 2027-01-01}}}"), at: "o.yaml:2:", path: "initial.online.f.since", msg: `date after the start (got 2027-01-01, want on or before start_date 2026-01-05)`},
+		{name: "initial project stage out of order", src: over("initial: {projects: {p: {size: 1 GW, started: 2025-01-06, stages: {fit_out: {status: done}}}}}"), at: "o.yaml:2:", path: "initial.projects.p.stages.fit_out", msg: `stage done before the stages it comes after (got "power" pending, want power done first)`},
+		{name: "initial project running without since", src: over("initial: {projects: {p: {size: 1 GW, started: 2025-01-06, stages: {site: {status: running}}}}}"), at: "o.yaml:2:", path: "initial.projects.p.stages.site.since", msg: `missing (want the date the stage started`},
+		{name: "initial project unknown status", src: over("initial: {projects: {p: {size: 1 GW, started: 2025-01-06, stages: {site: {status: half}}}}}"), at: "o.yaml:2:", path: "initial.projects.p.stages.site.status", msg: `unknown status (got "half", want one of: done, running, delivered)`},
+		{name: "initial project power shares", src: over("initial: {projects: {p: {size: 1 GW, started: 2025-01-06, power: {grid: 50%, gas_turbines: 20%}}}}"), at: "o.yaml:2:", path: "initial.projects.p.power", msg: `shares do not add up to 100% (got 70%, want 100%)`},
+		{name: "initial order of a crew", src: over("initial: {orders: {electricians: {quantity: 10 workers}}}"), at: "o.yaml:2:", path: "initial.orders.electricians", msg: `a crew is not ordered`},
+		{name: "initial order wrong unit", src: over("initial: {orders: {transformers: {quantity: 10 MW}}}"), at: "o.yaml:2:", path: "initial.orders.transformers.quantity", msg: `wrong unit (got "10 MW", want a number of units`},
+		{name: "needed_at not a need", src: over("project: {stages: {construction: {needed_at: {racks: 50%}}}}"), at: "o.yaml:2:", path: "project.stages.construction.needed_at.racks", msg: `not a need of this stage (got "racks", want one of: `},
 		{name: "reference text missing its unit", src: edited("duration: {value: 26 weeks", "duration: {value: 26"), at: at(t, "o.yaml", ref, "26 weeks, source: \"site control"), path: "project.stages.site.duration", msg: `missing unit (got "26"`},
 	}
 }

@@ -117,7 +117,7 @@ func (s *State) Order(l int, qty float64) bool {
 			return false
 		}
 	}
-	ls.queue = append(ls.queue, order{ready: s.week + s.m.Lines[l].LeadWeeks, qty: qty})
+	ls.push(order{ready: s.week + s.m.Lines[l].LeadWeeks, qty: qty})
 	ls.backlog += qty
 	ls.ordered += qty
 	return true
@@ -151,60 +151,98 @@ func (s *State) Expand(l int, qty float64) bool {
 // StartProject starts a project this week, drawing its grid power from the
 // power lines in the MW given (one entry per Model.PowerLines, summing to
 // the project's size × PUE). Its orders are scheduled just in time: each
-// need is ordered its lead time before the stage is planned to start.
+// need is ordered its lead time before the work is planned to reach it.
 //
 // It returns the week the project is planned to come online if every input
 // arrives after its lead time and nothing waits.
 func (s *State) StartProject(powerMW []float64) int {
 	m := s.m
+	p := s.newProject(m.SizeMW, s.week)
+	copy(p.power, powerMW)
+	for i, mw := range powerMW {
+		s.powerAlloc[i] += mw
+	}
+	finish := s.planProject(p, -1, nil)
+	s.projects = append(s.projects, p)
+	s.waiting = append(s.waiting, int32(len(s.projects)-1))
+	s.startedMW += p.mw
+	if m.Finance != nil {
+		s.money.committed += s.remainingCapex(p, nil)
+	}
+	return finish
+}
+
+// newProject makes a project of mw started in week start, every stage
+// pending.
+func (s *State) newProject(mw float64, start int) *project {
+	m := s.m
 	p := &project{
 		id:      len(s.projects) + 1,
-		start:   s.week,
+		start:   start,
 		online:  -1,
-		mw:      m.SizeMW,
-		power:   s.slab.floats(len(powerMW)),
+		mw:      mw,
+		power:   s.slab.floats(len(m.PowerLines)),
 		stages:  s.slab.stages(len(m.Stages)),
 		blocked: -1,
 		waiting: true,
 	}
-	copy(p.power, powerMW)
 	for i := range p.stages {
-		p.stages[i].held = s.slab.holdings(m.holdCap[i])
+		ss := &p.stages[i]
+		ss.held = s.slab.holdings(m.holdCap[i])
+		ss.ready = -1
+		ss.waitedOn = -1
 	}
-	for i := range p.stages {
-		p.stages[i].ready = -1
-		p.stages[i].waitedOn = -1
-	}
-	for i, mw := range powerMW {
-		s.powerAlloc[i] += mw
-	}
-	// Plan: earliest start of each stage given predecessors and lead times.
+	return p
+}
+
+// planProject plans p's pending stages from this week: each as soon as its
+// predecessors end and its inputs could arrive, then as late as the
+// critical path allows, so crews and sites are not tied up waiting for
+// long-lead equipment ordered today. It picks the hardware generation
+// (gen, or the newest available at the planned fit-out when gen < 0) and
+// schedules the orders of every pending stage not marked delivered, each
+// its lead time before the work needs it. It returns the planned finish.
+func (s *State) planProject(p *project, gen int, delivered []bool) int {
+	m := s.m
 	var planBuf [16]int
 	plan := planBuf[:0]
 	if len(m.Stages) > len(planBuf) {
 		plan = make([]int, 0, len(m.Stages))
 	}
 	plan = plan[:len(m.Stages)]
+	pending := func(i int) bool { return p.stages[i].status == pending }
+	endOf := func(i int) int {
+		if pending(i) {
+			return plan[i] + m.Stages[i].Weeks
+		}
+		return p.stages[i].end
+	}
 	for i, st := range m.Stages {
+		if !pending(i) {
+			plan[i] = p.stages[i].begin
+			continue
+		}
 		es := s.week
 		for _, a := range st.After {
-			es = max(es, plan[a]+m.Stages[a].Weeks)
+			es = max(es, endOf(a))
 		}
-		es = max(es, s.week+s.stageLead(p, i))
+		if delivered == nil || !delivered[i] {
+			es = max(es, s.week+s.stageLead(p, i))
+		}
 		plan[i] = es
 	}
-	// Then as late as possible: no stage starts before it must for the
-	// project to finish on its critical path, so crews and sites are not
-	// tied up waiting for long-lead equipment ordered today.
 	finish := s.week
-	for i, st := range m.Stages {
-		finish = max(finish, plan[i]+st.Weeks)
+	for i := range m.Stages {
+		finish = max(finish, endOf(i))
 	}
 	for i := len(m.Stages) - 1; i >= 0; i-- {
+		if !pending(i) {
+			continue
+		}
 		late := finish - m.Stages[i].Weeks
 		for j := i + 1; j < len(m.Stages); j++ {
 			for _, a := range m.Stages[j].After {
-				if a == i {
+				if a == i && pending(j) {
 					late = min(late, plan[j]-m.Stages[i].Weeks)
 				}
 			}
@@ -214,21 +252,27 @@ func (s *State) StartProject(powerMW []float64) int {
 	}
 	// Hardware: the newest generation available when fit-out is planned to
 	// start, that is when the first stage needing accelerators begins.
-	fit := s.week
-	for i, st := range m.Stages {
-		for _, n := range st.Needs {
-			if n.Line == m.Accel {
-				fit = plan[i]
+	if gen < 0 {
+		fit := s.week
+		for i, st := range m.Stages {
+			for _, n := range st.Needs {
+				if n.Line == m.Accel {
+					fit = plan[i]
+				}
 			}
 		}
+		gen = m.GenerationAt(fit)
 	}
-	p.gen = m.GenerationAt(fit)
+	p.gen = gen
 	g := m.Generations[p.gen]
 	p.accels = p.mw * 1000 / g.KWPerAccelerator
 	p.racks = p.accels / g.PerRack
 	for i, st := range m.Stages {
+		if !pending(i) || (delivered != nil && delivered[i]) {
+			continue
+		}
 		for _, n := range st.Needs {
-			s.schedule(n.Line, plan[i]-m.Lines[n.Line].LeadWeeks, p.amount(n, m.PUE))
+			s.schedule(n.Line, plan[i]+n.offsetWeeks(st.Weeks)-m.Lines[n.Line].LeadWeeks, p.amount(n, m.PUE))
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {
@@ -236,21 +280,18 @@ func (s *State) StartProject(powerMW []float64) int {
 			}
 		}
 	}
-	s.projects = append(s.projects, p)
-	s.waiting = append(s.waiting, int32(len(s.projects)-1))
-	s.startedMW += p.mw
-	if m.Finance != nil {
-		s.money.committed += s.estimateCapex(p)
-	}
 	return finish
 }
 
-// stageLead is the longest lead time among what stage i of p consumes.
+// stageLead is how long after an order placed now stage i of p could
+// start: the longest lead time among what it consumes, less how far into
+// the stage each input is needed.
 func (s *State) stageLead(p *project, i int) int {
 	m := s.m
+	st := &m.Stages[i]
 	lead := 0
-	for _, n := range m.Stages[i].Needs {
-		lead = max(lead, m.Lines[n.Line].LeadWeeks)
+	for _, n := range st.Needs {
+		lead = max(lead, m.Lines[n.Line].LeadWeeks-n.offsetWeeks(st.Weeks))
 	}
 	if m.Stages[i].SecuresPower {
 		for j, l := range m.PowerLines {
@@ -354,7 +395,9 @@ func newState(m *Model) *State {
 		ls.unitCost = l.UnitCostUSD
 		ls.learn = 1
 		if l.Kind == Accelerator {
-			ls.unitCost = m.Generations[0].UnitCostUSD
+			ls.genStart = ls.cumOut
+			ls.gen = m.GenerationAt(0)
+			ls.unitCost = m.Generations[ls.gen].UnitCostUSD
 		}
 		ls.limitedBy = -1
 		ls.pool = l.Initial
@@ -364,6 +407,7 @@ func newState(m *Model) *State {
 	}
 	s.schedPool = make([]scheduled, 0, 1024)
 	s.initMoney()
+	s.seedInitial()
 	return s
 }
 
@@ -405,17 +449,29 @@ func (s *State) grow() {
 		if l.Kind == Crew {
 			ls.pool = ls.supply
 		}
-		// Learning: the industry's output this week adds to cumulative output.
+		// Learning: the industry's output this week adds to cumulative
+		// output. Accelerators learn within a generation: a new one starts
+		// at its list price and learns from its own output, against the
+		// line's cumulative_output as the scale of a doubling.
+		if l.Kind == Accelerator {
+			if g := m.GenerationAt(w); g != ls.gen {
+				ls.gen, ls.genStart = g, ls.cumOut
+			}
+		}
 		ls.cumOut += ls.base + ls.dedicated
 		ls.learn = 1
 		if l.LearningExponent > 0 && l.CumulativeOutput > 0 {
+			q := ls.cumOut
+			if l.Kind == Accelerator {
+				q = l.CumulativeOutput + ls.cumOut - ls.genStart
+			}
 			// x^-b as exp(-b·ln x): the same value, about twice as fast.
-			ls.learn = math.Exp(-l.LearningExponent * math.Log(ls.cumOut/l.CumulativeOutput))
+			ls.learn = math.Exp(-l.LearningExponent * math.Log(q/l.CumulativeOutput))
 		}
 		ls.unitCost = l.UnitCostUSD * ls.learn
 		if l.Kind == Accelerator {
 			// Accelerators are priced by the generation in production.
-			ls.unitCost = m.Generations[m.GenerationAt(w)].UnitCostUSD * ls.learn
+			ls.unitCost = m.Generations[ls.gen].UnitCostUSD * ls.learn
 		}
 	}
 }
@@ -556,11 +612,28 @@ func (s *State) advanceProject(p *project, idx int32) {
 	var missing [8]int
 	for i := range m.Stages {
 		st := &p.stages[i]
-		if st.status == running && st.end <= s.week {
+		if st.status == running && st.next < len(m.Stages[i].Deferred) && st.due <= s.week {
+			if l := s.takeDeferred(p, i); l >= 0 {
+				// The work has reached an input that is late: the stage
+				// pauses a week, its crews held, and the MW wait on it.
+				p.waiting = true
+				st.waited++
+				st.paused++
+				st.end++
+				st.due = s.week + 1
+				root := s.rootCause(l)
+				s.heldBack[root] += p.mw
+				st.waitedOn = root
+				if p.blocked < 0 {
+					p.blocked = root
+				}
+			}
+		}
+		if st.status == running && st.end <= s.week && st.next >= len(m.Stages[i].Deferred) {
 			s.finishStage(p, i)
 		}
 		if st.status == running {
-			p.wake = min(p.wake, st.end)
+			p.wake = min(p.wake, s.nextEvent(st, i))
 			continue
 		}
 		if st.status != pending {
@@ -602,7 +675,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 				}
 			}
 		} else if st.status == running {
-			p.wake = min(p.wake, st.end)
+			p.wake = min(p.wake, s.nextEvent(st, i))
 		}
 	}
 	if p.ndone == len(m.Stages) && p.online < 0 {
@@ -612,8 +685,17 @@ func (s *State) advanceProject(p *project, idx int32) {
 		g := &m.Generations[p.gen]
 		s.onlineFLOPS += p.accels * g.FLOPSPerAccelerator
 		s.genMW[p.gen] += p.mw
-		s.onlineMoney(p, idx)
+		s.onlineMoney(p, idx, s.week)
 	}
+}
+
+// nextEvent is the next week running stage i needs a visit: when it ends,
+// or sooner when the work reaches a need still to be consumed.
+func (s *State) nextEvent(st *stageState, i int) int {
+	if st.next < len(s.m.Stages[i].Deferred) {
+		return min(st.end, st.due)
+	}
+	return st.end
 }
 
 // shockFactor is the share of line l's supply left by disruptions this week.
@@ -682,7 +764,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	m := s.m
 	st := &m.Stages[i]
 	for _, n := range st.Needs {
-		if p.amount(n, m.PUE) > s.lines[n.Line].stock+eps {
+		if n.At == 0 && p.amount(n, m.PUE) > s.lines[n.Line].stock+eps {
 			missing = append(missing, n.Line)
 		}
 	}
@@ -743,9 +825,9 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		}
 	}
 	for _, n := range st.Needs {
-		q := p.amount(n, m.PUE)
-		s.lines[n.Line].stock -= q
-		s.lines[n.Line].consumed += q
+		if n.At == 0 {
+			s.consume(n.Line, p.amount(n, m.PUE))
+		}
 	}
 	if st.SecuresPower {
 		for j, l := range m.PowerLines {
@@ -765,10 +847,43 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	ss.status = running
 	ss.begin = s.week
 	ss.end = s.week + int(math.Ceil(weeks-eps))
+	ss.next, ss.paused = 0, 0
+	if len(st.Deferred) > 0 {
+		ss.due = s.week + st.Needs[st.Deferred[0]].offsetWeeks(ss.end-ss.begin)
+	}
 	if ss.end <= s.week {
 		s.finishStage(p, i)
 	}
 	return missing
+}
+
+// consume takes qty units of line l out of stock into a stage.
+func (s *State) consume(l int, qty float64) {
+	s.lines[l].stock -= qty
+	s.lines[l].consumed += qty
+}
+
+// takeDeferred consumes the needs of p's running stage i that the work
+// has reached, in the order they come due. It returns the line of the
+// first one not in stock, or -1 when every due need was taken.
+func (s *State) takeDeferred(p *project, i int) int {
+	m := s.m
+	st := &m.Stages[i]
+	ss := &p.stages[i]
+	for ss.next < len(st.Deferred) && ss.due <= s.week {
+		n := st.Needs[st.Deferred[ss.next]]
+		q := p.amount(n, m.PUE)
+		if q > s.lines[n.Line].stock+eps {
+			return n.Line
+		}
+		s.consume(n.Line, q)
+		ss.next++
+		if ss.next < len(st.Deferred) {
+			nn := st.Needs[st.Deferred[ss.next]]
+			ss.due = max(s.week, ss.begin+ss.paused+nn.offsetWeeks(ss.end-ss.begin-ss.paused))
+		}
+	}
+	return -1
 }
 
 func (s *State) finishStage(p *project, i int) {

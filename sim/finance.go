@@ -26,6 +26,11 @@ type Finance struct {
 	EquityPerYear     float64
 	Debt, Vendor      Facility
 	Lease             Facility
+	// InitialDebt is outstanding on the debt facility at the start.
+	InitialDebt float64
+	// FleetRevenuePerWeek is what the fleet online at the start earns a
+	// week at start-date prices (its run-rate), or 0 to price it per MW.
+	FleetRevenuePerWeek float64
 	// EnergyPerMWh is the running cost of a MWh from each power line
 	// (indexed like Model.PowerLines).
 	EnergyPerMWh []float64
@@ -430,8 +435,10 @@ func (s *State) settleWeek() {
 	} else {
 		mo.priceFactor *= fm.RevenueDecline
 	}
-	price := fm.RevenuePerMWWeek * mo.priceFactor
-	mo.revenue = price * fm.Utilisation * ramped
+	if fm.FleetRevenuePerWeek > 0 {
+		ramped -= s.m.FleetMW() // earns its run-rate instead
+	}
+	mo.revenue = s.revenuePerMW(mo.priceFactor)*ramped + s.fleetRevenueTerm(mo.priceFactor)
 	rc := toCents(mo.revenue)
 	mo.cash += rc
 	mo.inflow += rc
@@ -454,9 +461,9 @@ func (s *State) settleWeek() {
 	s.replaceAccelerators()
 }
 
-// online books what a project brings into service: its energy bill, and
-// when its accelerators are due for replacement.
-func (s *State) onlineMoney(p *project, idx int32) {
+// onlineMoney books what a project brings into service in week online:
+// its energy bill, and when its accelerators are due for replacement.
+func (s *State) onlineMoney(p *project, idx int32, online int) {
 	fm := s.m.Finance
 	if fm == nil {
 		return
@@ -464,7 +471,7 @@ func (s *State) onlineMoney(p *project, idx int32) {
 	for j, mw := range p.power {
 		s.money.energy += mw * 24 * 7 * fm.EnergyPerMWh[j]
 	}
-	if w := s.week + fm.AccelLifeWeeks; fm.AccelLifeWeeks > 0 && w < s.m.Weeks {
+	if w := max(s.week, online+fm.AccelLifeWeeks); fm.AccelLifeWeeks > 0 && w < s.m.Weeks {
 		s.money.replace[w] = append(s.money.replace[w], idx)
 	}
 }
@@ -502,29 +509,49 @@ func (s *State) replaceAccelerators() {
 	}
 }
 
-// estimateCapex is what a project started now is expected to cost, at
-// today's prices.
-func (s *State) estimateCapex(p *project) float64 {
+// remainingCapex is what a project is expected still to cost, at today's
+// prices: everything its pending stages consume (those marked delivered
+// were paid before the start) and their capex items. A generation not yet
+// in production is priced at its list price.
+func (s *State) remainingCapex(p *project, delivered []bool) float64 {
 	m := s.m
 	est := 0.0
-	for _, st := range m.Stages {
+	for i, st := range m.Stages {
+		if p.stages[i].status != pending || (delivered != nil && delivered[i]) {
+			continue
+		}
 		for _, n := range st.Needs {
 			price := s.lines[n.Line].unitCost
 			if n.Line == m.Accel {
-				price = m.Generations[p.gen].UnitCostUSD * s.lines[n.Line].learn
+				price = s.accelPrice(p.gen)
 			}
 			est += p.amount(n, m.PUE) * price
 		}
-	}
-	for j, l := range m.PowerLines {
-		est += p.power[j] * s.lines[l].unitCost
+		if st.SecuresPower {
+			for j, l := range m.PowerLines {
+				est += p.power[j] * s.lines[l].unitCost
+			}
+		}
 	}
 	if m.Finance != nil {
 		for _, it := range m.Finance.Items {
-			est += it.PerMW * p.mw
+			if p.stages[it.Stage].status == pending {
+				est += it.PerMW * p.mw
+			}
 		}
 	}
 	return est
+}
+
+// accelPrice is today's price of an accelerator of generation g: the line's
+// learnt price for the generation in production, the list price for a
+// newer one.
+func (s *State) accelPrice(g int) float64 {
+	ls := &s.lines[s.m.Accel]
+	if g == ls.gen {
+		return ls.unitCost
+	}
+	return s.m.Generations[g].UnitCostUSD
 }
 
 // ProjectCapex estimates what a project started now would cost, at today's
@@ -538,7 +565,9 @@ func (s *State) ProjectCapex() float64 {
 	for j := range p.power {
 		p.power[j] = p.mw * m.PUE / float64(len(p.power))
 	}
-	return s.estimateCapex(&p)
+	p.stages = make([]stageState, len(m.Stages))
+	p.gen = m.GenerationAt(s.week)
+	return s.remainingCapex(&p, nil)
 }
 
 // stageCapex is the per-MW capex items paid when stage i starts.

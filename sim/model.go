@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/gwf-project/gwf/allocate"
@@ -87,6 +88,19 @@ type Need struct {
 	Line   int
 	Amount float64
 	Basis  Basis
+	// At is how far through its stage the need must be on site: 0 on the
+	// first day (the stage cannot start without it), 1 at its end.
+	At float64
+}
+
+// offsetWeeks is the week of a stage lasting weeks at which n is needed.
+// A need deferred into the stage comes due at least a week after it
+// starts.
+func (n Need) offsetWeeks(weeks int) int {
+	if n.At <= 0 || weeks <= 0 {
+		return 0
+	}
+	return max(1, int(math.Round(n.At*float64(weeks))))
 }
 
 // Stage is one step of every project.
@@ -98,6 +112,9 @@ type Stage struct {
 	SecuresPower bool
 	Needs        []Need
 	Crews        []Need
+	// Deferred lists the indices of Needs needed after the stage's first
+	// day, in the order they come due.
+	Deferred []int
 }
 
 // Generation is a hardware generation.
@@ -157,6 +174,12 @@ type Model struct {
 	// Missions share the online compute each week under Allocation.
 	Missions   []Mission
 	Allocation allocate.Policy
+
+	// InitialOnline, UnderWay and OnOrder are the starting state: the fleet
+	// online, projects under way and orders placed before the start.
+	InitialOnline []Fleet
+	UnderWay      []InitialProject
+	OnOrder       []InitialOrder
 
 	// Shocks and Freezes are disruptions applied during the run; a Monte
 	// Carlo run draws them from the scenario's events.
@@ -296,10 +319,24 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		}
 		out.Needs = compileNeeds(st.Needs, index)
 		out.Crews = compileNeeds(st.Crews, index)
+		for _, at := range st.NeededAt {
+			for k, n := range st.Needs {
+				if n.Name == at.Name && out.Weeks > 0 {
+					out.Needs[k].At = at.Amount.V
+				}
+			}
+		}
+		for k, n := range out.Needs {
+			if n.At > 0 {
+				out.Deferred = append(out.Deferred, k)
+			}
+		}
+		slices.SortStableFunc(out.Deferred, func(a, b int) int { return cmp.Compare(out.Needs[a].At, out.Needs[b].At) })
 		m.Stages = append(m.Stages, out)
 		m.holdCap = append(m.holdCap, len(out.Crews)*(1+len(m.robotLines)))
 	}
 	compileFinance(s, m)
+	compileInitial(s, m)
 	compileMissions(s, m)
 	if len(m.Generations) < 128 {
 		m.genAt = make([]int8, m.Weeks+520)

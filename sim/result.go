@@ -82,7 +82,13 @@ type LineSeries struct {
 
 // ProjectLog is the history of one project.
 type ProjectLog struct {
-	ID         int
+	ID int
+	// Name is the campus's name when the starting state declares it.
+	Name string
+	// Initial marks a project online or under way at the start. Its
+	// StartWeek may be negative (before the start); its stages' and its
+	// OnlineWeek's weeks before the start are shown as week 0.
+	Initial    bool
 	StartWeek  int
 	OnlineWeek int // -1 if not online within the horizon
 	MW         float64
@@ -303,6 +309,8 @@ func (r *Result) finish(s *State) {
 	for k, p := range s.projects {
 		pl := ProjectLog{
 			ID:         p.id,
+			Name:       p.name,
+			Initial:    p.initial,
 			StartWeek:  p.start,
 			OnlineWeek: p.online,
 			MW:         p.mw,
@@ -313,10 +321,11 @@ func (r *Result) finish(s *State) {
 		for i, st := range p.stages {
 			sl := StageLog{Stage: m.Stages[i].Name, ReadyWeek: st.ready, StartWeek: -1, EndWeek: -1, WaitWeeks: st.waited}
 			if st.status != pending {
-				sl.StartWeek = st.begin
+				sl.StartWeek = max(0, st.begin)
+				sl.ReadyWeek = max(0, st.ready)
 			}
 			if st.status == done {
-				sl.EndWeek = st.end
+				sl.EndWeek = max(0, st.end)
 			}
 			if st.waitedOn >= 0 {
 				sl.WaitedOn = m.Lines[st.waitedOn].Name

@@ -1,5 +1,10 @@
 package sim
 
+import (
+	"slices"
+	"sort"
+)
+
 // lineState is a supply line during a run.
 type lineState struct {
 	base      float64 // industry capacity this week (workforce for crews)
@@ -7,7 +12,7 @@ type lineState struct {
 	expQueue  []expansion
 	expHead   int
 	supply    float64 // the factory's production slot this week
-	queue     []order // orders placed, delivered first in, first out
+	queue     []order // orders placed, delivered in the order they fall due
 	qHead     int
 	backlog   float64 // units ordered and not yet delivered
 	scheduled float64 // units scheduled to be ordered later
@@ -17,6 +22,8 @@ type lineState struct {
 	cumOut    float64 // industry cumulative output (learning curve)
 	unitCost  float64
 	learn     float64 // learning-curve factor on the unit cost (1 at the start)
+	gen       int     // accelerators: the generation in production
+	genStart  float64 // accelerators: cumOut when that generation began
 	limitedBy int     // accelerators: the line that limited production, or -1
 
 	ordered, delivered, consumed float64 // run totals, for conservation
@@ -51,6 +58,12 @@ type stageState struct {
 	waited    int // weeks waited for inputs or crews after ready
 	waitedOn  int // the line that held it back last, or -1
 	held      []holding
+	// next is the index into its Stage.Deferred of the next need the
+	// running stage must consume; due the week it comes due. A late need
+	// pauses the stage: end and due move a week later.
+	next   int
+	due    int
+	paused int // weeks paused for a late need
 }
 
 type holding struct {
@@ -61,6 +74,8 @@ type holding struct {
 // project is one campus moving through its stages.
 type project struct {
 	id      int
+	name    string // a campus named in the starting state, or ""
+	initial bool   // online or under way at the start
 	start   int
 	online  int // week it came online, or -1
 	mw      float64
@@ -133,4 +148,18 @@ func (b *slab) holdings(n int) []holding {
 	out := b.h[:0:n]
 	b.h = b.h[n:]
 	return out
+}
+
+// push queues o for delivery, keeping the queue in the order orders fall
+// due and, among orders due the same week, in the order they were placed.
+// Orders placed in the run fall due in the order they are placed; only an
+// order placed before the start with a later due date is inserted.
+func (ls *lineState) push(o order) {
+	n := len(ls.queue)
+	if n == ls.qHead || ls.queue[n-1].ready <= o.ready {
+		ls.queue = append(ls.queue, o)
+		return
+	}
+	i := ls.qHead + sort.Search(n-ls.qHead, func(k int) bool { return ls.queue[ls.qHead+k].ready > o.ready })
+	ls.queue = slices.Insert(ls.queue, i, o)
 }
