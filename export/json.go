@@ -45,10 +45,25 @@ type Milestone struct {
 	Date string `json:"date"`
 }
 
-// Milestones are the headline dates; nil when not reached.
+// QuarterMilestone is a calendar quarter, with its first week in the run
+// and that week's date.
+type QuarterMilestone struct {
+	Quarter string `json:"quarter"`
+	Week    int    `json:"week"`
+	Date    string `json:"date"`
+}
+
+// Milestones are the headline dates; nil when not reached. The rate
+// milestones test RateMW, the scenario's target rate: GWPerWeek is the
+// week from which it is sustained to the end, FirstQuarter the first
+// calendar quarter averaging it, FourQuarters the first of four
+// consecutive quarters each averaging it (see summary.RateMilestonesOf).
 type Milestones struct {
-	GWPerWeek *Milestone            `json:"gw_per_week"`
-	OnlineGW  map[string]*Milestone `json:"online_gw"`
+	RateMW       Num                   `json:"rate_mw_per_week"`
+	GWPerWeek    *Milestone            `json:"gw_per_week"`
+	FirstQuarter *QuarterMilestone     `json:"first_quarter_at_target_rate"`
+	FourQuarters *QuarterMilestone     `json:"four_quarters_at_target_rate"`
+	OnlineGW     map[string]*Milestone `json:"online_gw"`
 }
 
 // Totals are whole-run figures.
@@ -221,6 +236,13 @@ func ms(m *summary.Milestone) *Milestone {
 	return &Milestone{Week: m.Week, Date: date(m.Date)}
 }
 
+func qms(q *summary.QuarterMilestone) *QuarterMilestone {
+	if q == nil {
+		return nil
+	}
+	return &QuarterMilestone{Quarter: q.Quarter, Week: q.Week, Date: date(q.Date)}
+}
+
 func opt(w int) *int {
 	if w < 0 {
 		return nil
@@ -242,7 +264,8 @@ func Build(r *sim.Result, s *summary.Summary) *Run {
 			InitialMWPerWeek: Num(m.InitialMWpw),
 			By:               date(m.Date(m.TargetWeek)),
 		},
-		Milestones: Milestones{GWPerWeek: ms(s.GWPerWeek), OnlineGW: map[string]*Milestone{}},
+		Milestones: Milestones{RateMW: Num(s.RateMW), GWPerWeek: ms(s.GWPerWeek),
+			FirstQuarter: qms(s.FirstQuarter), FourQuarters: qms(s.FourQuarters), OnlineGW: map[string]*Milestone{}},
 		Totals: Totals{
 			OnlineMW:        Num(s.FinalMW),
 			PipelineMW:      Num(s.PipelineMW),

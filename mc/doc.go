@@ -2,7 +2,8 @@
 // drawing the scenario's uncertain values and disruption events from its
 // own random stream, and summarises the runs as distributions — P10, P50
 // and P90 of the milestone dates, weekly bands of capacity online, the
-// constraints that bind most often, the runs that never reach 1 GW/week.
+// constraints that bind most often, the runs that never sustain the target
+// rate (1 GW/week in the reference).
 //
 // Results depend only on the scenario, the seed and the runs completed:
 // run i draws from a stream keyed by (seed, i), and runs are gathered as

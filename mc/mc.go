@@ -19,7 +19,7 @@ import (
 // MaxRuns bounds a study's size.
 const MaxRuns = 10_000_000
 
-// maxExamples is how many runs that never reach 1 GW/week are named.
+// maxExamples is how many runs that never sustain the target rate are named.
 const maxExamples = 10
 
 // Config says how many runs to make, from which seed, on how many workers.
@@ -52,17 +52,29 @@ type Result struct {
 	Events     int // events that may happen in each run
 	Lines      []string
 
-	// GWPerWeek is the week 1 GW/week is first reached and sustained (as
-	// summary.SustainedFrom judges it); OnlineGW the weeks 1, 10 and
-	// 100 GW are online (summary.OnlineMilestonesGW).
-	GWPerWeek Milestone
-	OnlineGW  []Milestone
-	// ByTarget counts the runs reaching 1 GW/week by TargetWeek.
-	ByTarget int
+	// RateMW is the scenario's target rate, MW brought online per week
+	// (summary.TargetRateMW; its median when the rate is drawn): the rate
+	// the rate milestones test. Each run tests its own target rate.
+	RateMW float64
+	// GWPerWeek is the week the target rate is first reached and
+	// sustained, FirstQuarter the first week of the first calendar quarter
+	// reaching it and FourQuarters that of the first of four quarters in a
+	// row reaching it, as summary.RateMilestonesOf judges them; OnlineGW
+	// the weeks 1, 10 and 100 GW are online (summary.OnlineMilestonesGW).
+	GWPerWeek    Milestone
+	FirstQuarter Milestone
+	FourQuarters Milestone
+	OnlineGW     []Milestone
+	// ByTarget counts the runs sustaining the target rate by TargetWeek;
+	// FirstQuarterByTarget and FourQuartersByTarget those whose
+	// FirstQuarter and FourQuarters week is at or before TargetWeek.
+	ByTarget             int
+	FirstQuarterByTarget int
+	FourQuartersByTarget int
 	// Years lists, for each calendar year of the horizon, the lines that
 	// bound most often: their share of the year's weeks over all runs.
 	Years []Year
-	// Never describes the runs that never reach 1 GW/week.
+	// Never describes the runs that never sustain the target rate.
 	Never Never
 	// Online and Added are weekly bands of IT capacity online and brought
 	// online in the week (MW), over the runs.
@@ -74,7 +86,7 @@ type Result struct {
 
 // Milestone is the distribution over runs of the week something happens.
 type Milestone struct {
-	Label   string // "1 GW/week", "1 GW online", ...
+	Label   string // "1 GW/week", "First quarter at 1 GW/week", "1 GW online", ...
 	Reached int    // runs in which it happens within the horizon
 	// P10, P50 and P90 are nearest-rank quantiles of the week over the
 	// runs; -1 means that share of runs does not reach it at all.
@@ -96,7 +108,7 @@ type LineShare struct {
 	Share float64
 }
 
-// Never describes the runs that never reach 1 GW/week.
+// Never describes the runs that never sustain the target rate.
 type Never struct {
 	Runs     int
 	Examples []int       // the lowest-numbered such runs, at most ten
@@ -200,14 +212,24 @@ func newFrame(m *sim.Model) *frame {
 	return f
 }
 
+// Indices of the milestones in a tally: the three rate milestones, then
+// the online milestones from miOnline.
+const (
+	miSustained = iota
+	miFirstQuarter
+	miFourQuarters
+	nRate
+	miOnline = nRate
+)
+
 // tally accumulates runs as counts and sketches only, so that merging
 // tallies in any order gives the same totals.
 type tally struct {
 	f          *frame
 	completed  int
-	milestones [][]int64 // [milestone][week]; index Weeks counts "never"
-	byTarget   int
-	binding    [][]int64 // [year][line+1]; 0 counts weeks with no bottleneck
+	milestones [][]int64  // [milestone][week]; index Weeks counts "never"; see the mi* indices
+	byTarget   [nRate]int // runs reaching each rate milestone by the target week
+	binding    [][]int64  // [year][line+1]; 0 counts weeks with no bottleneck
 	never      int
 	examples   []int
 	neverShort []int64 // [line+1]
@@ -218,7 +240,7 @@ type tally struct {
 func (f *frame) newTally() *tally {
 	t := &tally{
 		f:          f,
-		milestones: make([][]int64, 1+len(summary.OnlineMilestonesGW)),
+		milestones: make([][]int64, miOnline+len(summary.OnlineMilestonesGW)),
 		binding:    make([][]int64, len(f.years)),
 		neverShort: make([]int64, len(f.m.Lines)+1),
 		online:     make([]Sketch, f.m.Weeks),
@@ -237,18 +259,19 @@ func (f *frame) newTally() *tally {
 func (t *tally) add(i int, r *sim.Result) {
 	weeks := t.f.m.Weeks
 	t.completed++
-	added := make([]float64, len(r.Weeks))
 	for w, wk := range r.Weeks {
-		added[w] = wk.AddedMW
 		t.online[w].Add(wk.OnlineMW)
 		t.added[w].Add(wk.AddedMW)
 		t.binding[t.f.yearOf[w]][wk.Bottleneck+1]++
 	}
-	gw := summary.SustainedFrom(added, summary.GWPerWeekMW, summary.SustainWindow)
-	t.milestones[0][weekOrNever(gw, weeks)]++
-	if gw >= 0 && gw <= r.Model.TargetWeek {
-		t.byTarget++
+	rm := summary.RunRateMilestones(r)
+	for k, at := range [nRate]int{miSustained: rm.Sustained, miFirstQuarter: rm.FirstQuarter, miFourQuarters: rm.FourQuarters} {
+		t.milestones[k][weekOrNever(at, weeks)]++
+		if at >= 0 && at <= r.Model.TargetWeek {
+			t.byTarget[k]++
+		}
 	}
+	gw := rm.Sustained
 	for k, target := range summary.OnlineMilestonesGW {
 		at := -1
 		for w, wk := range r.Weeks {
@@ -257,7 +280,7 @@ func (t *tally) add(i int, r *sim.Result) {
 				break
 			}
 		}
-		t.milestones[k+1][weekOrNever(at, weeks)]++
+		t.milestones[miOnline+k][weekOrNever(at, weeks)]++
 	}
 	if gw < 0 {
 		t.never++
@@ -283,7 +306,9 @@ func lowest(runs []int) []int {
 
 func (t *tally) merge(o *tally) {
 	t.completed += o.completed
-	t.byTarget += o.byTarget
+	for k := range t.byTarget {
+		t.byTarget[k] += o.byTarget[k]
+	}
 	t.never += o.never
 	t.examples = lowest(append(t.examples, o.examples...))
 	for i := range t.milestones {
@@ -317,15 +342,21 @@ func (f *frame) result(sc *scenario.Scenario, cfg Config, t *tally) *Result {
 		TargetWeek: m.TargetWeek,
 		Inputs:     len(sc.UncertainValues()),
 		Events:     len(sc.Events),
-		ByTarget:   t.byTarget,
+		RateMW:     summary.TargetRateMW(m),
 		BandsExact: true,
 	}
+	res.ByTarget = t.byTarget[miSustained]
+	res.FirstQuarterByTarget = t.byTarget[miFirstQuarter]
+	res.FourQuartersByTarget = t.byTarget[miFourQuarters]
 	for _, l := range m.Lines {
 		res.Lines = append(res.Lines, l.Name)
 	}
-	res.GWPerWeek = milestone("1 GW/week", t.milestones[0])
+	rate := summary.RateLabel(res.RateMW)
+	res.GWPerWeek = milestone(rate, t.milestones[miSustained])
+	res.FirstQuarter = milestone("First quarter at "+rate, t.milestones[miFirstQuarter])
+	res.FourQuarters = milestone("Four quarters in a row at "+rate, t.milestones[miFourQuarters])
 	for k, gw := range summary.OnlineMilestonesGW {
-		res.OnlineGW = append(res.OnlineGW, milestone(fmt.Sprintf("%d GW online", gw), t.milestones[k+1]))
+		res.OnlineGW = append(res.OnlineGW, milestone(fmt.Sprintf("%d GW online", gw), t.milestones[miOnline+k]))
 	}
 	for i, y := range f.years {
 		res.Years = append(res.Years, Year{Year: y, Binding: f.shares(t.binding[i], 3)})

@@ -6,12 +6,15 @@ import (
 	"errors"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/scenario"
+	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/summary"
 )
 
 // tiny is a scenario to follow by hand: 1 GW projects with one 10-week
@@ -223,5 +226,76 @@ func BenchmarkMonteCarlo(b *testing.B) {
 		if _, err := mc.Run(context.Background(), sc, mc.Config{Runs: 1000, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// With no lead time every run brings 1 GW online each week from week 10:
+// 2026 Q1 (weeks 0–12) averages 3/13 GW/week, 2026 Q2 (from week 13) and
+// every quarter after it 1 GW/week, so the first quarter and the first of
+// four in a row are both 2026 Q2, before the target date (week 21).
+func TestQuarterMilestonesByHand(t *testing.T) {
+	res := run(t, tinyScenario(t, "0 weeks", ""), mc.Config{Runs: 10, Seed: 1})
+	for _, c := range []struct {
+		m    mc.Milestone
+		want int
+	}{{res.GWPerWeek, 10}, {res.FirstQuarter, 13}, {res.FourQuarters, 13}} {
+		if c.m.P10 != c.want || c.m.P50 != c.want || c.m.P90 != c.want || c.m.Reached != 10 {
+			t.Errorf("%s: %+v, want week %d in all 10 runs", c.m.Label, c.m, c.want)
+		}
+	}
+	if res.ByTarget != 10 || res.FirstQuarterByTarget != 10 || res.FourQuartersByTarget != 10 {
+		t.Errorf("by the target date: %d, %d, %d runs, want 10 each", res.ByTarget, res.FirstQuarterByTarget, res.FourQuartersByTarget)
+	}
+	if res.RateMW != 1000 || res.FirstQuarter.Label != "First quarter at 1 GW/week" || res.FourQuarters.Label != "Four quarters in a row at 1 GW/week" {
+		t.Errorf("rate %v, labels %q, %q", res.RateMW, res.FirstQuarter.Label, res.FourQuarters.Label)
+	}
+}
+
+// The study judges each run's milestones as summary.RunRateMilestones
+// does, at the scenario's target rate.
+func TestMilestonesAsSummaryJudges(t *testing.T) {
+	src := strings.Replace(tiny, "target: {rate: 1 GW/week, initial_rate: 1 GW/week,", "target: {rate: 500 MW/week, initial_rate: 500 MW/week,", 1)
+	src = strings.NewReplacer("%LEAD%", uncertainLead, "%EXTRA%", "").Replace(src)
+	sc, err := scenario.Parse("tiny.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const runs, seed = 40, 5
+	res := run(t, sc, mc.Config{Runs: runs, Seed: seed})
+	var weeks [3][]int
+	var byTarget [3]int
+	for i := range runs {
+		m, err := mc.Model(sc, seed, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rm := summary.RunRateMilestones(sim.RunWith(m, sim.NewController(), sim.Options{WeeksOnly: true}))
+		for k, w := range []int{rm.Sustained, rm.FirstQuarter, rm.FourQuarters} {
+			if w < 0 {
+				w = math.MaxInt // never: after every week
+			} else if w <= m.TargetWeek {
+				byTarget[k]++
+			}
+			weeks[k] = append(weeks[k], w)
+		}
+	}
+	for k, ms := range []mc.Milestone{res.GWPerWeek, res.FirstQuarter, res.FourQuarters} {
+		slices.Sort(weeks[k])
+		at := func(p float64) int { // nearest rank
+			w := weeks[k][int(math.Ceil(p*runs))-1]
+			if w == math.MaxInt {
+				return -1
+			}
+			return w
+		}
+		if ms.P10 != at(0.1) || ms.P50 != at(0.5) || ms.P90 != at(0.9) {
+			t.Errorf("%s: P10/P50/P90 %d/%d/%d, want %d/%d/%d", ms.Label, ms.P10, ms.P50, ms.P90, at(0.1), at(0.5), at(0.9))
+		}
+	}
+	if got := [3]int{res.ByTarget, res.FirstQuarterByTarget, res.FourQuartersByTarget}; got != byTarget {
+		t.Errorf("by the target date: %v, want %v", got, byTarget)
+	}
+	if res.RateMW != 500 || res.GWPerWeek.Label != "0.5 GW/week" || res.FirstQuarter.Label != "First quarter at 0.5 GW/week" {
+		t.Errorf("rate %v, labels %q, %q", res.RateMW, res.GWPerWeek.Label, res.FirstQuarter.Label)
 	}
 }

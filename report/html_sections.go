@@ -52,8 +52,9 @@ func rampSection(in *input) *section {
 			marks = append(marks, mark{Week: ms.Week, Label: fmt.Sprintf("%d GW online", gw)})
 		}
 	}
+	rate := summary.RateLabel(s.RateMW)
 	if g := s.GWPerWeek; g != nil {
-		marks = append(marks, mark{Week: g.Week, Label: "1 GW/week"})
+		marks = append(marks, mark{Week: g.Week, Label: rate})
 	}
 	spec := timeseries{
 		Marks: marks,
@@ -71,8 +72,8 @@ func rampSection(in *input) *section {
 			}},
 		},
 	}
-	caption := fmt.Sprintf("Above: IT capacity online and in the pipeline against the cumulative target. Below: GW brought online each week, its trailing %d-week average (the 1 GW/week milestone asks that every %d-week window from the milestone on averages at least 1 GW/week) and the target ramp. Vertical lines mark the milestones reached.",
-		summary.SustainWindow, summary.SustainWindow)
+	caption := fmt.Sprintf("Above: IT capacity online and in the pipeline against the cumulative target. Below: GW brought online each week, its trailing %d-week average (the %s milestone asks that every %d-week window from the milestone on averages at least %s) and the target ramp. Vertical lines mark the milestones reached.",
+		summary.SustainWindow, rate, summary.SustainWindow, rate)
 	return &section{ID: "ramp", Title: "The ramp: capacity online against the target", Caption: caption, Wide: true,
 		Charts: []*chart{{ID: "chart-ramp", Kind: "timeseries", Height: 520, Spec: spec}}}
 }

@@ -43,15 +43,30 @@ func lineColors(m *sim.Model, s *summary.Summary) []string {
 func headline(in *input) []card {
 	m, s := in.m, in.s
 	var cards []card
+	rate := summary.RateLabel(s.RateMW)
 	if g := s.GWPerWeek; g != nil {
-		cards = append(cards, card{Label: "1 GW/week", Value: day(g.Date), Good: true,
-			Detail: fmt.Sprintf("week %d, and sustained: every %d-week average after it is at least 1 GW/week", g.Week, summary.SustainWindow)})
+		cards = append(cards, card{Label: rate, Value: day(g.Date), Good: true,
+			Detail: fmt.Sprintf("week %d, and sustained: every %d-week average after it is at least %s", g.Week, summary.SustainWindow, rate)})
 	} else {
 		d := fmt.Sprintf("best %d-week average %s/week, from %s", summary.SustainWindow, units.FormatMW(s.BestRate), day(m.Date(s.BestRateAt)))
 		if len(s.ShortAtEnd) > 0 {
 			d += "; short in the final year: " + strings.Join(s.ShortAtEnd, ", ")
 		}
-		cards = append(cards, card{Label: "1 GW/week", Value: "not reached", Detail: d, Bad: true})
+		cards = append(cards, card{Label: rate, Value: "not reached", Detail: d, Bad: true})
+	}
+	if q := s.FirstQuarter; q != nil {
+		cards = append(cards, card{Label: "First quarter at " + rate, Value: q.Quarter, Good: true,
+			Detail: fmt.Sprintf("the first calendar quarter whose weeks average at least %s; from week %d, %s", rate, q.Week, day(q.Date))})
+	} else {
+		cards = append(cards, card{Label: "First quarter at " + rate, Value: "not reached", Bad: true,
+			Detail: fmt.Sprintf("no calendar quarter within the horizon averages %s", rate)})
+	}
+	if q := s.FourQuarters; q != nil {
+		cards = append(cards, card{Label: "Four quarters in a row at " + rate, Value: "from " + q.Quarter, Good: true,
+			Detail: fmt.Sprintf("%d consecutive calendar quarters each averaging at least %s; from week %d, %s", summary.QuartersInARow, rate, q.Week, day(q.Date))})
+	} else {
+		cards = append(cards, card{Label: "Four quarters in a row at " + rate, Value: "not reached", Bad: true,
+			Detail: fmt.Sprintf("no %d consecutive calendar quarters within the horizon each average %s", summary.QuartersInARow, rate)})
 	}
 	for _, gw := range summary.OnlineMilestonesGW {
 		label := fmt.Sprintf("%d GW online", gw)

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/scenario"
@@ -109,6 +110,19 @@ func TestHTMLHasEverySectionChartAndCaption(t *testing.T) {
 			if !strings.Contains(page, want) {
 				t.Errorf("1 GW/week not reached, but the report does not say %q", want)
 			}
+		}
+	}
+	// Both give the quarterly milestones at the target rate, by quarter
+	// or as not reached.
+	rate := summary.RateLabel(s.RateMW)
+	for _, label := range []string{"First quarter at " + rate, "Four quarters in a row at " + rate} {
+		if !strings.Contains(text.String(), label) || !strings.Contains(page, label) {
+			t.Errorf("%q missing from the text or the report", label)
+		}
+	}
+	for _, q := range []*summary.QuarterMilestone{s.FirstQuarter, s.FourQuarters} {
+		if q != nil && (!strings.Contains(text.String(), q.Quarter) || !strings.Contains(page, q.Quarter)) {
+			t.Errorf("quarter %s missing from the text or the report", q.Quarter)
 		}
 	}
 	for _, q := range s.Quarters {
@@ -478,7 +492,7 @@ func TestHTMLWithStudy(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := b.String()
-	for _, want := range []string{`id="montecarlo"`, `id="milestones"`, "chart-fan", "chart-milestones", "Over 20 runs drawing 11 uncertain inputs"} {
+	for _, want := range []string{`id="montecarlo"`, `id="milestones"`, "chart-fan", "chart-milestones", fmt.Sprintf("Over 20 runs drawing %d uncertain inputs", len(sc.UncertainValues()))} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -502,5 +516,35 @@ func TestHTMLWithTornado(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+}
+
+// The headline cards give the quarterly milestones next to the strict one,
+// at the target rate the run tested.
+func TestHeadlineQuarterMilestones(t *testing.T) {
+	m := &sim.Model{Start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Weeks: 520, TargetMWpw: 500}
+	s := &summary.Summary{RateMW: 500, OnlineGW: map[int]*summary.Milestone{},
+		FirstQuarter: &summary.QuarterMilestone{Quarter: "2031 Q2", Week: 274, Date: m.Date(274)}}
+	cards := headline(&input{m: m, s: s})
+	want := []card{
+		{Label: "0.5 GW/week", Value: "not reached", Bad: true},
+		{Label: "First quarter at 0.5 GW/week", Value: "2031 Q2", Good: true},
+		{Label: "Four quarters in a row at 0.5 GW/week", Value: "not reached", Bad: true},
+	}
+	if len(cards) < len(want) {
+		t.Fatalf("%d cards, want at least %d", len(cards), len(want))
+	}
+	for i, w := range want {
+		c := cards[i]
+		if c.Label != w.Label || c.Value != w.Value || c.Good != w.Good || c.Bad != w.Bad {
+			t.Errorf("card %d = %+v, want %+v", i, c, w)
+		}
+	}
+	if d := cards[1].Detail; !strings.Contains(d, "week 274, 2031-04-07") {
+		t.Errorf("first-quarter card detail %q lacks its week and date", d)
+	}
+	s.FourQuarters = &summary.QuarterMilestone{Quarter: "2032 Q1", Week: 313, Date: m.Date(313)}
+	if c := headline(&input{m: m, s: s})[2]; c.Value != "from 2032 Q1" || !c.Good {
+		t.Errorf("four-quarter card = %+v, want from 2032 Q1", c)
 	}
 }

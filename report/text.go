@@ -33,9 +33,10 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 	}
 	b.printf("\n")
 
-	b.printf("1 GW/week\n")
+	rate := summary.RateLabel(s.RateMW)
+	b.printf("%s\n", rate)
 	if g := s.GWPerWeek; g != nil {
-		b.printf("  Reached in week %d (%s) and sustained: every %d-week average after it is at least 1 GW/week.\n", g.Week, day(g.Date), summary.SustainWindow)
+		b.printf("  Reached in week %d (%s) and sustained: every %d-week average after it is at least %s.\n", g.Week, day(g.Date), summary.SustainWindow, rate)
 	} else {
 		b.printf("  Not reached within the horizon. Best %d-week average: %s/week (from week %d, %s).\n",
 			summary.SustainWindow, units.FormatMW(s.BestRate), s.BestRateAt, day(m.Date(s.BestRateAt)))
@@ -43,6 +44,8 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 			b.printf("  Short in the final year: %s.\n", strings.Join(s.ShortAtEnd, ", "))
 		}
 	}
+	b.printf("  First quarter at %s: %s.\n", rate, quarterText(s.FirstQuarter, ""))
+	b.printf("  Four quarters in a row at %s: %s.\n", rate, quarterText(s.FourQuarters, "from "))
 	b.printf("\nOnline IT capacity\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for _, gw := range summary.OnlineMilestonesGW {
@@ -206,6 +209,15 @@ func layerOf(m *sim.Model, line string) string {
 }
 
 func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+// quarterText is a quarterly milestone as the summaries print it:
+// prefix+"2031 Q2 (week 275, 2031-04-07)", or "not within the horizon".
+func quarterText(q *summary.QuarterMilestone, prefix string) string {
+	if q == nil {
+		return "not within the horizon"
+	}
+	return fmt.Sprintf("%s%s (week %d, %s)", prefix, q.Quarter, q.Week, day(q.Date))
+}
 
 func wrap(s string, width int) string {
 	var lines []string

@@ -44,7 +44,8 @@ func HTMLWithTornado(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summa
 	return pageTemplate.Execute(w, p)
 }
 
-// ByDate reports whether a tornado is measured by the 1 GW/week date
+// ByDate reports whether a tornado is measured by the date the target rate
+// (1 GW/week in the reference) is sustained
 // (some run reaches it) or, failing that, by the capacity online at the end.
 func ByDate(t *sensitivity.Result) bool {
 	if t.Base.Week >= 0 {
@@ -70,17 +71,18 @@ func tornadoSection(t *sensitivity.Result) *section {
 		return o.Week
 	}
 	spec := tornadoSpec{Low: "#1f5fa8", High: "#e07b28"}
+	rate := summary.RateLabel(t.RateMW)
 	var caption string
 	if dates {
-		spec.Measure, spec.Unit = "change in the 1 GW/week date, weeks (later is positive)", "weeks"
+		spec.Measure, spec.Unit = "change in the "+rate+" date, weeks (later is positive)", "weeks"
 		base := "is not reached"
 		if t.Base.Week >= 0 {
 			base = "comes on " + day(t.Start.AddDate(0, 0, 7*t.Base.Week))
 		}
-		caption = fmt.Sprintf("Each uncertain input set to its P10 (blue) and its P90 (orange) with every other input at its median: how many weeks earlier or later 1 GW/week is reached (a run that never reaches it counts as reaching it at the end of the horizon). With every input at its median it %s. Sorted by swing.", base)
+		caption = fmt.Sprintf("Each uncertain input set to its P10 (blue) and its P90 (orange) with every other input at its median: how many weeks earlier or later %s is reached and sustained (a run that never reaches it counts as reaching it at the end of the horizon). With every input at its median it %s. Sorted by swing.", rate, base)
 	} else {
 		spec.Measure, spec.Unit = "change in IT capacity online at the end, GW", "GW"
-		caption = fmt.Sprintf("No run reaches 1 GW/week, so inputs are ranked by IT capacity online at the end of the horizon: each uncertain input at its P10 (blue) and P90 (orange), every other at its median. At the medians: %s online.", units.FormatMW(t.Base.OnlineMW))
+		caption = fmt.Sprintf("No run reaches %s, so inputs are ranked by IT capacity online at the end of the horizon: each uncertain input at its P10 (blue) and P90 (orange), every other at its median. At the medians: %s online.", rate, units.FormatMW(t.Base.OnlineMW))
 	}
 	for _, in := range t.Inputs {
 		row := tornadoRow{Name: in.Path}

@@ -206,7 +206,7 @@ func TestDistCapacityAndIntensity(t *testing.T) {
 	if want := 80000 * 12 / (365.2425 / 7); math.Abs(c.V-want) > 1e-6 || c.Q.Of != "wafer" {
 		t.Errorf("capacity median %v %s/week, want %v wafer/week", c.V, c.Q.Of, want)
 	}
-	hbm := s.Generations[0].Inputs[1].Amount
+	hbm := s.Generations[1].Inputs[1].Amount // [0] is hopper
 	if hbm.V != 8 || hbm.Q.Per != "accelerator" || hbm.Q.Of != "stack" {
 		t.Errorf("hbm = %v %s/%s, want 8 stack/accelerator", hbm.V, hbm.Q.Of, hbm.Q.Per)
 	}

@@ -64,7 +64,7 @@ func TestEventErrors(t *testing.T) {
 		{"no effect", []string{"  x:", "    probability: 10%/year", "    duration: 4 weeks"}, "x:",
 			"events.x: no effect (got neither shock nor freeze, want shock: RESOURCE with factor, or freeze: STAGE)"},
 		{"unknown resource", []string{"  x: {probability: 10%/year, duration: 4 weeks, shock: turbines, factor: 50%}"}, "turbines",
-			"events.x.shock: unknown resource (got \"turbines\", want one of: cowos_packaging, hbm, accelerators, racks, network, grid, gas_turbines, engines, solar_storage, nuclear, transformers, switchgear, cooling, construction_labour, electricians, robots)"},
+			"events.x.shock: unknown resource (got \"turbines\", want one of: cowos_packaging, hbm, accelerators, racks, network, grid, gas_turbines, engines, solar_storage, nuclear, transformers, distribution_transformers, switchgear, cooling, construction_labour, electricians, robots)"},
 		{"unknown stage", []string{"  x: {probability: 10%/year, duration: 4 weeks, freeze: permits}"}, "permits",
 			"events.x.freeze: unknown stage (got \"permits\", want one of: site, power, construction, fit_out, commissioning)"},
 		{"missing factor", []string{"  x: {probability: 10%/year, duration: 4 weeks, shock: grid}"}, "shock",

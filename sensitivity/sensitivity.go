@@ -1,5 +1,6 @@
-// Package sensitivity finds which uncertain inputs move the 1 GW/week date
-// most: a one-at-a-time tornado. Each input written as a distribution is
+// Package sensitivity finds which uncertain inputs move the date the
+// target rate (1 GW/week in the reference) is sustained most: a
+// one-at-a-time tornado. Each input written as a distribution is
 // set to its P10 and then its P90 while every other input stays at its
 // median, and the date of each run is compared. Events are left out, as
 // in a single run.
@@ -30,7 +31,8 @@ const (
 
 // Outcome is what one run gave.
 type Outcome struct {
-	// Week is the week 1 GW/week is first reached and sustained, or -1.
+	// Week is the week the target rate is first reached and sustained
+	// (summary.RateMilestones.Sustained), or -1.
 	Week int
 	// OnlineMW is the IT capacity online at the end of the horizon.
 	OnlineMW float64
@@ -47,7 +49,7 @@ type Input struct {
 	// AtLow and AtHigh are the runs with the input at its P10 and P90.
 	AtLow, AtHigh Outcome
 	// Swing is the weeks between the two dates, a run that never reaches
-	// 1 GW/week counting as reaching it at the end of the horizon.
+	// the target rate counting as reaching it at the end of the horizon.
 	Swing int
 }
 
@@ -57,8 +59,11 @@ type Result struct {
 	Scenario string
 	Start    time.Time
 	Weeks    int
-	Base     Outcome
-	Inputs   []Input
+	// RateMW is the scenario's target rate, MW brought online per week:
+	// the rate whose sustained date is measured (summary.TargetRateMW).
+	RateMW float64
+	Base   Outcome
+	Inputs []Input
 }
 
 // Run makes the base run and two runs per uncertain input of sc on
@@ -106,7 +111,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, workers int, progress func(
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: sc.Name, Start: base.Start, Weeks: base.Weeks, Base: out[0]}
+	res := &Result{Scenario: sc.Name, Start: base.Start, Weeks: base.Weeks, RateMW: summary.TargetRateMW(base), Base: out[0]}
 	for k, in := range inputs {
 		d := in.Value.Dist
 		row := Input{
@@ -149,11 +154,7 @@ func runOne(sc *scenario.Scenario, j int) (Outcome, error) {
 	if len(r.Invariants) > 0 {
 		return Outcome{}, fmt.Errorf("%s broke a conservation law (a bug in gwf): %s", which, r.Invariants[0])
 	}
-	added := make([]float64, len(r.Weeks))
-	for w, wk := range r.Weeks {
-		added[w] = wk.AddedMW
-	}
-	o := Outcome{Week: summary.SustainedFrom(added, summary.GWPerWeekMW, summary.SustainWindow)}
+	o := Outcome{Week: summary.RunRateMilestones(r).Sustained}
 	if n := len(r.Weeks); n > 0 {
 		o.OnlineMW = r.Weeks[n-1].OnlineMW
 	}

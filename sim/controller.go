@@ -102,7 +102,7 @@ func (c *Controller) init(s *State) {
 			es = max(es, end[a])
 		}
 		for _, n := range st.Needs {
-			es = max(es, m.Lines[n.Line].LeadWeeks)
+			es = max(es, m.Lines[n.Line].LeadWeeks-n.offsetWeeks(st.Weeks))
 		}
 		if st.SecuresPower {
 			es = max(es, minPower)
@@ -122,14 +122,15 @@ func (c *Controller) init(s *State) {
 	for i, st := range m.Stages {
 		begin := end[i] - st.Weeks
 		for _, n := range st.Needs {
-			note(n.Line, begin)
+			at := begin + n.offsetWeeks(st.Weeks)
+			note(n.Line, at)
 			if n.Line == m.Accel {
 				for _, in := range m.Lines[m.Accel].Inputs {
-					note(in.Line, begin)
+					note(in.Line, at)
 				}
 				for _, g := range m.Generations {
 					for _, in := range g.Inputs {
-						note(in.Line, begin)
+						note(in.Line, at)
 					}
 				}
 			}

@@ -237,7 +237,7 @@ func TestReferenceConserves(t *testing.T) {
 	}
 	r := sim.Run(m, sim.NewController())
 	checkInvariants(t, r)
-	sum := 0.0
+	sum := m.FleetMW() // online at the start
 	for _, w := range r.Weeks {
 		sum += w.AddedMW
 		if math.Abs(w.StartedMW-(w.OnlineMW+w.PipelineMW)) > 1e-6 {

@@ -1,6 +1,8 @@
 // Package summary distils a run into the facts planners ask for first: when
-// the factory reaches 1 GW/week and 1, 10 and 100 GW online, what binds
-// each quarter, and which shortages held back the most capacity.
+// the factory reaches its target rate (1 GW/week in the reference) — strictly
+// sustained, in a first quarter, and four quarters in a row — and 1, 10 and
+// 100 GW online, what binds each quarter, and which shortages held back the
+// most capacity.
 package summary
 
 import (
@@ -11,8 +13,9 @@ import (
 	"github.com/gwf-project/gwf/sim"
 )
 
-// GWPerWeekMW is the rate the headline milestone asks for: 1 GW of IT
-// capacity brought online in a week.
+// GWPerWeekMW is 1 GW of IT capacity brought online in a week: the
+// reference scenario's target rate, and the rate the milestones test for a
+// model without a target (see TargetRateMW).
 const GWPerWeekMW = 1000
 
 // SustainWindow is the number of weeks (a quarter) averaged when judging whether a rate
@@ -27,6 +30,14 @@ var OnlineMilestonesGW = []int{1, 10, 100}
 type Milestone struct {
 	Week int
 	Date time.Time
+}
+
+// QuarterMilestone is the calendar quarter in which a quarterly milestone
+// is reached, or nil when never reached.
+type QuarterMilestone struct {
+	Quarter string    // "2031 Q2"
+	Week    int       // the quarter's first week in the run
+	Date    time.Time // that week's first day
 }
 
 // Quarter is the binding constraint of one calendar quarter.
@@ -47,21 +58,31 @@ type Shortfall struct {
 
 // Summary is the digest of one run.
 type Summary struct {
-	GWPerWeek   *Milestone
-	OnlineGW    map[int]*Milestone
-	BestRate    float64 // best SustainWindow-week mean of MW added per week
-	BestRateAt  int
-	FinalMW     float64
-	PipelineMW  float64
-	Started     int
-	Online      int
-	MeanBuild   float64 // mean weeks from start to online, over projects online
-	CapexUSD    float64
-	Quarters    []Quarter
-	Shortfalls  []Shortfall
-	ShortAtEnd  []string // lines binding in the last year, most first
-	OnlineFLOPS float64
-	Money       *Money // nil without finance
+	// RateMW is the rate the rate milestones test: the scenario's target
+	// rate, MW brought online per week (TargetRateMW).
+	RateMW float64
+	// GWPerWeek is the strict milestone: the week from which RateMW is
+	// sustained to the end (SustainedFrom).
+	GWPerWeek *Milestone
+	// FirstQuarter is the first calendar quarter whose mean MW added per
+	// week reaches RateMW; FourQuarters the first of the first
+	// QuartersInARow consecutive quarters that each do (RateMilestonesOf).
+	FirstQuarter *QuarterMilestone
+	FourQuarters *QuarterMilestone
+	OnlineGW     map[int]*Milestone
+	BestRate     float64 // best SustainWindow-week mean of MW added per week
+	BestRateAt   int
+	FinalMW      float64
+	PipelineMW   float64
+	Started      int
+	Online       int
+	MeanBuild    float64 // mean weeks from start to online, over projects online
+	CapexUSD     float64
+	Quarters     []Quarter
+	Shortfalls   []Shortfall
+	ShortAtEnd   []string // lines binding in the last year, most first
+	OnlineFLOPS  float64
+	Money        *Money // nil without finance
 	// CapexByLayer is capex over the run by layer, largest first.
 	CapexByLayer []LayerCapex
 	Missions     []MissionOutcome
@@ -81,9 +102,13 @@ func Of(r *sim.Result) *Summary {
 		last := r.Weeks[n-1]
 		s.FinalMW, s.PipelineMW, s.OnlineFLOPS = last.OnlineMW, last.PipelineMW, last.OnlineFLOPS
 	}
-	if w := SustainedFrom(added, GWPerWeekMW, SustainWindow); w >= 0 {
+	rm := RunRateMilestones(r)
+	s.RateMW = rm.RateMW
+	if w := rm.Sustained; w >= 0 {
 		s.GWPerWeek = &Milestone{Week: w, Date: m.Date(w)}
 	}
+	s.FirstQuarter = quarterMilestone(m, rm.FirstQuarter)
+	s.FourQuarters = quarterMilestone(m, rm.FourQuarters)
 	for i := 0; i+SustainWindow <= n; i++ {
 		if mean := meanOf(added[i : i+SustainWindow]); mean > s.BestRate+1e-9 {
 			s.BestRate, s.BestRateAt = mean, i
@@ -148,6 +173,16 @@ func SustainedFrom(added []float64, rate float64, window int) int {
 		return -1 // reached only in the last days of the horizon: not judged sustained
 	}
 	return first
+}
+
+// quarterMilestone is the quarter starting (in the run) in week w, or nil
+// for -1.
+func quarterMilestone(m *sim.Model, w int) *QuarterMilestone {
+	if w < 0 {
+		return nil
+	}
+	d := m.Date(w)
+	return &QuarterMilestone{Quarter: quarterLabel(d), Week: w, Date: d}
 }
 
 func meanOf(xs []float64) float64 {

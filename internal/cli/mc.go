@@ -42,11 +42,13 @@ func (e *env) mcCommand() *cobra.Command {
 		Short: "Monte Carlo: how sure is the 1 GW/week date? (P10/P50/P90 over many runs)",
 		Long: `Run SCENARIO (the reference by default) many times, each run drawing every
 value written as a distribution and the scenario's disruption events from
-its own random stream, and print P10/P50/P90 of the 1 GW/week date and of
-the 1, 10 and 100 GW dates, the chance of reaching 1 GW/week by the target
+its own random stream, and print P10/P50/P90 of the dates the target rate
+(target.rate, 1 GW/week in the reference) is reached — sustained to the end,
+in a first calendar quarter, and four quarters in a row — and of the 1, 10
+and 100 GW dates, the chance of reaching each rate milestone by the target
 date, the constraint that binds most often each year and the runs that never
-reach 1 GW/week. --json adds weekly P10/P50/P90 bands of MW online and MW
-added.
+sustain the target rate. --json adds weekly P10/P50/P90 bands of MW online
+and MW added.
 
 Results depend only on the scenario, --seed and --runs, never on --workers.
 A progress bar shows on a terminal. Ctrl-C stops the study and prints what
@@ -174,14 +176,17 @@ func writeMCText(w io.Writer, sc *scenario.Scenario, res *mc.Result) error {
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "Milestone\tP10\tP50\tP90\treached in")
-	for _, m := range append([]mc.Milestone{res.GWPerWeek}, res.OnlineGW...) {
+	for _, m := range append([]mc.Milestone{res.GWPerWeek, res.FirstQuarter, res.FourQuarters}, res.OnlineGW...) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s of runs\n", m.Label, weekText(res, m.P10), weekText(res, m.P50), weekText(res, m.P90), percent(m.Reached, res.Completed))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	rate := summary.RateLabel(res.RateMW)
 	if sc.Target.By.Set {
-		fmt.Fprintf(&b, "\n1 GW/week by the target date %s: %s of runs.\n", sc.Target.By, percent(res.ByTarget, res.Completed))
+		fmt.Fprintf(&b, "\n%s by the target date %s: %s of runs.\n", rate, sc.Target.By, percent(res.ByTarget, res.Completed))
+		fmt.Fprintf(&b, "First quarter at %s by the target date: %s of runs.\n", rate, percent(res.FirstQuarterByTarget, res.Completed))
+		fmt.Fprintf(&b, "Four quarters in a row at %s, starting by the target date: %s of runs.\n", rate, percent(res.FourQuartersByTarget, res.Completed))
 	}
 	b.WriteString("\nBinding constraint by year (share of the year's weeks over all runs; in the rest nothing held capacity back)\n")
 	for _, y := range res.Years {
@@ -189,13 +194,13 @@ func writeMCText(w io.Writer, sc *scenario.Scenario, res *mc.Result) error {
 	}
 	b.WriteString("\n")
 	if res.Never.Runs == 0 {
-		b.WriteString("Every run reaches 1 GW/week within the horizon.\n")
+		fmt.Fprintf(&b, "Every run reaches %s within the horizon.\n", rate)
 	} else {
 		ex := make([]string, len(res.Never.Examples))
 		for i, r := range res.Never.Examples {
 			ex[i] = strconv.Itoa(r)
 		}
-		fmt.Fprintf(&b, "Never reach 1 GW/week: %s of %s runs (%s), e.g. runs %s\n", groupDigits(res.Never.Runs), groupDigits(res.Completed), percent(res.Never.Runs, res.Completed), strings.Join(ex, ", "))
+		fmt.Fprintf(&b, "Never reach %s: %s of %s runs (%s), e.g. runs %s\n", rate, groupDigits(res.Never.Runs), groupDigits(res.Completed), percent(res.Never.Runs, res.Completed), strings.Join(ex, ", "))
 		fmt.Fprintf(&b, "  binding in their last year: %s\n", sharesText(res.Never.Short))
 	}
 	if res.BandsExact {
@@ -243,8 +248,12 @@ type (
 		Weekly          []mcWeekJSON     `json:"weekly"`
 	}
 	mcMilestonesJSON struct {
-		GWPerWeek mcMilestoneJSON            `json:"gw_per_week"`
-		OnlineGW  map[string]mcMilestoneJSON `json:"online_gw"`
+		// RateMW is the target rate the rate milestones test.
+		RateMW       export.Num                 `json:"rate_mw_per_week"`
+		GWPerWeek    mcMilestoneJSON            `json:"gw_per_week"`
+		FirstQuarter mcMilestoneJSON            `json:"first_quarter_at_target_rate"`
+		FourQuarters mcMilestoneJSON            `json:"four_quarters_at_target_rate"`
+		OnlineGW     map[string]mcMilestoneJSON `json:"online_gw"`
 	}
 	mcMilestoneJSON struct {
 		Reached int               `json:"reached"`
@@ -253,8 +262,16 @@ type (
 		P50     *export.Milestone `json:"p50"`
 		P90     *export.Milestone `json:"p90"`
 	}
+	// mcTargetJSON gives the runs reaching each rate milestone by the
+	// target date: Runs and Share the strict (gw_per_week) one.
 	mcTargetJSON struct {
-		Date  string     `json:"date"`
+		Date         string      `json:"date"`
+		Runs         int         `json:"runs"`
+		Share        export.Num  `json:"share"`
+		FirstQuarter mcCountJSON `json:"first_quarter_at_target_rate"`
+		FourQuarters mcCountJSON `json:"four_quarters_at_target_rate"`
+	}
+	mcCountJSON struct {
 		Runs  int        `json:"runs"`
 		Share export.Num `json:"share"`
 	}
@@ -318,8 +335,9 @@ func writeMCJSON(w io.Writer, sc *scenario.Scenario, res *mc.Result) error {
 		Runs: res.Runs, Completed: res.Completed,
 		HorizonWeeks: res.Weeks, StartDate: res.Start.Format(time.DateOnly),
 		UncertainInputs: res.Inputs, Events: res.Events,
-		Milestones: mcMilestonesJSON{GWPerWeek: milestone(res.GWPerWeek), OnlineGW: map[string]mcMilestoneJSON{}},
-		Binding:    []mcYearJSON{},
+		Milestones: mcMilestonesJSON{RateMW: export.Num(res.RateMW), GWPerWeek: milestone(res.GWPerWeek),
+			FirstQuarter: milestone(res.FirstQuarter), FourQuarters: milestone(res.FourQuarters), OnlineGW: map[string]mcMilestoneJSON{}},
+		Binding: []mcYearJSON{},
 		Never: mcNeverJSON{Runs: res.Never.Runs, Share: share(res.Never.Runs),
 			Examples: append([]int{}, res.Never.Examples...), Binding: shares(res.Never.Short)},
 		Bands:  mcBandsJSON{Exact: res.BandsExact},
@@ -332,7 +350,9 @@ func writeMCJSON(w io.Writer, sc *scenario.Scenario, res *mc.Result) error {
 		out.Milestones.OnlineGW[strconv.Itoa(summary.OnlineMilestonesGW[i])] = milestone(m)
 	}
 	if sc.Target.By.Set {
-		out.ByTarget = &mcTargetJSON{Date: sc.Target.By.String(), Runs: res.ByTarget, Share: share(res.ByTarget)}
+		out.ByTarget = &mcTargetJSON{Date: sc.Target.By.String(), Runs: res.ByTarget, Share: share(res.ByTarget),
+			FirstQuarter: mcCountJSON{Runs: res.FirstQuarterByTarget, Share: share(res.FirstQuarterByTarget)},
+			FourQuarters: mcCountJSON{Runs: res.FourQuartersByTarget, Share: share(res.FourQuartersByTarget)}}
 	}
 	for _, y := range res.Years {
 		out.Binding = append(out.Binding, mcYearJSON{Year: y.Year, Lines: shares(y.Binding)})

@@ -1,19 +1,19 @@
 package cli_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/gwf-project/gwf/internal/cli"
+	"github.com/gwf-project/gwf/scenario"
 )
 
 func TestMCExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	bad := writeFile(t, dir, "bad.yaml", badScenario)
 	baddist := writeFile(t, dir, "baddist.yaml", "base: reference\nresources:\n  grid:\n    lead_time: {dist: uniform, min: 7 years, max: 3 years}\n")
-	certain := writeFile(t, dir, "certain.yaml", "base: reference\nproject:\n  pue: \"1.2\"\n  stages:\n    construction:\n      duration: 60 weeks\nresources:\n"+
-		"  cowos_packaging: {capacity: 80000 wafers/month, growth: 40%/year}\n  hbm: {growth: 50%/year}\n  grid: {lead_time: 4 years}\n"+
-		"  gas_turbines: {lead_time: 3.5 years, growth: 15%/year}\n  engines: {lead_time: 70 weeks}\n  transformers: {lead_time: 120 weeks}\n  switchgear: {lead_time: 75 weeks}\n")
+	certain := writeFile(t, dir, "certain.yaml", withoutDistributions(string(scenario.ReferenceSource())))
 	tests := []struct {
 		name   string
 		args   []string
@@ -42,4 +42,23 @@ func TestMCExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// distValue matches a distribution written in flow style and the parameter
+// a single value stands in for: a triangular's mode, a lognormal's median,
+// a normal's mean, a uniform's min.
+var distValue = regexp.MustCompile(`\{dist: (?:triangular, min: [^,]+, mode: ([^,]+), max: [^,]+|lognormal, median: ([^,]+), p90: [^,]+|normal, mean: ([^,]+), std: [^,]+|uniform, min: ([^,]+), max: [^,]+),`)
+
+// withoutDistributions is a scenario text with each distribution replaced
+// by one of its values.
+func withoutDistributions(src string) string {
+	return distValue.ReplaceAllStringFunc(src, func(m string) string {
+		g := distValue.FindStringSubmatch(m)
+		for _, v := range g[1:] {
+			if v != "" {
+				return "{value: " + v + ","
+			}
+		}
+		return m
+	})
 }

@@ -33,12 +33,13 @@ func (e *env) sensitivityCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "sensitivity [SCENARIO]",
-		Short: "Which uncertain inputs move the 1 GW/week date most (a tornado table)",
+		Short: "Which uncertain inputs move the target-rate (1 GW/week) date most (a tornado table)",
 		Long: `Set each value SCENARIO writes as a distribution to its P10 and then its
 P90, every other value at its median, and print how far each moves the week
-1 GW/week is first reached and sustained, largest swing first. Events are
-left out, as in "gwf run". When no run reaches 1 GW/week, inputs are
-ranked by the IT capacity online at the end of the horizon instead.`,
+the target rate (target.rate, 1 GW/week in the reference) is first reached
+and sustained, largest swing first. Events are left out, as in "gwf run".
+When no run reaches the target rate, inputs are ranked by the IT capacity
+online at the end of the horizon instead.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if workers < 0 {
@@ -89,15 +90,16 @@ func writeSensitivityText(w io.Writer, res *sensitivity.Result) error {
 	var b strings.Builder
 	date := func(wk int) string { return res.Start.AddDate(0, 0, 7*wk).Format(time.DateOnly) }
 	dates := report.ByDate(res)
+	rate := summary.RateLabel(res.RateMW)
 	fmt.Fprintf(&b, "gwf sensitivity — scenario %q: each uncertain input at its P10 and P90, the others at their medians\n", res.Scenario)
 	if dates {
 		if res.Base.Week >= 0 {
-			fmt.Fprintf(&b, "All at medians: 1 GW/week from %s (week %d)\n\n", date(res.Base.Week), res.Base.Week)
+			fmt.Fprintf(&b, "All at medians: %s from %s (week %d)\n\n", rate, date(res.Base.Week), res.Base.Week)
 		} else {
-			b.WriteString("All at medians: 1 GW/week is not reached\n\n")
+			fmt.Fprintf(&b, "All at medians: %s is not reached\n\n", rate)
 		}
 	} else {
-		fmt.Fprintf(&b, "No run reaches 1 GW/week; inputs ranked by IT capacity online at the end instead.\nAll at medians: %s online\n\n", units.FormatMW(res.Base.OnlineMW))
+		fmt.Fprintf(&b, "No run reaches %s; inputs ranked by IT capacity online at the end instead.\nAll at medians: %s online\n\n", rate, units.FormatMW(res.Base.OnlineMW))
 	}
 	outcome := func(o sensitivity.Outcome) string {
 		if !dates {
