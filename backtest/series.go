@@ -132,20 +132,11 @@ func newOutcome(m *sim.Model, res *sim.Result, fromWeek int) *outcome {
 // the finance capex items per MW.
 func (o *outcome) capexPerMW(w int) float64 {
 	m := o.m
-	g := &m.Generations[m.GenerationAt(w)]
+	gi := m.GenerationAt(w)
 	perMW := 0.0
 	for _, st := range m.Stages {
 		for _, n := range st.Needs {
-			q := n.Amount
-			switch n.Basis {
-			case sim.PerGridMW:
-				q *= m.PUE
-			case sim.PerAccelerator:
-				q *= 1000 / g.KWPerAccelerator
-			case sim.PerRack:
-				q *= 1000 / g.KWPerAccelerator / g.PerRack
-			}
-			perMW += q * o.res.Lines[n.Line].UnitCost[w]
+			perMW += m.UnitsPerMW(n, gi) * o.res.Lines[n.Line].UnitCost[w]
 		}
 	}
 	for j, l := range m.PowerLines {

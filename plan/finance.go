@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gwf-project/gwf/plan/lp"
+	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/units"
 )
 
@@ -134,7 +135,7 @@ func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 		L.AddRow(fmt.Sprintf("balance_p%d", p), lp.EQ, 0, bt...)
 		prevNeed, fr.need[p] = n, n
 		// Funding.
-		years := float64((pr.Begin[p+1]-1)/52 + 1) // the simulation's equity year is week/52
+		years := float64(sim.EquityYear(pr.Begin[p+1]-1) + 1)
 		fr.rhs[p] = f.Cash + f.EquityPerYear*years + f.Debt.Limit
 		fr.multi[p] = f.Debt.RevenueMultiple * units.WeeksPerYear * f.RevenuePerMWWeek * math.Pow(f.RevenueDecline, float64(pr.Begin[p])) * f.Utilisation
 		ft := []lp.Term{{Var: n, Coef: 1}}

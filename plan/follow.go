@@ -204,26 +204,13 @@ func (f *Follower) init(m *sim.Model) {
 // power in the shares given (one per Model.PowerLines): the stage chain
 // with each stage starting no earlier than its inputs' lead times.
 func LeadWeeks(m *sim.Model, share []float64) int {
-	end := make([]int, len(m.Stages))
-	finish := 0
-	for i, st := range m.Stages {
-		es := 0
-		for _, a := range st.After {
-			es = max(es, end[a])
+	power := 0
+	for k, l := range m.PowerLines {
+		if share[k] > 0 {
+			power = max(power, m.Lines[l].LeadWeeks)
 		}
-		for _, n := range st.Needs {
-			es = max(es, m.Lines[n.Line].LeadWeeks)
-		}
-		if st.SecuresPower {
-			for k, l := range m.PowerLines {
-				if share[k] > 0 {
-					es = max(es, m.Lines[l].LeadWeeks)
-				}
-			}
-		}
-		end[i] = es + st.Weeks
-		finish = max(finish, end[i])
 	}
+	_, finish := m.StageEnds(power, nil)
 	return finish
 }
 

@@ -193,8 +193,8 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 					}
 				}
 			}
-			g := m.Generations[m.GenerationAt(ws)]
-			accel := 1000 / g.KWPerAccelerator
+			gi := m.GenerationAt(ws)
+			g := &m.Generations[gi]
 			for _, n := range st.Needs {
 				ln := &m.Lines[n.Line]
 				if ln.Kind == sim.Capital || ln.Kind == sim.Robot {
@@ -203,15 +203,7 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				if ws-ln.LeadWeeks < 0 {
 					ok = false
 				}
-				per := n.Amount
-				switch n.Basis {
-				case sim.PerGridMW:
-					per *= m.PUE
-				case sim.PerAccelerator:
-					per *= accel
-				case sim.PerRack:
-					per *= accel / g.PerRack
-				}
+				per := m.UnitsPerMW(n, gi)
 				price := ln.UnitCostUSD
 				kind := fNone
 				if n.Line == m.Accel {

@@ -94,22 +94,8 @@ func (c *Controller) init(s *State) {
 	for _, l := range m.PowerLines {
 		minPower = min(minPower, m.Lines[l].LeadWeeks)
 	}
-	end := make([]int, len(m.Stages))
-	c.leadTime = 0
-	for i, st := range m.Stages {
-		es := 0
-		for _, a := range st.After {
-			es = max(es, end[a])
-		}
-		for _, n := range st.Needs {
-			es = max(es, m.Lines[n.Line].LeadWeeks-n.offsetWeeks(st.Weeks))
-		}
-		if st.SecuresPower {
-			es = max(es, minPower)
-		}
-		end[i] = es + st.Weeks
-		c.leadTime = max(c.leadTime, end[i])
-	}
+	end, finish := m.StageEnds(minPower, nil)
+	c.leadTime = finish
 	c.offset = make([]int, len(m.Lines))
 	for i := range c.offset {
 		c.offset[i] = -1
@@ -142,23 +128,9 @@ func (c *Controller) init(s *State) {
 	c.crewWeeksPerMW = make([]float64, len(m.Lines))
 	for _, st := range m.Stages {
 		for _, n := range st.Crews {
-			c.crewWeeksPerMW[n.Line] += perMW(m, n, m.GenerationAt(0)) * float64(st.Weeks)
+			c.crewWeeksPerMW[n.Line] += m.UnitsPerMW(n, m.GenerationAt(0)) * float64(st.Weeks)
 		}
 	}
-}
-
-// perMW converts a need into units per MW of IT for generation g.
-func perMW(m *Model, n Need, g int) float64 {
-	gen := &m.Generations[g]
-	switch n.Basis {
-	case PerGridMW:
-		return n.Amount * m.PUE
-	case PerAccelerator:
-		return n.Amount * 1000 / gen.KWPerAccelerator
-	case PerRack:
-		return n.Amount * 1000 / gen.KWPerAccelerator / gen.PerRack
-	}
-	return n.Amount
 }
 
 // Overbook is how far above the forecast supply of its tightest line the
@@ -384,13 +356,13 @@ func (c *Controller) expand(s *State) {
 // unitsPerMW is what one MW of IT needs of line l, for generation g.
 func (c *Controller) unitsPerMW(m *Model, l, g int) float64 {
 	if l == m.Accel {
-		return 1000 / m.Generations[g].KWPerAccelerator
+		return m.Generations[g].AcceleratorsPerMW()
 	}
 	sum := 0.0
 	for _, st := range m.Stages {
 		for _, n := range st.Needs {
 			if n.Line == l {
-				sum += perMW(m, n, g)
+				sum += m.UnitsPerMW(n, g)
 			}
 		}
 	}

@@ -265,7 +265,7 @@ func (s *State) planProject(p *project, gen int, delivered []bool) int {
 	}
 	p.gen = gen
 	g := m.Generations[p.gen]
-	p.accels = p.mw * 1000 / g.KWPerAccelerator
+	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
 	for i, st := range m.Stages {
 		if !pending(i) || (delivered != nil && delivered[i]) {
@@ -288,11 +288,7 @@ func (s *State) planProject(p *project, gen int, delivered []bool) int {
 // the stage each input is needed.
 func (s *State) stageLead(p *project, i int) int {
 	m := s.m
-	st := &m.Stages[i]
-	lead := 0
-	for _, n := range st.Needs {
-		lead = max(lead, m.Lines[n.Line].LeadWeeks-n.offsetWeeks(st.Weeks))
-	}
+	lead := m.InputLeadWeeks(i)
 	if m.Stages[i].SecuresPower {
 		for j, l := range m.PowerLines {
 			if p.power[j] > 0 {
@@ -731,7 +727,7 @@ func (s *State) allocate() {
 		perMW = s.onlineFLOPS / s.onlineMW
 	} else {
 		g := &m.Generations[m.GenerationAt(s.week)]
-		perMW = 1000 / g.KWPerAccelerator * g.FLOPSPerAccelerator
+		perMW = g.AcceleratorsPerMW() * g.FLOPSPerAccelerator
 	}
 	for k := range m.Missions {
 		mi := &m.Missions[k]

@@ -246,7 +246,7 @@ func (s *State) draw(k int, amount float64) {
 // equityRoom is what may still be raised this year.
 func (s *State) equityRoom() float64 {
 	mo := &s.money
-	if y := s.week / 52; y != mo.yearStart {
+	if y := EquityYear(s.week); y != mo.yearStart {
 		mo.yearStart, mo.equityYr = y, 0
 	}
 	return math.Max(0, s.m.Finance.EquityPerYear-mo.equityYr)
@@ -491,7 +491,7 @@ func (s *State) replaceAccelerators() {
 	price := s.lines[m.Accel].unitCost
 	for k, idx := range due {
 		p := s.projects[idx]
-		accels := p.mw * 1000 / gen.KWPerAccelerator
+		accels := p.mw * gen.AcceleratorsPerMW()
 		if !s.payCapex(accels*price, vendor, true, false, m.Accel) {
 			if s.week+1 < m.Weeks {
 				s.money.replace[s.week+1] = append(s.money.replace[s.week+1], due[k:]...)
@@ -560,7 +560,7 @@ func (s *State) ProjectCapex() float64 {
 	m := s.m
 	g := &m.Generations[m.GenerationAt(s.week)]
 	p := project{mw: m.SizeMW, power: make([]float64, len(m.PowerLines))}
-	p.accels = p.mw * 1000 / g.KWPerAccelerator
+	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
 	for j := range p.power {
 		p.power[j] = p.mw * m.PUE / float64(len(p.power))

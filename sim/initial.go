@@ -148,7 +148,7 @@ func (s *State) seedInitial() {
 		p := s.newProject(f.MW, f.SinceWeek)
 		p.name, p.initial = f.Name, true
 		p.gen = f.Gen
-		p.accels = f.MW * 1000 / g.KWPerAccelerator
+		p.accels = f.MW * g.AcceleratorsPerMW()
 		p.racks = p.accels / g.PerRack
 		p.power[f.Power] = f.MW * m.PUE
 		for i := range p.stages {
