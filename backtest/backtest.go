@@ -37,6 +37,9 @@ type Report struct {
 	OutOfSample Score `json:"out_of_sample"`
 	// Skipped lists the recorded rows not compared, with the reason.
 	Skipped []Skip `json:"skipped"`
+	// ReferenceRecord is the reference scenario, from its starting state,
+	// against the record of its own campuses and builds.
+	ReferenceRecord *RecordCheck `json:"reference_record,omitempty"`
 
 	scenario *scenario.Scenario
 	result   *sim.Result
@@ -112,7 +115,18 @@ func Run(c Case) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Compare(c.Name, s, recs)
+	rep, err := Compare(c.Name, s, recs)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := scenario.Reference()
+	if err != nil {
+		return nil, err
+	}
+	if rep.ReferenceRecord, err = CheckRecord(ref); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 // Compare warm-starts scenario s (which it modifies), runs it with the

@@ -61,10 +61,11 @@ const (
 	StageDone      = "done"      // finished before the start
 	StageRunning   = "running"   // started on Since, still running; its inputs are on site
 	StageDelivered = "delivered" // not started, but what it consumes is on site
+	StageOrdered   = "ordered"   // not started, what it consumes on order and due when the work needs it
 )
 
 // StageStatuses lists the statuses a stage of a project under way may have.
-var StageStatuses = []string{StageDone, StageRunning, StageDelivered}
+var StageStatuses = []string{StageDone, StageRunning, StageDelivered, StageOrdered}
 
 // StageState is where one stage of a project under way stood at the start.
 type StageState struct {

@@ -200,9 +200,12 @@ func (s *State) newProject(mw float64, start int) *project {
 // critical path allows, so crews and sites are not tied up waiting for
 // long-lead equipment ordered today. It picks the hardware generation
 // (gen, or the newest available at the planned fit-out when gen < 0) and
-// schedules the orders of every pending stage not marked delivered, each
-// its lead time before the work needs it. It returns the planned finish.
-func (s *State) planProject(p *project, gen int, delivered []bool) int {
+// schedules the orders of every pending stage, each its lead time before
+// the work needs it. pre, for a project under way at the start, says which
+// stages had what they consume on site (nothing to order) or on order (due
+// when the work needs it, whatever the lead time); nil for a new project.
+// It returns the planned finish.
+func (s *State) planProject(p *project, gen int, pre []StartStatus) int {
 	m := s.m
 	var planBuf [16]int
 	plan := planBuf[:0]
@@ -226,7 +229,7 @@ func (s *State) planProject(p *project, gen int, delivered []bool) int {
 		for _, a := range st.After {
 			es = max(es, endOf(a))
 		}
-		if delivered == nil || !delivered[i] {
+		if pre == nil || (pre[i] != StageDelivered && pre[i] != StageOrdered) {
 			es = max(es, s.week+s.stageLead(p, i))
 		}
 		plan[i] = es
@@ -268,15 +271,25 @@ func (s *State) planProject(p *project, gen int, delivered []bool) int {
 	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
 	for i, st := range m.Stages {
-		if !pending(i) || (delivered != nil && delivered[i]) {
+		if !pending(i) || (pre != nil && pre[i] == StageDelivered) {
 			continue
 		}
+		placed := pre != nil && pre[i] == StageOrdered
 		for _, n := range st.Needs {
-			s.schedule(n.Line, plan[i]+n.offsetWeeks(st.Weeks)-m.Lines[n.Line].LeadWeeks, p.amount(n, m.PUE))
+			need := plan[i] + n.offsetWeeks(st.Weeks)
+			if placed {
+				s.orderedBefore(n.Line, need, p.amount(n, m.PUE))
+			} else {
+				s.schedule(n.Line, need-m.Lines[n.Line].LeadWeeks, p.amount(n, m.PUE))
+			}
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {
-				s.schedule(l, plan[i]-m.Lines[l].LeadWeeks, p.power[j])
+				if placed {
+					s.orderedBefore(l, plan[i], p.power[j])
+				} else {
+					s.schedule(l, plan[i]-m.Lines[l].LeadWeeks, p.power[j])
+				}
 			}
 		}
 	}

@@ -43,11 +43,15 @@ func compile(t *testing.T, src string) *sim.Model {
 	return m
 }
 
-// everyWeek starts one project a week, all its power from the first source.
-type everyWeek struct{ max int }
+// everyWeek starts one project a week, all its power from the first
+// source, until week max (if set); never starts none.
+type everyWeek struct {
+	max   int
+	never bool
+}
 
 func (p *everyWeek) Decide(s *sim.State) {
-	if p.max > 0 && s.Week() >= p.max {
+	if p.never || p.max > 0 && s.Week() >= p.max {
 		return
 	}
 	power := make([]float64, len(s.Model().PowerLines))

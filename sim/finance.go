@@ -513,11 +513,11 @@ func (s *State) replaceAccelerators() {
 // prices: everything its pending stages consume (those marked delivered
 // were paid before the start) and their capex items. A generation not yet
 // in production is priced at its list price.
-func (s *State) remainingCapex(p *project, delivered []bool) float64 {
+func (s *State) remainingCapex(p *project, pre []StartStatus) float64 {
 	m := s.m
 	est := 0.0
 	for i, st := range m.Stages {
-		if p.stages[i].status != pending || (delivered != nil && delivered[i]) {
+		if p.stages[i].status != pending || (pre != nil && pre[i] == StageDelivered) {
 			continue
 		}
 		for _, n := range st.Needs {

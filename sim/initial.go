@@ -25,6 +25,7 @@ const (
 	StageDone
 	StageRunning
 	StageDelivered // not started, with what it consumes on site
+	StageOrdered   // not started, with what it consumes on order, due when the work needs it
 )
 
 // InitialStage is one stage of a project under way.
@@ -105,6 +106,8 @@ func compileInitial(s *scenario.Scenario, m *Model) {
 				is.Status = StageRunning
 			case scenario.StageDelivered:
 				is.Status = StageDelivered
+			case scenario.StageOrdered:
+				is.Status = StageOrdered
 			}
 			if st.Since.Set {
 				is.SinceWeek = min(0, m.WeekOf(st.Since.Time))
@@ -170,10 +173,7 @@ func (s *State) seedInitial() {
 		s.startUnderWay(&m.UnderWay[k])
 	}
 	for _, o := range m.OnOrder {
-		ls := &s.lines[o.Line]
-		ls.push(order{ready: o.DueWeek, qty: o.Qty})
-		ls.backlog += o.Qty
-		ls.ordered += o.Qty
+		s.orderedBefore(o.Line, o.DueWeek, o.Qty)
 	}
 	if fm := m.Finance; fm != nil {
 		s.draw(debt, fm.InitialDebt)
@@ -194,9 +194,10 @@ func (s *State) startUnderWay(ip *InitialProject) {
 	for j, sh := range ip.PowerShare {
 		p.power[j] = sh * ip.MW * m.PUE
 	}
-	delivered := make([]bool, len(m.Stages))
+	pre := make([]StartStatus, len(m.Stages))
 	for i, is := range ip.Stages {
 		ss := &p.stages[i]
+		pre[i] = is.Status
 		switch is.Status {
 		case StageDone:
 			ss.status, ss.begin, ss.ready = done, is.SinceWeek, is.SinceWeek
@@ -206,11 +207,9 @@ func (s *State) startUnderWay(ip *InitialProject) {
 			ss.status, ss.begin, ss.ready = running, is.SinceWeek, is.SinceWeek
 			ss.end = max(0, is.SinceWeek+m.Stages[i].Weeks)
 			ss.next = len(m.Stages[i].Deferred) // what it consumes is on site
-		case StageDelivered:
-			delivered[i] = true
 		}
 	}
-	s.planProject(p, ip.Gen, delivered)
+	s.planProject(p, ip.Gen, pre)
 	// Crews of running stages are on site.
 	for i, st := range m.Stages {
 		ss := &p.stages[i]
@@ -225,7 +224,7 @@ func (s *State) startUnderWay(ip *InitialProject) {
 	}
 	// What delivered stages consume is in stock (paid before the start).
 	for i, st := range m.Stages {
-		if !delivered[i] {
+		if pre[i] != StageDelivered {
 			continue
 		}
 		for _, n := range st.Needs {
@@ -244,8 +243,21 @@ func (s *State) startUnderWay(ip *InitialProject) {
 	s.waiting = append(s.waiting, int32(len(s.projects)-1))
 	s.startedMW += p.mw
 	if m.Finance != nil {
-		s.money.committed += s.remainingCapex(p, delivered)
+		s.money.committed += s.remainingCapex(p, pre)
 	}
+}
+
+// orderedBefore books an order placed before the start for qty units of
+// line l, due in week due: it is delivered then, as the line's capacity
+// allows, whatever the line's lead time.
+func (s *State) orderedBefore(l, due int, qty float64) {
+	if qty <= 0 {
+		return
+	}
+	ls := &s.lines[l]
+	ls.push(order{ready: max(0, due), qty: qty})
+	ls.backlog += qty
+	ls.ordered += qty
 }
 
 // stockUp puts qty units of line l in stock as delivered before the start.

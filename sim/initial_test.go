@@ -75,3 +75,38 @@ initial:
 		t.Errorf("online at the end %v MW, want %v", got, want)
 	}
 }
+
+// A stage whose inputs were ordered before the start gets them when the
+// work needs them, not a lead time from the start: with a 10-week grid lead
+// time and 50 MW/week, a 100 MW campus whose power was on order starts its
+// build in week 1 (deliveries in weeks 0 and 1) and is online in week 11;
+// with nothing on order its power is ordered at the start and arrives in
+// weeks 10 and 11, so it is online in week 21. Power on site: online in
+// week 10.
+func TestStartingStateOrdered(t *testing.T) {
+	campus := func(status string) string {
+		return strings.Replace(tiny, "%LEAD%", "10 weeks", 1) + `
+initial:
+  projects:
+    campus_a:
+      size: 100 MW
+      started: 2025-12-08
+      stages: {build: {status: ` + status + `}}
+`
+	}
+	for _, c := range []struct {
+		status string
+		online int
+	}{{"ordered", 11}, {"delivered", 10}} {
+		r := sim.Run(compile(t, campus(c.status)), &everyWeek{max: 0, never: true})
+		checkInvariants(t, r)
+		if got := onlineWeeks(r); len(got) != 1 || got[0] != c.online {
+			t.Errorf("build %s: online weeks %v, want [%d]", c.status, got, c.online)
+		}
+	}
+	src := strings.Replace(campus("ordered"), "      stages: {build: {status: ordered}}\n", "", 1)
+	r := sim.Run(compile(t, src), &everyWeek{never: true})
+	if got := onlineWeeks(r); len(got) != 1 || got[0] != 21 {
+		t.Errorf("build pending: online weeks %v, want [21]", got)
+	}
+}

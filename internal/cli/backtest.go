@@ -212,9 +212,41 @@ func printBacktest(w io.Writer, rep *backtest.Report) error {
 			fmt.Fprintf(w, "  %s %s: %s\n", s.Series, s.Period, s.Reason)
 		}
 	}
+	if rc := rep.ReferenceRecord; rc != nil {
+		printRecordCheck(w, rc)
+	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Data and sources: backtest/data/*.csv; how each series maps to the model: docs/backtest.md.")
+	fmt.Fprintln(w, "Data and sources: backtest/data/*.csv and backtest/record/*.csv; how each series maps to the model: docs/backtest.md.")
 	return nil
+}
+
+// printRecordCheck prints the reference's campuses and build times beside
+// the record.
+func printRecordCheck(w io.Writer, rc *backtest.RecordCheck) {
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "The %s scenario from its starting state, against the record of its campuses\n", rc.Scenario)
+	fmt.Fprintf(w, "Announced completions (targets the record shows, not outturns): %d of %d campuses online within the announced window; mean error %+.1f weeks.\n", rc.WithinWindow, len(rc.Campuses), rc.MeanErrorWeeks)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  campus\tannounced\twindow\tsimulated\terror\tin window")
+	for _, c := range rc.Campuses {
+		sim, in := c.Simulated, "no"
+		if sim == "" {
+			sim = "not within the horizon"
+		}
+		if c.InWindow {
+			in = "yes"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s – %s\t%s\t%+d weeks\t%s\n", c.Campus, c.Announced, c.Low, c.High, sim, c.ErrorWeeks, in)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "Construction start to online: the model's new projects took %d weeks (P10), %d (P50), %d (P90); %d with every input on time. To the end of construction (energised): %d, %d, %d.\n",
+		rc.ModelBuildWeeks[0], rc.ModelBuildWeeks[1], rc.ModelBuildWeeks[2], rc.UnimpededWeeks, rc.ModelEnergiseWeeks[0], rc.ModelEnergiseWeeks[1], rc.ModelEnergiseWeeks[2])
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  recorded build\tto\tweeks\tmodel P50\terror\twhat")
+	for _, b := range rc.Builds {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%+d\t%s\n", b.Build, b.To, b.RecordedWeeks, b.SimulatedWeeks, b.ErrorWeeks, b.Note)
+	}
+	tw.Flush()
 }
 
 func scoreText(s backtest.Score) string {
