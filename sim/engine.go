@@ -858,7 +858,9 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	ss.end = s.week + int(math.Ceil(weeks-eps))
 	ss.next, ss.paused = 0, 0
 	if len(st.Deferred) > 0 {
-		ss.due = s.week + st.Needs[st.Deferred[0]].offsetWeeks(ss.end-ss.begin)
+		// Deferred needs come due where the plan put them (and were ordered
+		// for): robots that shorten the stage shorten the work after them.
+		ss.due = s.week + st.Needs[st.Deferred[0]].offsetWeeks(st.Weeks)
 	}
 	if ss.end <= s.week {
 		s.finishStage(p, i)
@@ -889,7 +891,7 @@ func (s *State) takeDeferred(p *project, i int) int {
 		ss.next++
 		if ss.next < len(st.Deferred) {
 			nn := st.Needs[st.Deferred[ss.next]]
-			ss.due = max(s.week, ss.begin+ss.paused+nn.offsetWeeks(ss.end-ss.begin-ss.paused))
+			ss.due = max(s.week, ss.begin+ss.paused+nn.offsetWeeks(st.Weeks))
 		}
 	}
 	return -1

@@ -85,3 +85,26 @@ func TestOverlapOnTime(t *testing.T) {
 		}
 	}
 }
+
+// Robots that shorten a stage do not make its later needs fall due before
+// they were ordered for: with half the crew automated the 10-week build
+// takes 8 weeks, the lineups needed halfway (week 5, where the plan put
+// them) arrive then, and nothing waits.
+func TestOverlapWithRobots(t *testing.T) {
+	src := strings.Replace(overlap(", needed_at: {switchgear: 50%}"), "needs: {switchgear: 1 lineups/MW}",
+		"automatable: 50%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}", 1)
+	src = strings.Replace(src, "50 lineups/week", "1000 lineups/week", 1) + `  builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
+  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: 100 robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
+`
+	m := compile(t, src)
+	r := sim.Run(m, &everyWeek{max: 1})
+	checkInvariants(t, r)
+	if got := onlineWeeks(r); len(got) != 1 || got[0] != 8 {
+		t.Fatalf("online weeks %v, want [8]", got)
+	}
+	for w := range r.Weeks {
+		if got := r.HeldBackMW(w, m.LineIndex("switchgear")); got != 0 {
+			t.Fatalf("week %d: switchgear held back %v MW, want 0", w, got)
+		}
+	}
+}

@@ -154,12 +154,12 @@ func (b *slab) holdings(n int) []holding {
 // due and, among orders due the same week, in the order they were placed.
 // Orders placed in the run fall due in the order they are placed; only an
 // order placed before the start with a later due date is inserted.
-func (ls *lineState) push(o order) {
-	n := len(ls.queue)
-	if n == ls.qHead || ls.queue[n-1].ready <= o.ready {
-		ls.queue = append(ls.queue, o)
+func (l *lineState) push(o order) {
+	n := len(l.queue)
+	if n == l.qHead || l.queue[n-1].ready <= o.ready {
+		l.queue = append(l.queue, o)
 		return
 	}
-	i := ls.qHead + sort.Search(n-ls.qHead, func(k int) bool { return ls.queue[ls.qHead+k].ready > o.ready })
-	ls.queue = slices.Insert(ls.queue, i, o)
+	i := l.qHead + sort.Search(n-l.qHead, func(k int) bool { return l.queue[l.qHead+k].ready > o.ready })
+	l.queue = slices.Insert(l.queue, i, o)
 }
