@@ -81,7 +81,7 @@ func WriteWeeklyCSV(w io.Writer, r *sim.Result) error {
 // WriteProjectsCSV writes one row per project stage.
 func WriteProjectsCSV(w io.Writer, r *sim.Result) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"project", "mw", "generation", "project_start_week", "project_online_week", "stage", "ready_week", "start_week", "end_week", "wait_weeks", "waited_on"}); err != nil {
+	if err := cw.Write([]string{"project", "name", "mw", "generation", "project_start_week", "project_online_week", "stage", "ready_week", "start_week", "end_week", "wait_weeks", "waited_on"}); err != nil {
 		return err
 	}
 	wk := func(w int) string {
@@ -92,7 +92,7 @@ func WriteProjectsCSV(w io.Writer, r *sim.Result) error {
 	}
 	for _, p := range r.Projects {
 		for _, st := range p.Stages {
-			row := []string{strconv.Itoa(p.ID), f(p.MW), p.Generation, strconv.Itoa(p.StartWeek), wk(p.OnlineWeek), st.Stage, wk(st.ReadyWeek), wk(st.StartWeek), wk(st.EndWeek), strconv.Itoa(st.WaitWeeks), st.WaitedOn}
+			row := []string{strconv.Itoa(p.ID), p.Name, f(p.MW), p.Generation, strconv.Itoa(p.StartWeek), wk(p.OnlineWeek), st.Stage, wk(st.ReadyWeek), wk(st.StartWeek), wk(st.EndWeek), strconv.Itoa(st.WaitWeeks), st.WaitedOn}
 			if err := cw.Write(row); err != nil {
 				return err
 			}

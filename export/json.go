@@ -193,7 +193,11 @@ type Mission struct {
 
 // Project is one project's history.
 type Project struct {
-	ID         int     `json:"id"`
+	ID int `json:"id"`
+	// Name and Initial mark a campus of the starting state (online or
+	// under way at the start); its start_week may be negative.
+	Name       string  `json:"name,omitempty"`
+	Initial    bool    `json:"initial,omitempty"`
 	MW         Num     `json:"mw"`
 	Generation string  `json:"generation"`
 	StartWeek  int     `json:"start_week"`
@@ -378,7 +382,7 @@ func Build(r *sim.Result, s *summary.Summary) *Run {
 		out.Weekly = append(out.Weekly, wk)
 	}
 	for _, p := range r.Projects {
-		pj := Project{ID: p.ID, MW: Num(p.MW), Generation: p.Generation, StartWeek: p.StartWeek, OnlineWeek: opt(p.OnlineWeek)}
+		pj := Project{ID: p.ID, Name: p.Name, Initial: p.Initial, MW: Num(p.MW), Generation: p.Generation, StartWeek: p.StartWeek, OnlineWeek: opt(p.OnlineWeek)}
 		for _, st := range p.Stages {
 			pj.Stages = append(pj.Stages, Stage{Stage: st.Stage, Start: opt(st.StartWeek), End: opt(st.EndWeek), WaitWeeks: st.WaitWeeks, WaitedOn: st.WaitedOn})
 		}
