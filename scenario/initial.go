@@ -62,10 +62,11 @@ const (
 	StageRunning   = "running"   // started on Since, still running; its inputs are on site
 	StageDelivered = "delivered" // not started, but what it consumes is on site
 	StageOrdered   = "ordered"   // not started, what it consumes on order and due when the work needs it
+	StagePending   = "pending"   // not started, nothing on order (as a stage not listed)
 )
 
 // StageStatuses lists the statuses a stage of a project under way may have.
-var StageStatuses = []string{StageDone, StageRunning, StageDelivered, StageOrdered}
+var StageStatuses = []string{StageDone, StageRunning, StageDelivered, StageOrdered, StagePending}
 
 // StageState is where one stage of a project under way stood at the start.
 type StageState struct {
@@ -74,6 +75,10 @@ type StageState struct {
 	Status string `yaml:"status" required:"true"`
 	// Since is when the stage started (required for a running stage).
 	Since Date `yaml:"since"`
+	// Planned is the earliest a stage not yet started (pending, delivered
+	// or ordered) may start: a campus phased over years starts its later
+	// phases when its developer plans to.
+	Planned Date `yaml:"planned"`
 }
 
 // InitialOrder is an order placed before the start with one supply line.
@@ -150,6 +155,16 @@ func validateInitial(errs *ErrorList, s *Scenario, t *tree) {
 				continue
 			}
 			status[st.Name] = st.Status
+			started := st.Status == StageDone || st.Status == StageRunning
+			if st.Planned.Set && started {
+				errs.add(st.Planned.Pos, sp+".planned", "a stage already %s has no planned start (got %s, want planned only on a pending, delivered or ordered stage)", st.Status, st.Planned)
+			}
+			if st.Planned.Set && s.StartDate.Set && st.Planned.Before(s.StartDate.Time) {
+				errs.add(st.Planned.Pos, sp+".planned", "planned start before the start (got %s, want on or after start_date %s; a stage begun earlier is running)", st.Planned, s.StartDate)
+			}
+			if st.Since.Set && !started {
+				errs.add(st.Since.Pos, sp+".since", "a stage not started has no start date (got %s, want since only on a done or running stage; use planned)", st.Since)
+			}
 			if st.Status == StageRunning && !st.Since.Set {
 				errs.add(st.Pos, sp+".since", "missing (want the date the stage started, YYYY-MM-DD)")
 			}

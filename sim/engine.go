@@ -162,7 +162,7 @@ func (s *State) StartProject(powerMW []float64) int {
 	for i, mw := range powerMW {
 		s.powerAlloc[i] += mw
 	}
-	finish := s.planProject(p, -1, nil)
+	finish := s.planProject(p, nil)
 	s.projects = append(s.projects, p)
 	s.waiting = append(s.waiting, int32(len(s.projects)-1))
 	s.startedMW += p.mw
@@ -201,12 +201,21 @@ func (s *State) newProject(mw float64, start int) *project {
 // long-lead equipment ordered today. It picks the hardware generation
 // (gen, or the newest available at the planned fit-out when gen < 0) and
 // schedules the orders of every pending stage, each its lead time before
-// the work needs it. pre, for a project under way at the start, says which
-// stages had what they consume on site (nothing to order) or on order (due
-// when the work needs it, whatever the lead time); nil for a new project.
-// It returns the planned finish.
-func (s *State) planProject(p *project, gen int, pre []StartStatus) int {
+// the work needs it. ip is nil for a new project; for one under way at the
+// start it names the generation, which stages have what they consume on
+// site (nothing to order) or on order (due when the work needs it, whatever
+// the lead time), and any planned start. It returns the planned finish.
+func (s *State) planProject(p *project, ip *InitialProject) int {
 	m := s.m
+	gen := -1
+	var pre []StartStatus
+	if ip != nil {
+		gen = ip.Gen
+		pre = make([]StartStatus, len(ip.Stages))
+		for i, is := range ip.Stages {
+			pre[i] = is.Status
+		}
+	}
 	var planBuf [16]int
 	plan := planBuf[:0]
 	if len(m.Stages) > len(planBuf) {
@@ -231,6 +240,9 @@ func (s *State) planProject(p *project, gen int, pre []StartStatus) int {
 		}
 		if pre == nil || (pre[i] != StageDelivered && pre[i] != StageOrdered) {
 			es = max(es, s.week+s.stageLead(p, i))
+		}
+		if ip != nil {
+			es = max(es, ip.Stages[i].PlannedWeek)
 		}
 		plan[i] = es
 	}

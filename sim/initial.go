@@ -32,6 +32,8 @@ const (
 type InitialStage struct {
 	Status    StartStatus
 	SinceWeek int // when a done or running stage started
+	// PlannedWeek is the earliest a stage not started may start, or 0.
+	PlannedWeek int
 }
 
 // InitialProject is a campus under way at the start.
@@ -111,6 +113,9 @@ func compileInitial(s *scenario.Scenario, m *Model) {
 			}
 			if st.Since.Set {
 				is.SinceWeek = min(0, m.WeekOf(st.Since.Time))
+			}
+			if st.Planned.Set {
+				is.PlannedWeek = max(0, m.WeekOf(st.Planned.Time))
 			}
 			ip.Stages[i] = is
 		}
@@ -209,7 +214,7 @@ func (s *State) startUnderWay(ip *InitialProject) {
 			ss.next = len(m.Stages[i].Deferred) // what it consumes is on site
 		}
 	}
-	s.planProject(p, ip.Gen, pre)
+	s.planProject(p, ip)
 	// Crews of running stages are on site.
 	for i, st := range m.Stages {
 		ss := &p.stages[i]

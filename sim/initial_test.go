@@ -110,3 +110,28 @@ initial:
 		t.Errorf("build pending: online weeks %v, want [21]", got)
 	}
 }
+
+// A phase planned to start later does not start before its planned week
+// (2026-03-02, week 8): with its power on site it is online ten weeks
+// later, in week 18; with nothing on order its power is ordered for week 8
+// and arrives 50 MW in each of weeks 8 and 9, so it is online in week 19.
+func TestStartingStatePlanned(t *testing.T) {
+	for _, c := range []struct {
+		status string
+		online int
+	}{{"delivered", 18}, {"pending", 19}} {
+		src := strings.Replace(tiny, "%LEAD%", "0 weeks", 1) + `
+initial:
+  projects:
+    phase_b:
+      size: 100 MW
+      started: 2025-12-08
+      stages: {build: {status: ` + c.status + `, planned: 2026-03-02}}
+`
+		r := sim.Run(compile(t, src), &everyWeek{never: true})
+		checkInvariants(t, r)
+		if got := onlineWeeks(r); len(got) != 1 || got[0] != c.online {
+			t.Errorf("build %s, planned week 8: online weeks %v, want [%d]", c.status, got, c.online)
+		}
+	}
+}
