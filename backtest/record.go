@@ -213,6 +213,11 @@ type RecordCheck struct {
 	Scenario string      `json:"scenario"`
 	Campuses []CampusRow `json:"campuses"`
 	Builds   []BuildRow  `json:"builds"`
+	// Levels compares the reference with the recorded prices and costs
+	// (series aggregated as a mean, which do not depend on the factory's
+	// size) inside its horizon, through the backtest's own series
+	// mappings: the same revenue and cost model in both.
+	Levels []Row `json:"levels"`
 	// ModelBuildWeeks and ModelEnergiseWeeks are P10, P50 and P90 of the
 	// weeks from construction start to online and to the end of
 	// construction, over the projects the run started and finished;
@@ -264,6 +269,10 @@ func CheckRecord(sc *scenario.Scenario) (*RecordCheck, error) {
 	if err != nil {
 		return nil, err
 	}
+	recs, err := Records()
+	if err != nil {
+		return nil, err
+	}
 	m, err := sim.Compile(sc)
 	if err != nil {
 		return nil, err
@@ -272,7 +281,7 @@ func CheckRecord(sc *scenario.Scenario) (*RecordCheck, error) {
 	if len(res.Invariants) > 0 {
 		return nil, fmt.Errorf("record check: the run broke a conservation law (a bug in gwf): %s", res.Invariants[0])
 	}
-	return compareRecord(sc.Name, m, res, events, builds)
+	return compareRecord(sc.Name, m, res, events, builds, recs)
 }
 
 func recordData() ([]CampusEvent, []BuildTime, error) {
@@ -291,8 +300,25 @@ func recordData() ([]CampusEvent, []BuildTime, error) {
 	return events, builds, err
 }
 
-func compareRecord(name string, m *sim.Model, res *sim.Result, events []CampusEvent, builds []BuildTime) (*RecordCheck, error) {
+func compareRecord(name string, m *sim.Model, res *sim.Result, events []CampusEvent, builds []BuildTime, recs []Record) (*RecordCheck, error) {
 	rc := &RecordCheck{Scenario: name}
+	o := newOutcome(m, res, 0)
+	end := m.Date(m.Weeks)
+	for _, def := range Catalogue {
+		if def.Aggregation != Mean {
+			continue
+		}
+		for _, rec := range recs {
+			if rec.Series != def.Name || rec.From.Before(m.Start.AddDate(0, 0, -StartSlackDays)) || !rec.To.Before(end) {
+				continue
+			}
+			v, err := simulate(o, def, rec.From, rec.To)
+			if err != nil {
+				return nil, fmt.Errorf("record: %s %s: %w", rec.Series, rec.Period, err)
+			}
+			rc.Levels = append(rc.Levels, newRow(rec, v))
+		}
+	}
 	byName := map[string]sim.ProjectLog{}
 	var buildWeeks, energiseWeeks []int
 	cs := m.StageIndex(ConstructionStage)

@@ -47,6 +47,20 @@ func TestCheckRecordReference(t *testing.T) {
 	if rc.UnimpededWeeks != 64 {
 		t.Errorf("unimpeded build %d weeks, want 64", rc.UnimpededWeeks)
 	}
+	// The recorded GPU-hour price of March 2026 lies in the reference's
+	// horizon and is compared through the backtest's own mapping.
+	found := false
+	for _, r := range rc.Levels {
+		if r.Series == "gpu_hour_price" && r.Period == "Mar 2026" {
+			found = r.Simulated > 0
+		}
+		if r.Series == "nvidia_dc_revenue" || r.Series == "it_capacity_added" {
+			t.Errorf("%s compared against the reference: a series that scales with the whole industry, not a level", r.Series)
+		}
+	}
+	if !found {
+		t.Errorf("levels %+v lack a simulated gpu_hour_price for Mar 2026", rc.Levels)
+	}
 	// A campus the reference does not have is refused by name.
 	sc.Initial.Projects = sc.Initial.Projects[1:]
 	if _, err := backtest.CheckRecord(sc); err == nil || !strings.Contains(err.Error(), "abilene_phase2_a") {

@@ -247,6 +247,14 @@ func printRecordCheck(w io.Writer, rc *backtest.RecordCheck) {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%+d\t%s\n", b.Build, b.To, b.RecordedWeeks, b.SimulatedWeeks, b.ErrorWeeks, b.Note)
 	}
 	tw.Flush()
+	if len(rc.Levels) > 0 {
+		fmt.Fprintln(w, "Prices and costs inside the reference's horizon, through the backtest's series mappings:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, r := range rc.Levels {
+			fmt.Fprintf(tw, "  %s\t%s\trecorded %s\tsimulated %s\t%+.0f%%\n", r.Series, r.Period, formatIn(r.Unit, float64(r.Recorded)), formatIn(r.Unit, float64(r.Simulated)), math.Round(float64(r.PctError))+0)
+		}
+		tw.Flush()
+	}
 }
 
 func scoreText(s backtest.Score) string {
