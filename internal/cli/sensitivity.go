@@ -229,6 +229,15 @@ func unitName(q units.Quantity) string {
 }
 
 // formatQuantity prints v, in q's canonical unit, for a person.
+// unitPlural is a unit name for many of it: "wafers", but "MWt" (a symbol)
+// stays as it is.
+func unitPlural(unit string) string {
+	if strings.ToLower(unit) != unit {
+		return unit
+	}
+	return unit + "s"
+}
+
 func formatQuantity(q units.Quantity, v float64) string {
 	n := func(prec int) string { return units.FormatNumber(v, prec) }
 	switch q.Dim {
@@ -238,6 +247,9 @@ func formatQuantity(q units.Quantity, v float64) string {
 		}
 		return n(1) + " weeks"
 	case units.Power:
+		if v > 0 && v < 1 { // an accelerator's power
+			return units.FormatNumber(v*1000, 2) + " kW"
+		}
 		return units.FormatMW(v)
 	case units.Money:
 		return units.FormatUSD(v)
@@ -251,11 +263,11 @@ func formatQuantity(q units.Quantity, v float64) string {
 		if q.Of == "MW" {
 			return units.FormatMW(v) + "/week"
 		}
-		return n(0) + " " + q.Of + "s/week"
+		return n(0) + " " + unitPlural(q.Of) + "/week"
 	case units.Intensity:
-		return n(3) + " " + q.Of + "s/" + q.Per
+		return n(3) + " " + unitPlural(q.Of) + "/" + q.Per
 	case units.Count:
-		return n(0) + " " + q.Of + "s"
+		return n(0) + " " + unitPlural(q.Of)
 	case units.Price:
 		return units.FormatUSD(v) + "/" + q.Per
 	}
