@@ -492,7 +492,8 @@ func TestHTMLWithStudy(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := b.String()
-	for _, want := range []string{`id="montecarlo"`, `id="milestones"`, "chart-fan", "chart-milestones", fmt.Sprintf("Over 20 runs drawing %d uncertain inputs", len(sc.UncertainValues()))} {
+	for _, want := range []string{`id="montecarlo"`, `id="milestones"`, "chart-fan", "chart-milestones", fmt.Sprintf("Over 20 runs drawing %d uncertain inputs", len(sc.UncertainValues())),
+		"First quarter at 1 GW/week: reached in", "Four quarters in a row at 1 GW/week: reached in"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -80,7 +80,8 @@ func exactness(st *mc.Result) string {
 	return fmt.Sprintf("within %s%% of the exact quantiles", units.FormatNumber(mc.RelativeError*100, 2))
 }
 
-// histogramSection draws, for each milestone, the share of runs reaching it
+// histogramSection draws, for each milestone (the three rate milestones, then
+// the GW online), the share of runs reaching it
 // in each week.
 func histogramSection(st *mc.Result) *section {
 	if st.Completed == 0 {
@@ -88,8 +89,8 @@ func histogramSection(st *mc.Result) *section {
 	}
 	var panels []panel
 	var notes []string
-	palette := []string{"#1f5fa8", "#2e9e6a", "#e07b28", "#a04fb0"}
-	all := append([]mc.Milestone{st.GWPerWeek}, st.OnlineGW...)
+	palette := []string{"#1f5fa8", "#2e9e6a", "#e07b28", "#a04fb0", "#6b7b8c", "#c0392b"}
+	all := append([]mc.Milestone{st.GWPerWeek, st.FirstQuarter, st.FourQuarters}, st.OnlineGW...)
 	for k, ms := range all {
 		if len(ms.Counts) == 0 {
 			continue
