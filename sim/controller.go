@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"cmp"
 	"math"
+	"slices"
 )
 
 // Controller is the built-in policy. It pursues the target ramp:
@@ -27,10 +29,10 @@ type Controller struct {
 	// offset is, per line, how many weeks after a project's start the line
 	// is first called on (its earliest planned need), or -1 if never.
 	offset []int
-	// entitled and allocated track, per power source, the grid MW it should
-	// have received in proportion to its supply and what it did receive.
-	entitled, allocated []float64
-	mix, weight         []float64 // scratch for powerMix
+	// scratch for powerMix: the split, each source's expected wait and the
+	// sources in order of it
+	mix, wait []float64
+	byWait    []int
 	growthPow           [][]float64
 	capexPerProject     float64
 }
@@ -235,65 +237,47 @@ func (c *Controller) growth(m *Model, l, ahead int) float64 {
 	return f
 }
 
-// powerMix chooses where a project's grid power comes from. Over many
-// projects each source receives orders in proportion to what it is
-// forecast to supply when ordered, so no source idles while another
-// queues; but each project draws from as few sources as its largest
-// shares allow, so it waits only for its own. The source furthest behind
-// its fair share goes first.
+// powerMix splits a project's grid power among the power sources expected
+// to deliver it soonest. A source's expected wait is its lead time plus the
+// queue ahead of it: what it has on order or scheduled, over the weekly
+// supply forecast for when the order falls due. The soonest source takes as
+// much as its max_mix allows, then the next; so fast sources (engines, say)
+// are used until their queues make a slower one (turbines, the grid) as
+// quick, as a builder in a hurry would. What no source may take goes to the
+// first that has supply.
 func (c *Controller) powerMix(s *State) []float64 {
 	m := s.m
 	need := m.SizeMW * m.PUE
 	n := len(m.PowerLines)
-	if c.entitled == nil {
-		c.entitled = make([]float64, n)
-		c.allocated = make([]float64, n)
-	}
 	if len(c.mix) != n {
-		c.mix, c.weight = make([]float64, n), make([]float64, n)
+		c.mix, c.wait, c.byWait = make([]float64, n), make([]float64, n), make([]int, n)
 	}
-	mix, weight := c.mix, c.weight
+	mix, wait, order := c.mix, c.wait, c.byWait[:0]
 	clear(mix)
-	total := 0.0
 	for j, l := range m.PowerLines {
-		weight[j] = c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
-		total += weight[j]
+		supply := c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
+		if supply <= eps {
+			continue
+		}
+		wait[j] = float64(m.Lines[l].LeadWeeks) + s.Backlog(l)/supply
+		order = append(order, j)
 	}
-	if total <= eps {
+	if len(order) == 0 {
 		mix[0] = need // nothing forecast anywhere: queue at the first source
-		c.allocated[0] += need
 		return mix
 	}
-	for j := range weight {
-		c.entitled[j] += need * weight[j] / total
-	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(wait[a], wait[b]) })
 	left := need
-	for left > eps {
-		best := -1
-		for j := range weight {
-			if weight[j] <= 0 || mix[j] >= need*m.Lines[m.PowerLines[j]].MaxMix-eps {
-				continue
-			}
-			if best < 0 || c.entitled[j]-c.allocated[j] > c.entitled[best]-c.allocated[best]+eps {
-				best = j
-			}
-		}
-		if best < 0 {
+	for _, j := range order {
+		take := math.Min(left, need*m.Lines[m.PowerLines[j]].MaxMix)
+		mix[j] += take
+		left -= take
+		if left <= eps {
 			break
 		}
-		take := math.Min(left, need*m.Lines[m.PowerLines[best]].MaxMix-mix[best])
-		mix[best] += take
-		c.allocated[best] += take
-		left -= take
 	}
-	if left > eps { // every source at its largest share: the first takes the rest
-		for j := range weight {
-			if weight[j] > 0 {
-				mix[j] += left
-				c.allocated[j] += left
-				break
-			}
-		}
+	if left > eps { // every source at its largest share: the soonest takes the rest
+		mix[order[0]] += left
 	}
 	return mix
 }
