@@ -187,6 +187,9 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 		if f, ok := elem.FieldByName("Amount"); ok && tagName(f) == "-" {
 			// A named value (a need, a share): the entry is the value itself.
 			d.decodeValue(val, e.FieldByName("Amount").Addr().Interface().(*Value), f, p)
+		} else if f, ok := elem.FieldByName("Sources"); ok && tagName(f) == "-" {
+			// A named list of names: the entry is the list itself.
+			d.decodeField(val, e.FieldByName("Sources"), f, p, k.pos)
 		} else {
 			d.decodeStruct(val, e, p, k.pos)
 		}

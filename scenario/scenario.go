@@ -73,6 +73,17 @@ type Stage struct {
 	// fit-out, halfway through construction, say). The stage starts
 	// without them and waits only if one is late for that point.
 	NeededAt []Portion `yaml:"needed_at,keyed"`
+	// ForPower limits needs measured per grid-MW to the power a project
+	// draws from the sources listed: large power transformers serve grid
+	// and high-voltage sources, not engines generating at medium voltage.
+	ForPower []PowerFilter `yaml:"for_power,keyed"`
+}
+
+// PowerFilter names the power sources a need applies to.
+type PowerFilter struct {
+	Name    string   `yaml:"-"`
+	Pos     Pos      `yaml:"-"`
+	Sources []string `yaml:"-"`
 }
 
 // Need is an amount of one resource per unit of a basis.

@@ -137,6 +137,27 @@ func validate(s *Scenario, t *tree) error {
 				errs.add(at.Pos, p+".needed_at."+at.Name, "not a need of this stage (got %q, want one of: %s)", at.Name, strings.Join(names, ", "))
 			}
 		}
+		for _, fp := range st.ForPower {
+			fpp := p + ".for_power." + fp.Name
+			i := slices.IndexFunc(st.Needs, func(n Need) bool { return n.Name == fp.Name })
+			switch {
+			case i < 0:
+				names := make([]string, 0, len(st.Needs))
+				for _, n := range st.Needs {
+					names = append(names, n.Name)
+				}
+				errs.add(fp.Pos, fpp, "not a need of this stage (got %q, want one of: %s)", fp.Name, strings.Join(names, ", "))
+			case st.Needs[i].Amount.Q.Per != PerGridMW:
+				errs.add(fp.Pos, fpp, "not a need per grid-MW (got %q, want a need such as \"0.01 units/grid-MW\")", st.Needs[i].Amount.Text)
+			case len(fp.Sources) == 0:
+				errs.add(fp.Pos, fpp, "no power sources (got an empty list, want one or more of: %s)", strings.Join(namesOfKind(s, KindPower), ", "))
+			}
+			for _, src := range fp.Sources {
+				if r := s.Resource(src); r == nil || r.Kind != KindPower {
+					errs.add(fp.Pos, fpp, "not a power source (got %q, want one of: %s)", src, strings.Join(namesOfKind(s, KindPower), ", "))
+				}
+			}
+		}
 		for _, n := range st.Crews {
 			np := p + ".crews." + n.Name
 			k, ok := kinds[n.Name]

@@ -127,7 +127,7 @@ func invalidCases(t *testing.T) []invalidCase {
 		// --- fields (decode.go) ---
 		{name: "unknown field top level", src: over("naem: mine"), at: "o.yaml:2:1", path: "naem", msg: `unknown field (got "naem", want one of: name, description, base, seed, start_date, horizon, target, project, policy, generations, resources,`},
 		{name: "unknown field nested", src: over("project:", "  sise: 500 MW"), at: "o.yaml:3:3", path: "project.sise", msg: "want one of: size, pue, stages)"},
-		{name: "unknown field in stage", src: over("project: {stages: {site: {duraton: 3 weeks}}}"), at: "o.yaml:2:27", path: "project.stages.site.duraton", msg: "want one of: after, duration, automatable, secures_power, needs, crews, needed_at)"},
+		{name: "unknown field in stage", src: over("project: {stages: {site: {duraton: 3 weeks}}}"), at: "o.yaml:2:27", path: "project.stages.site.duraton", msg: "want one of: after, duration, automatable, secures_power, needs, crews, needed_at, for_power)"},
 		{name: "unknown field in resource", src: over("resources:", "  racks:", "    leadtime: 3 weeks"), at: "o.yaml:4:5", path: "resources.racks.leadtime", msg: "want one of: kind, layer, unit, capacity, growth, share, lead_time,"},
 		{name: "unknown field in value mapping", src: over("horizon: {value: 26 weeks, sourse: me}"), at: "o.yaml:2:28", path: "horizon.sourse", msg: `unknown field (got "sourse", want one of: value, source, confidence)`},
 		{name: "mapping expected", src: over("project: 5"), at: "o.yaml:2:10", path: "project", msg: "wrong shape (got a value, want a mapping of fields)"},
@@ -234,6 +234,9 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "initial since on a stage not started", src: over("initial: {projects: {p: {size: 1 GW, started: 2025-01-06, stages: {site: {status: ordered, since: 2025-06-02}}}}}"), at: "o.yaml:2:", path: "initial.projects.p.stages.site.since", msg: `a stage not started has no start date (got 2025-06-02`},
 		{name: "initial order of a crew", src: over("initial: {orders: {electricians: {quantity: 10 workers}}}"), at: "o.yaml:2:", path: "initial.orders.electricians", msg: `a crew is not ordered`},
 		{name: "initial order wrong unit", src: over("initial: {orders: {transformers: {quantity: 10 MW}}}"), at: "o.yaml:2:", path: "initial.orders.transformers.quantity", msg: `wrong unit (got "10 MW", want a number of units`},
+		{name: "for_power not a need", src: over("project: {stages: {power: {for_power: {racks: [grid]}}}}"), at: "o.yaml:2:", path: "project.stages.power.for_power.racks", msg: `not a need of this stage (got "racks", want one of: transformers)`},
+		{name: "for_power unknown source", src: over("project: {stages: {power: {for_power: {transformers: [grid, windmills]}}}}"), at: "o.yaml:2:", path: "project.stages.power.for_power.transformers", msg: `not a power source (got "windmills", want one of: grid, gas_turbines, engines, solar_storage, nuclear)`},
+		{name: "for_power not per grid-MW", src: over("project: {stages: {construction: {for_power: {switchgear: [grid]}}}}"), at: "o.yaml:2:", path: "project.stages.construction.for_power.switchgear", msg: `not a need per grid-MW (got "triangular`},
 		{name: "needed_at not a need", src: over("project: {stages: {construction: {needed_at: {racks: 50%}}}}"), at: "o.yaml:2:", path: "project.stages.construction.needed_at.racks", msg: `not a need of this stage (got "racks", want one of: `},
 		{name: "reference text missing its unit", src: edited("duration: {value: 26 weeks", "duration: {value: 26"), at: at(t, "o.yaml", ref, "26 weeks, source: \"site control"), path: "project.stages.site.duration", msg: `missing unit (got "26"`},
 	}

@@ -31,10 +31,10 @@ type Controller struct {
 	offset []int
 	// scratch for powerMix: the split, each source's expected wait and the
 	// sources in order of it
-	mix, wait []float64
-	byWait    []int
-	growthPow           [][]float64
-	capexPerProject     float64
+	mix, wait       []float64
+	byWait          []int
+	growthPow       [][]float64
+	capexPerProject float64
 }
 
 // NewController returns the built-in controller.

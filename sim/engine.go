@@ -313,7 +313,7 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 // the stage each input is needed.
 func (s *State) stageLead(p *project, i int) int {
 	m := s.m
-	lead := m.InputLeadWeeks(i)
+	lead := m.InputLeadWeeks(i, p.power)
 	if m.Stages[i].SecuresPower {
 		for j, l := range m.PowerLines {
 			if p.power[j] > 0 {

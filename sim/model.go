@@ -91,6 +91,9 @@ type Need struct {
 	// At is how far through its stage the need must be on site: 0 on the
 	// first day (the stage cannot start without it), 1 at its end.
 	At float64
+	// Power, for a need per grid-MW, marks the power sources (indexed like
+	// Model.PowerLines) whose MW it applies to; nil means all of them.
+	Power []bool
 }
 
 // offsetWeeks is the week of a stage lasting weeks at which n is needed.
@@ -324,6 +327,18 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 				if n.Name == at.Name && out.Weeks > 0 {
 					out.Needs[k].At = at.Amount.V
 				}
+			}
+		}
+		for _, fp := range st.ForPower {
+			for k, n := range st.Needs {
+				if n.Name != fp.Name {
+					continue
+				}
+				mask := make([]bool, len(m.PowerLines))
+				for j, l := range m.PowerLines {
+					mask[j] = slices.Contains(fp.Sources, m.Lines[l].Name)
+				}
+				out.Needs[k].Power = mask
 			}
 		}
 		for k, n := range out.Needs {

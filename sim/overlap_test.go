@@ -108,3 +108,53 @@ func TestOverlapWithRobots(t *testing.T) {
 		}
 	}
 }
+
+// A need limited to some power sources (for_power) asks nothing of a
+// project powered by the others: with transformers (20-week lead time)
+// needed only for grid power, a project on engines builds in its 10 weeks
+// and one on the grid waits for its transformers.
+func TestNeedForPower(t *testing.T) {
+	src := strings.Replace(tiny, "    build: {duration: 10 weeks, secures_power: true}",
+		"    build: {duration: 10 weeks, secures_power: true, needs: {transformers: 0.01 units/grid-MW}, for_power: {transformers: [grid]}}", 1)
+	src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 10000 MW/week", 1)
+	src = strings.Replace(src, "%LEAD%", "0 weeks", 1) + `
+  engines: {kind: power, unit: MW, capacity: 10000 MW/week, share: 100%, lead_time: 0 weeks}
+  transformers: {kind: material, unit: unit, capacity: 100 units/week, share: 100%, lead_time: 20 weeks}
+`
+	m := compile(t, src)
+	for k, want := range map[string]int{"grid": 30, "engines": 10} {
+		r := sim.Run(m, &oneSource{line: m.LineIndex(k)})
+		checkInvariants(t, r)
+		if got := onlineWeeks(r); len(got) != 1 || got[0] != want {
+			t.Errorf("powered by %s: online weeks %v, want [%d]", k, got, want)
+		}
+		if got := r.Lines[m.LineIndex("transformers")].Delivered; k == "engines" && sum(got) != 0 {
+			t.Errorf("powered by engines: %v transformers delivered, want none", sum(got))
+		}
+	}
+}
+
+// oneSource starts one project in week 0 with all its power from line.
+type oneSource struct{ line int }
+
+func (p *oneSource) Decide(s *sim.State) {
+	if s.Week() > 0 {
+		return
+	}
+	m := s.Model()
+	power := make([]float64, len(m.PowerLines))
+	for j, l := range m.PowerLines {
+		if l == p.line {
+			power[j] = m.SizeMW * m.PUE
+		}
+	}
+	s.StartProject(power)
+}
+
+func sum(xs []float64) float64 {
+	t := 0.0
+	for _, x := range xs {
+		t += x
+	}
+	return t
+}

@@ -27,15 +27,35 @@ func (m *Model) UnitsPerMW(n Need, g int) float64 {
 
 // InputLeadWeeks is how long after an order placed at once stage i could
 // start for want of what it consumes: the longest lead time among its
-// needs, less how far into the stage each is needed (Need.At). Power
-// sources, which depend on a project's mix, are left to the caller.
-func (m *Model) InputLeadWeeks(i int) int {
+// needs, less how far into the stage each is needed (Need.At). power is a
+// project's grid MW by source (indexed like PowerLines), or nil for any
+// mix: a need that applies only to some sources (Need.Power) counts only
+// when the project draws power from one of them. Power sources themselves,
+// which depend on the mix, are left to the caller.
+func (m *Model) InputLeadWeeks(i int, power []float64) int {
 	st := &m.Stages[i]
 	lead := 0
 	for _, n := range st.Needs {
+		if !n.appliesTo(power) {
+			continue
+		}
 		lead = max(lead, m.Lines[n.Line].LeadWeeks-n.offsetWeeks(st.Weeks))
 	}
 	return lead
+}
+
+// appliesTo reports whether n asks anything of a project drawing power
+// (nil: any mix).
+func (n Need) appliesTo(power []float64) bool {
+	if n.Power == nil || power == nil {
+		return true
+	}
+	for j, on := range n.Power {
+		if on && power[j] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // StageEnds is a project's critical path when everything is ordered at its
@@ -46,7 +66,7 @@ func (m *Model) InputLeadWeeks(i int) int {
 func (m *Model) StageEnds(powerLeadWeeks int, ends []int) (_ []int, finish int) {
 	ends = append(ends[:0], make([]int, len(m.Stages))...)
 	for i, st := range m.Stages {
-		es := m.InputLeadWeeks(i)
+		es := m.InputLeadWeeks(i, nil)
 		for _, a := range st.After {
 			es = max(es, ends[a])
 		}

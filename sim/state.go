@@ -94,6 +94,15 @@ type project struct {
 func (p *project) amount(n Need, pue float64) float64 {
 	switch n.Basis {
 	case PerGridMW:
+		if n.Power != nil {
+			mw := 0.0
+			for j, on := range n.Power {
+				if on {
+					mw += p.power[j]
+				}
+			}
+			return n.Amount * mw
+		}
 		return n.Amount * p.mw * pue
 	case PerAccelerator:
 		return n.Amount * p.accels
