@@ -48,12 +48,19 @@ type payment struct {
 // the facility's share of the capex it covers, the total at most its limit.
 // Revenue ramps over ramp weeks; it is counted in full half a ramp after
 // online (cum of that period). Interest, repayments and deposits are left
-// out.
+// out. With a starting state, the funding is less the debt outstanding at
+// the start and more the debt's revenue multiple × the committed
+// annualised revenue, and the row's right-hand side is less the committed
+// pipeline's net spend through p (capex paid in cash and running costs
+// less revenue, the fleet's run-rate included, all from its simulation),
+// but never below 0: if the pipeline alone overdraws the funding, the plan
+// funds nothing more then. (A constant in the funding row rather than in
+// need_p: cbc's presolve misjudged the balance rows with constants.)
 func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 	f, L := pr.M.Finance, pr.LP
 	np := len(pr.online)
 	inf := math.Inf(1)
-	fr := &finRows{need: make([]int, np), fund: make([]int, np), rhs: make([]float64, np), multi: make([]float64, np), cum: make([]int, np), earn: make([]int, np)}
+	fr := &finRows{need: make([]int, np), fund: make([]int, np), rhs: make([]float64, np), committed: make([]float64, np), multi: make([]float64, np), cum: make([]int, np), earn: make([]int, np)}
 	pr.fin = fr
 	var facs []facility
 	for _, x := range []facility{{"vendor", f.Vendor.Share, f.Vendor.Limit, fVendor, nil, 0}, {"lease", f.Lease.Share, f.Lease.Limit, fLease, nil, 0}} {
@@ -64,6 +71,7 @@ func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 	}
 	fr.facs = facs
 	energy := -1
+	committed := 0.0 // the committed pipeline's net spend so far
 	prevNeed, prevCum := -1, -1
 	prev := make([]int, len(facs))
 	for i := range prev {
@@ -137,6 +145,17 @@ func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 		// Funding.
 		years := float64(sim.EquityYear(pr.Begin[p+1]-1) + 1)
 		fr.rhs[p] = f.Cash + f.EquityPerYear*years + f.Debt.Limit
+		room := fr.rhs[p]
+		if pr.cm != nil {
+			// Debt outstanding at the start uses the facility's limit;
+			// the committed revenue raises it by the revenue multiple.
+			fr.rhs[p] += f.Debt.RevenueMultiple*pr.cm.annualRevenue[p] - pr.committed.DebtUSD
+			// The committed pipeline's net spend so far comes first; what
+			// is left (never less than nothing) funds the plan.
+			committed += pr.cm.net[p]
+			fr.committed[p] = committed
+			room = max(0, fr.rhs[p]-committed)
+		}
 		fr.multi[p] = f.Debt.RevenueMultiple * units.WeeksPerYear * f.RevenuePerMWWeek * math.Pow(f.RevenueDecline, float64(pr.Begin[p])) * f.Utilisation
 		ft := []lp.Term{{Var: n, Coef: 1}}
 		if fr.multi[p] != 0 && earning >= 0 {
@@ -155,6 +174,6 @@ func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 			prev[i] = d
 			ft = append(ft, lp.Term{Var: d, Coef: -1})
 		}
-		fr.fund[p] = L.AddRow(fmt.Sprintf("funding_p%d", p), lp.LE, fr.rhs[p], ft...)
+		fr.fund[p] = L.AddRow(fmt.Sprintf("funding_p%d", p), lp.LE, room, ft...)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/units"
 )
 
 // Load reads a plan written by `gwf plan --out`. Unknown fields and
@@ -96,6 +97,9 @@ func Check(pl *Plan, m *sim.Model) error {
 		return fmt.Errorf("%w: the plan was made for scenario %q from %s over %d weeks; this is %q from %s over %d weeks (re-run gwf plan on it)",
 			ErrMismatch, pl.Scenario, pl.StartDate, pl.HorizonWeeks, m.Name, start, m.Weeks)
 	}
+	if err := checkStart(pl, m); err != nil {
+		return err
+	}
 	lines := map[string]bool{}
 	for _, l := range m.Lines {
 		lines[l.Name] = true
@@ -119,13 +123,42 @@ func Check(pl *Plan, m *sim.Model) error {
 	return nil
 }
 
+// checkStart reports whether pl took in m's starting state: a plan made
+// without it (or for another fleet or pipeline) would have the follower
+// build again what is already online or under way.
+func checkStart(pl *Plan, m *sim.Model) error {
+	if !HasStartingState(m) {
+		if pl.Start != nil {
+			return fmt.Errorf("%w: the plan was made with a starting state (%s online, %s under way); this scenario has none (re-run gwf plan on it)",
+				ErrMismatch, units.FormatMW(pl.Start.FleetMW), units.FormatMW(pl.Start.UnderWayMW))
+		}
+		return nil
+	}
+	under := 0.0
+	for _, ip := range m.UnderWay {
+		under += ip.MW
+	}
+	if pl.Start == nil {
+		return fmt.Errorf("%w: the plan does not account for the scenario's starting state (%s online, %s under way) (re-run gwf plan on it)",
+			ErrMismatch, units.FormatMW(m.FleetMW()), units.FormatMW(under))
+	}
+	if math.Abs(pl.Start.FleetMW-m.FleetMW()) > 1e-6*max(1, m.FleetMW()) || math.Abs(pl.Start.UnderWayMW-under) > 1e-6*max(1, under) {
+		return fmt.Errorf("%w: the plan was made with %s online and %s under way at the start; this scenario has %s and %s (re-run gwf plan on it)",
+			ErrMismatch, units.FormatMW(pl.Start.FleetMW), units.FormatMW(pl.Start.UnderWayMW), units.FormatMW(m.FleetMW()), units.FormatMW(under))
+	}
+	return nil
+}
+
 // Follower is a sim.Policy that follows a plan: it starts whole projects
 // so that the MW started track the plan's MW online shifted back by the
 // simulation's start-to-online time (rounded to the nearest project, so
 // cumulative starts never run more than half a project ahead of the plan
 // or behind it), draws each project's power from the sources in the mix
 // the plan chose for the period it serves, and funds the plan's expansions
-// in the weeks the plan funds them.
+// in the weeks the plan funds them. It starts only the plan's new MW
+// (Period.OnlineMW): the fleet and the projects under way at the start
+// (Period.CommittedMW) are the simulation's own, carried from the
+// scenario's starting state, so nothing is built twice.
 //
 // The simulation's start-to-online time is its critical path with every
 // stage waiting for its inputs' order lead times (a project orders when it
@@ -281,13 +314,17 @@ func normalise(x []float64) {
 	}
 }
 
-// PlannedOnline is the plan's cumulative MW online by the end of week w
-// (MW online in a period come online in its first week).
+// PlannedOnline is the plan's cumulative MW online by the end of week w:
+// the fleet online at the start, the committed pipeline's MW and the new
+// MW (MW online in a period count from its first week).
 func (pl *Plan) PlannedOnline(w int) float64 {
 	t := 0.0
+	if pl.Start != nil {
+		t = pl.Start.FleetMW
+	}
 	for _, p := range pl.Periods {
 		if p.Week <= w {
-			t += p.OnlineMW
+			t += p.OnlineMW + p.CommittedMW
 		}
 	}
 	return t

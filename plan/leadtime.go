@@ -142,6 +142,15 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 	}
 	step := leadStep(opt.Period)
 	name := opt.Period
+	if opt.Committed == nil && HasStartingState(m) {
+		// The pipeline's orders are placed: a shorter lead time is for
+		// the new orders only, so every re-solve takes the same pipeline.
+		c, err := CommittedPipeline(m)
+		if err != nil {
+			return nil, 0, fmt.Errorf("plan: starting state: %w", err)
+		}
+		opt.Committed = c
+	}
 	out := []LeadTimeValue{}
 	for _, l := range LeadTimeCandidates(m, opt.Period) {
 		mm := *m

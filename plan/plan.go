@@ -6,6 +6,9 @@
 // is built in the solver-neutral form of package lp; package cbc solves it.
 //
 // When the scenario has finance, capital is a row per period (finance.go).
+// When it has a starting state, the committed pipeline — the fleet online
+// and the projects under way, simulated with no new decisions — is in the
+// model (committed.go): the LP plans only the new projects.
 // First version: learning curves are not (unit costs are the scenario's
 // starting costs), robots are not (crews are the whole workforce), and
 // projects are continuous MW, not whole campuses. See docs/plan.md.
@@ -51,6 +54,11 @@ type Options struct {
 	// NoFinance leaves capital out of the model even when the scenario
 	// has finance (for comparison): capex is then unlimited.
 	NoFinance bool
+	// Committed is the starting state's committed pipeline, when already
+	// simulated (CommittedPipeline); nil: Build simulates it when the
+	// model has a starting state. The lead-time re-solves pass the main
+	// solve's, since the pipeline's orders are already placed.
+	Committed *Committed
 }
 
 // PeriodWeeks is the nominal length of a period in weeks.
@@ -83,25 +91,40 @@ type Problem struct {
 	before   []int                // per stage: weeks from its (as-late-as-possible) start to online
 	critical int                  // start-to-online weeks (longest stage chain)
 	layerUSD []map[string]float64 // per period: discounted capex per MW online, by layer
-	fin      *finRows             // capital rows, when finance is in the model
+	// powerLayerUSD is, per period and power source, the discounted capex
+	// per MW of that source's power booked in another layer: needs limited
+	// to some sources (for_power), such as large power transformers.
+	powerLayerUSD [][]map[string]float64
+	fin           *finRows // capital rows, when finance is in the model
+	// committed is the starting state's committed pipeline and cm its sums
+	// per period; both nil when the scenario has no starting state.
+	committed *Committed
+	cm        *committedRows
 }
 
 // finRows are the capital side of the model (see addFinance).
 type finRows struct {
-	need  []int      // var: cumulative capex paid less operating surplus, through p
-	facs  []facility // vendor and lease, when they lend
-	fund  []int      // row: the funding constraint of p
-	rhs   []float64  // cash + equity allowance + debt limit through p
-	multi []float64  // debt revenue multiple × annualised revenue per MW earning in p
-	cum   []int      // var: MW online by p
-	earn  []int      // var: MW earning revenue in p (cum half a ramp earlier), or -1
+	need []int      // var: cumulative capex paid less operating surplus, through p
+	facs []facility // vendor and lease, when they lend
+	fund []int      // row: the funding constraint of p
+	rhs  []float64  // cash + equity allowance + debt limit through p
+	// committed is the committed pipeline's net spend through p (capex
+	// paid in cash, running costs, less revenue), taken off the row's
+	// right-hand side; 0 without a starting state.
+	committed []float64
+	multi     []float64 // debt revenue multiple × annualised revenue per MW earning in p
+	cum       []int     // var: MW online by p
+	earn      []int     // var: MW earning revenue in p (cum half a ramp earlier), or -1
 }
 
 type rowInfo struct {
 	row, line, period int
 }
 
-// Build compiles the LP for m.
+// Build compiles the LP for m. When m has a starting state, the committed
+// pipeline (opt.Committed, or CommittedPipeline(m) when nil) is in the
+// model: its MW count towards the target, what it takes of each line is
+// off that line's supply, and its money is in the funding rows.
 func Build(m *sim.Model, opt Options) (*Problem, error) {
 	t0 := time.Now()
 	if opt.Period == "" {
@@ -132,33 +155,49 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 		}
 		pr.Begin = append(pr.Begin, b)
 	}
-	np := len(pr.Begin) - 1
-	periodOf := func(w int) int { // period holding week w, or -1 outside
-		if w < 0 || w >= m.Weeks {
-			return -1
+	if c := opt.Committed; c != nil || HasStartingState(m) {
+		if c == nil {
+			var err error
+			if c, err = CommittedPipeline(m); err != nil {
+				return nil, fmt.Errorf("plan: starting state: %w", err)
+			}
 		}
-		i, found := slices.BinarySearch(pr.Begin, w)
-		if !found {
-			i--
-		}
-		return i
+		pr.committed, pr.cm = c, c.perPeriod(m, pr.Begin)
 	}
-	nweeks := func(p int) float64 { return float64(pr.Begin[p+1] - pr.Begin[p]) }
-	df := func(w int) float64 { return math.Pow(1+opt.DiscountRate, -float64(max(w, 0))/units.WeeksPerYear) }
-
 	// Stage timing, as late as possible before online.
 	pr.critical, pr.before = stageTiming(m)
+	use, paid := pr.addPeriods()
+	pr.addSupply(use, paid)
+	if m.Finance != nil && !opt.NoFinance {
+		pr.addFinance(paid)
+	}
+	pr.Build = time.Since(t0)
+	return pr, nil
+}
 
-	// Per line and period: the rows' terms, built up sparsely.
-	nl := len(m.Lines)
-	use := make([][][]lp.Term, nl)
+// periodOf is the period holding week w, or -1 outside the horizon.
+func (pr *Problem) periodOf(w int) int { return periodIndex(pr.Begin, w) }
+
+// nweeks is the length of period p in weeks.
+func (pr *Problem) nweeks(p int) float64 { return float64(pr.Begin[p+1] - pr.Begin[p]) }
+
+// df discounts a dollar paid in week w to the start.
+func (pr *Problem) df(w int) float64 {
+	return math.Pow(1+pr.Opt.DiscountRate, -float64(max(w, 0))/units.WeeksPerYear)
+}
+
+// addPeriods adds, per period, the MW online (with its recipe's capex),
+// the shortfall and target row, and the power mix. It returns each line's
+// use per period (the supply rows' terms) and the capex paid per period
+// by what may finance it (nothing but the funding, vendor, lease).
+func (pr *Problem) addPeriods() ([][][]lp.Term, [3][][]lp.Term) {
+	m, opt, L := pr.M, pr.Opt, pr.LP
+	np := len(pr.Begin) - 1
+	use := make([][][]lp.Term, len(m.Lines))
 	for l := range use {
 		use[l] = make([][]lp.Term, np)
 	}
-	L := pr.LP
 	inf := math.Inf(1)
-	// paid[kind][period]: capex terms paid in the period, undiscounted,
-	// by what may finance them (nothing but the funding, vendor, lease).
 	var paid [3][][]lp.Term
 	for k := range paid {
 		paid[k] = make([][]lp.Term, np)
@@ -179,9 +218,18 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 		}
 		var uses []use1
 		var pays []payment
+		// Needs per grid-MW limited to some power sources (for_power): they
+		// go on the power variables of those sources once these exist.
+		type powerNeed struct {
+			need         sim.Need
+			period, week int
+			price        float64
+			layer        string
+		}
+		var powerNeeds []powerNeed
 		for s, st := range m.Stages {
 			ws := w - pr.before[s]
-			ps := periodOf(ws)
+			ps := pr.periodOf(ws)
 			if ps < 0 {
 				ok = false
 				break
@@ -200,6 +248,10 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				if ln.Kind == sim.Capital || ln.Kind == sim.Robot {
 					continue
 				}
+				if n.Power != nil && n.Basis == sim.PerGridMW && st.SecuresPower {
+					powerNeeds = append(powerNeeds, powerNeed{n, ps, ws, ln.UnitCostUSD, layerOf(*ln)})
+					continue
+				}
 				if ws-ln.LeadWeeks < 0 {
 					ok = false
 				}
@@ -214,8 +266,8 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 					}
 				}
 				pays = append(pays, payment{ps, per * price, kind})
-				cost += per * price * df(ws)
-				layer[layerOf(*ln)] += per * price * df(ws)
+				cost += per * price * pr.df(ws)
+				layer[layerOf(*ln)] += per * price * pr.df(ws)
 				uses = append(uses, use1{n.Line, ps, per})
 			}
 			for _, c := range st.Crews {
@@ -226,9 +278,9 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				// Workers held for the stage's weeks: average concurrent
 				// workers in each period it overlaps.
 				for q := ws; q < ws+st.Weeks; {
-					pq := periodOf(q)
+					pq := pr.periodOf(q)
 					end := min(ws+st.Weeks, pr.Begin[pq+1])
-					uses = append(uses, use1{c.Line, pq, c.Amount * float64(end-q) / nweeks(pq)})
+					uses = append(uses, use1{c.Line, pq, c.Amount * float64(end-q) / pr.nweeks(pq)})
 					q = end
 				}
 			}
@@ -252,28 +304,19 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 		for _, u := range uses {
 			use[u.line][u.period] = append(use[u.line][u.period], lp.Term{Var: pr.online[p], Coef: u.per})
 		}
-		for wk := pr.Begin[p]; wk < pr.Begin[p+1]; wk++ {
-			pr.target[p] += m.TargetRate(wk)
-		}
-		if opt.TargetRate > 0 {
-			pr.target[p] = 0
-			for wk := pr.Begin[p]; wk < pr.Begin[p+1]; wk++ {
-				pr.target[p] += targetRate(m, opt.TargetRate, wk)
-			}
-		}
-		pr.short[p] = L.AddVar(fmt.Sprintf("short_p%d", p), 0, inf, opt.ShortfallPenalty)
-		L.AddRow(fmt.Sprintf("target_p%d", p), lp.GE, pr.target[p], lp.Term{Var: pr.online[p], Coef: 1}, lp.Term{Var: pr.short[p], Coef: 1})
+		pr.addTarget(p)
 
 		// Power: grid MW = PUE × MW from the sources, each at most its
 		// max_mix, ordered a lead time before the power stage.
 		pr.power[p] = make([]int, len(m.PowerLines))
+		pr.powerLayerUSD = append(pr.powerLayerUSD, make([]map[string]float64, len(m.PowerLines)))
 		if len(m.PowerLines) > 0 && len(terms) > 0 {
 			ws := int(terms[0][1])
-			ps := periodOf(ws)
+			ps := pr.periodOf(ws)
 			mix := []lp.Term{{Var: pr.online[p], Coef: -m.PUE}}
 			for k, li := range m.PowerLines {
 				ln := &m.Lines[li]
-				v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, inf, ln.UnitCostUSD*df(ws))
+				v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, inf, ln.UnitCostUSD*pr.df(ws))
 				pr.power[p][k] = v
 				if ps >= 0 && ln.UnitCostUSD != 0 {
 					paid[fNone][ps] = append(paid[fNone][ps], lp.Term{Var: v, Coef: ln.UnitCostUSD})
@@ -286,13 +329,60 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 					L.AddRow(fmt.Sprintf("mix_%s_p%d", ln.Name, p), lp.LE, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: pr.online[p], Coef: -ln.MaxMix * m.PUE})
 				}
 				use[li][ps] = append(use[li][ps], lp.Term{Var: v, Coef: 1})
+				for _, pn := range powerNeeds {
+					if !pn.need.Power[k] {
+						continue
+					}
+					// pn.need.Amount units per grid MW from this source.
+					if pn.week-m.Lines[pn.need.Line].LeadWeeks < 0 {
+						L.Vars[v].Hi = 0
+					}
+					usd := pn.need.Amount * pn.price
+					use[pn.need.Line][pn.period] = append(use[pn.need.Line][pn.period], lp.Term{Var: v, Coef: pn.need.Amount})
+					paid[fNone][pn.period] = append(paid[fNone][pn.period], lp.Term{Var: v, Coef: usd})
+					L.Vars[v].Cost += usd * pr.df(pn.week)
+					if pr.powerLayerUSD[p][k] == nil {
+						pr.powerLayerUSD[p][k] = map[string]float64{}
+					}
+					pr.powerLayerUSD[p][k][pn.layer] += usd * pr.df(pn.week)
+				}
 			}
 			L.AddRow(fmt.Sprintf("power_p%d", p), lp.EQ, 0, mix...)
 		}
 	}
+	return use, paid
+}
 
-	// Supply of each line: use ≤ share × industry + expansions online.
-	pr.expand = make([][]int, nl)
+// addTarget adds period p's shortfall and target row: the MW the plan
+// brings online plus the committed pipeline's, plus the shortfall, at
+// least the target's MW over p's weeks. (The target is a rate of MW
+// added, as in the simulation's milestones: the fleet online at the start
+// does not count towards it.)
+func (pr *Problem) addTarget(p int) {
+	m, opt := pr.M, pr.Opt
+	for wk := pr.Begin[p]; wk < pr.Begin[p+1]; wk++ {
+		if opt.TargetRate > 0 {
+			pr.target[p] += targetRate(m, opt.TargetRate, wk)
+		} else {
+			pr.target[p] += m.TargetRate(wk)
+		}
+	}
+	need := pr.target[p]
+	if pr.cm != nil {
+		need -= pr.cm.added[p]
+	}
+	pr.short[p] = pr.LP.AddVar(fmt.Sprintf("short_p%d", p), 0, math.Inf(1), opt.ShortfallPenalty)
+	pr.LP.AddRow(fmt.Sprintf("target_p%d", p), lp.GE, need, lp.Term{Var: pr.online[p], Coef: 1}, lp.Term{Var: pr.short[p], Coef: 1})
+}
+
+// addSupply adds each line's expansions and supply rows: use ≤ share ×
+// industry − what the committed pipeline takes (never below 0) +
+// expansions online.
+func (pr *Problem) addSupply(use [][][]lp.Term, paid [3][][]lp.Term) {
+	m, opt, L := pr.M, pr.Opt, pr.LP
+	np := len(pr.Begin) - 1
+	inf := math.Inf(1)
+	pr.expand = make([][]int, len(m.Lines))
 	for l := range m.Lines {
 		ln := &m.Lines[l]
 		pr.expand[l] = make([]int, np)
@@ -306,11 +396,11 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 		arriving := make([][]int, np) // expansion vars arriving in period q
 		if canExpand {
 			for p := range np {
-				q := periodOf(pr.Begin[p] + ln.ExpansionWeeks)
+				q := pr.periodOf(pr.Begin[p] + ln.ExpansionWeeks)
 				if q < 0 {
 					continue
 				}
-				v := L.AddVar(fmt.Sprintf("expand_%s_p%d", ln.Name, p), 0, inf, ln.ExpansionCostUSD*df(pr.Begin[p]))
+				v := L.AddVar(fmt.Sprintf("expand_%s_p%d", ln.Name, p), 0, inf, ln.ExpansionCostUSD*pr.df(pr.Begin[p]))
 				pr.expand[l][p] = v
 				arriving[q] = append(arriving[q], v)
 				if ln.ExpansionCostUSD != 0 {
@@ -332,7 +422,7 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				}
 			}
 			if ln.Kind == sim.Crew {
-				base /= nweeks(p) // average workforce over the period
+				base /= pr.nweeks(p) // average workforce over the period
 			}
 			if canExpand {
 				// E_p = E_{p-1} + arrivals
@@ -349,10 +439,10 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 				// Growth ceiling: funded in p ≤ max_growth × years(p) ×
 				// (weekly supply then); supply then counts expansions online.
 				if v := pr.expand[l][p]; v >= 0 {
-					yrs := nweeks(p) / units.WeeksPerYear
+					yrs := pr.nweeks(p) / units.WeeksPerYear
 					weekly := base
 					if ln.Kind != sim.Crew {
-						weekly = base / nweeks(p)
+						weekly = base / pr.nweeks(p)
 					}
 					L.AddRow(fmt.Sprintf("growth_%s_p%d", ln.Name, p), lp.LE, ln.MaxGrowth*yrs*weekly,
 						lp.Term{Var: v, Coef: 1}, lp.Term{Var: c, Coef: -ln.MaxGrowth * yrs})
@@ -363,21 +453,25 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 			}
 			terms := use[l][p]
 			if cum >= 0 {
-				k := nweeks(p)
+				k := pr.nweeks(p)
 				if ln.Kind == sim.Crew {
 					k = 1
 				}
 				terms = append(terms, lp.Term{Var: cum, Coef: -k})
 			}
-			r := L.AddRow(fmt.Sprintf("supply_%s_p%d", ln.Name, p), lp.LE, base, terms...)
+			r := L.AddRow(fmt.Sprintf("supply_%s_p%d", ln.Name, p), lp.LE, max(0, base-pr.committedUse(l, p)), terms...)
 			pr.supply = append(pr.supply, rowInfo{row: r, line: l, period: p})
 		}
 	}
-	if m.Finance != nil && !opt.NoFinance {
-		pr.addFinance(paid)
+}
+
+// committedUse is what the committed pipeline takes of line l in period p
+// (crews: average workers held), 0 without a starting state.
+func (pr *Problem) committedUse(l, p int) float64 {
+	if pr.cm == nil || pr.cm.used[l] == nil {
+		return 0
 	}
-	pr.Build = time.Since(t0)
-	return pr, nil
+	return pr.cm.used[l][p]
 }
 
 func targetRate(m *sim.Model, rate float64, w int) float64 {
@@ -420,6 +514,11 @@ type Plan struct {
 	// Capital says whether the funding rows were in the model (the
 	// scenario has finance and --no-finance was not given).
 	Capital bool `json:"capital_in_model" yaml:"capital_in_model"`
+	// Start is the scenario's starting state as the plan took it in (the
+	// committed pipeline, simulated); nil when the scenario has none.
+	// Periods' OnlineMW are then the new MW only, CommittedMW the
+	// pipeline's.
+	Start *StartingState `json:"starting_state,omitempty" yaml:"starting_state,omitempty"`
 	// Integer is set when projects are whole (a MIP); ExpansionBlock when
 	// expansions come in blocks. Gap is the MIP's relative optimality gap
 	// (0: proven optimal), Stopped whether its time limit ended the search.
@@ -442,12 +541,16 @@ type Plan struct {
 
 // Period is one period's build schedule.
 type Period struct {
-	Index       int     `json:"period" yaml:"period"`
-	Label       string  `json:"label" yaml:"label"`
-	Week        int     `json:"first_week" yaml:"first_week"`
-	TargetMW    float64 `json:"target_mw" yaml:"target_mw"`
-	OnlineMW    float64 `json:"online_mw" yaml:"online_mw"`
-	StartedMW   float64 `json:"started_mw" yaml:"started_mw"`
+	Index     int     `json:"period" yaml:"period"`
+	Label     string  `json:"label" yaml:"label"`
+	Week      int     `json:"first_week" yaml:"first_week"`
+	TargetMW  float64 `json:"target_mw" yaml:"target_mw"`
+	OnlineMW  float64 `json:"online_mw" yaml:"online_mw"` // new MW the plan brings online
+	StartedMW float64 `json:"started_mw" yaml:"started_mw"`
+	// CommittedMW is what the starting state's projects under way bring
+	// online in the period (the committed pipeline, simulated); the plan
+	// does not start them.
+	CommittedMW float64 `json:"committed_mw,omitempty" yaml:"committed_mw,omitempty"`
 	ShortfallMW float64 `json:"shortfall_mw" yaml:"shortfall_mw"`
 	// PowerMW is the grid MW each source feeds the MW online in this
 	// period (absent when nothing comes online).
@@ -557,8 +660,15 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 	np := len(pr.online)
 	for p := range np {
 		per := Period{Index: p, Label: pr.Label(p), Week: pr.Begin[p], TargetMW: pr.target[p], ShortfallMW: x(pr.short[p])}
+		if pr.cm != nil {
+			per.CommittedMW = clean(pr.cm.added[p])
+		}
 		pl.ShortfallMW += per.ShortfallMW
 		pl.Periods = append(pl.Periods, per)
+	}
+	if pr.committed != nil {
+		pl.Start = startingState(pr.committed)
+		pl.Omitted = append(pl.Omitted, "starting state: the committed pipeline is simulated on its own (the new projects do not compete with it for the lines' queues), and stock it leaves unused is not offered to the new projects")
 	}
 	// MW started: online MW shifted back by the critical path.
 	for p := range np {
@@ -600,7 +710,12 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 				pl.Periods[p].PowerMW = append(pl.Periods[p].PowerMW, PowerBySource{Source: m.Lines[li].Name, MW: x(v)})
 			}
 			if v >= 0 {
-				layers[layerOf(m.Lines[li])] += pr.LP.Vars[v].Cost * x(v)
+				own := pr.LP.Vars[v].Cost
+				for layer, c := range pr.powerLayerUSD[p][k] {
+					layers[layer] += c * x(v)
+					own -= c
+				}
+				layers[layerOf(m.Lines[li])] += own * x(v)
 			}
 		}
 		pl.PowerMix = append(pl.PowerMix, PowerBySource{Source: m.Lines[li].Name, MW: tot})
@@ -630,7 +745,7 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 		for p := range np {
 			// Vendor and lease draws as large as they may be (the LP's
 			// own draws are arbitrary where funding does not bind).
-			drawn := x(fr.need[p])
+			drawn := x(fr.need[p]) + fr.committed[p]
 			avail := fr.rhs[p]
 			if fr.earn[p] >= 0 {
 				avail += fr.multi[p] * x(fr.earn[p])

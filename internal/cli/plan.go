@@ -46,9 +46,13 @@ is minimised and reported. Prints the build schedule, expansions, cost by
 layer, and the shadow prices of binding supply constraints, most valuable
 first. When the scenario has finance, capital is a constraint: per period,
 capex paid so far is at most cash, equity, debt and the operating surplus
-(--no-finance leaves it out). Needs the cbc program (apt-get install
-coinor-cbc). Learning curves, robots and whole projects are not in this
-first version; see docs/plan.md.`,
+(--no-finance leaves it out). A starting state (initial) is in the model:
+the fleet online and the projects under way are simulated on their own
+(the committed pipeline); the MW they bring online count towards the
+target, and what they take of each line's supply and of the funding is not
+there for new projects. The build schedule is the new projects only.
+Needs the cbc program (apt-get install coinor-cbc). Learning curves,
+robots and whole projects are not in this first version; see docs/plan.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pw, ok := plan.PeriodWeeks(period)
@@ -156,6 +160,9 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 	} else {
 		b.WriteString("Capital: not in the model (capex unlimited)\n")
 	}
+	if pl.Start != nil {
+		b.WriteString(pl.Start.Text + "\n")
+	}
 	fmt.Fprintf(&b, "Discounted capex %s (at %s%%/year)", units.FormatUSD(pl.CapexUSD), units.FormatNumber(100*pl.DiscountRate, 1))
 	if pl.ShortfallMW > 0.5 {
 		fmt.Fprintf(&b, "; the target cannot be met: short by %s over the horizon\n", units.FormatMW(pl.ShortfallMW))
@@ -164,8 +171,12 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 	}
 	b.WriteString("\nBuild schedule by year (MW):\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "year\ttarget\tonline\tstarted\tshortfall\t")
-	type yr struct{ target, online, started, short float64 }
+	if pl.Start != nil {
+		fmt.Fprintln(tw, "year\ttarget\tcommitted\tonline\tstarted\tshortfall\t")
+	} else {
+		fmt.Fprintln(tw, "year\ttarget\tonline\tstarted\tshortfall\t")
+	}
+	type yr struct{ target, committed, online, started, short float64 }
 	var years []string
 	agg := map[string]*yr{}
 	for _, p := range pl.Periods {
@@ -176,12 +187,17 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 		}
 		a := agg[y]
 		a.target += p.TargetMW
+		a.committed += p.CommittedMW
 		a.online += p.OnlineMW
 		a.started += p.StartedMW
 		a.short += p.ShortfallMW
 	}
 	for _, y := range years {
 		a := agg[y]
+		if pl.Start != nil {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t\n", y, a.target, a.committed, a.online, a.started, a.short)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t\n", y, a.target, a.online, a.started, a.short)
 	}
 	if err := tw.Flush(); err != nil {
