@@ -1,12 +1,8 @@
 package backtest
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path"
 	"slices"
@@ -93,61 +89,23 @@ func ParseCSV(file string, src []byte) ([]Record, error) {
 	if !known {
 		return nil, &ParseError{File: file, Line: 1, Msg: fmt.Sprintf("unknown series %q (want a file named after one of: %s)", series, strings.Join(SeriesNames(), ", "))}
 	}
-	if len(src) > maxDataFile {
-		return nil, &ParseError{File: file, Line: 1, Msg: fmt.Sprintf("file too large (got %d bytes, want at most %d)", len(src), maxDataFile)}
-	}
-	r := csv.NewReader(bytes.NewReader(src))
-	r.FieldsPerRecord = -1
-	var (
-		errs   []error
-		out    []Record
-		header = true
-		seen   = map[string]int{}
-	)
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				errs = append(errs, &ParseError{File: file, Line: pe.Line, Msg: "bad CSV: " + pe.Err.Error()})
-			} else {
-				errs = append(errs, &ParseError{File: file, Line: 0, Msg: "bad CSV: " + err.Error()})
-			}
-			break
-		}
-		line, _ := r.FieldPos(0)
-		if header {
-			header = false
-			if !slices.Equal(row, Columns) {
-				errs = append(errs, &ParseError{File: file, Line: line, Msg: fmt.Sprintf("bad header (got %q, want %q)", strings.Join(row, ","), strings.Join(Columns, ","))})
-				break
-			}
-			continue
-		}
-		if len(row) != len(Columns) {
-			errs = append(errs, &ParseError{File: file, Line: line, Msg: fmt.Sprintf("wrong number of fields (got %d, want %d: %s)", len(row), len(Columns), strings.Join(Columns, ","))})
-			continue
-		}
-		rec, rowErrs := parseRow(file, line, series, def.Unit, row)
-		errs = append(errs, rowErrs...)
+	var out []Record
+	seen := map[string]int{}
+	err := readTable(file, src, Columns, func(f *fields) {
+		rec, rowErrs := parseRow(file, f.line, series, def.Unit, f.row)
 		if len(rowErrs) > 0 {
-			continue
+			f.errs = append(f.errs, rowErrs...)
+			return
 		}
 		if prev, dup := seen[rec.Period]; dup {
-			errs = append(errs, &ParseError{File: file, Line: line, Column: "period", Msg: fmt.Sprintf("duplicate period %q (first on line %d)", rec.Period, prev)})
-			continue
+			f.fail("period", "duplicate period %q (first on line %d)", rec.Period, prev)
+			return
 		}
-		seen[rec.Period] = line
+		seen[rec.Period] = f.line
 		out = append(out, rec)
-	}
-	if header && len(errs) == 0 {
-		errs = append(errs, &ParseError{File: file, Line: 1, Msg: "empty file (want a header line: " + strings.Join(Columns, ",") + ")"})
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -71,7 +71,10 @@ func ParseCampusEvents(file string, src []byte) ([]CampusEvent, error) {
 		}
 		out = append(out, e)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // What a recorded build is timed to.
@@ -97,7 +100,10 @@ func ParseBuildTimes(file string, src []byte) ([]BuildTime, error) {
 		}
 		out = append(out, b)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // fields is one row of a record table, collecting what is wrong with it.
@@ -157,7 +163,9 @@ func (f *fields) confidence(col string) string {
 }
 
 // readTable reads a CSV file with the header cols and calls row for each
-// row with every field present; it returns every problem found.
+// row with every field present (row adds what is wrong with it to the
+// fields' errs); it returns every problem found, joined. ParseCSV and the
+// record files share it.
 func readTable(file string, src []byte, cols []string, row func(*fields)) error {
 	if len(src) > maxDataFile {
 		return &ParseError{File: file, Line: 1, Msg: fmt.Sprintf("file too large (got %d bytes, want at most %d)", len(src), maxDataFile)}
@@ -165,7 +173,8 @@ func readTable(file string, src []byte, cols []string, row func(*fields)) error 
 	r := csv.NewReader(bytes.NewReader(src))
 	r.FieldsPerRecord = -1
 	var errs []error
-	for header := true; ; {
+	header := true
+	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -196,11 +205,8 @@ func readTable(file string, src []byte, cols []string, row func(*fields)) error 
 		row(f)
 		errs = append(errs, f.errs...)
 	}
-	if len(errs) == 0 && len(src) > 0 {
-		return nil
-	}
-	if len(src) == 0 {
-		errs = append(errs, &ParseError{File: file, Line: 1, Msg: fmt.Sprintf("empty file (want the header %s)", strings.Join(cols, ","))})
+	if header && len(errs) == 0 {
+		errs = append(errs, &ParseError{File: file, Line: 1, Msg: "empty file (want a header line: " + strings.Join(cols, ",") + ")"})
 	}
 	return errors.Join(errs...)
 }
