@@ -103,6 +103,9 @@ type Policy struct {
 	Lookahead Value `yaml:"lookahead" unit:"duration" min:"0" max:"520"`
 	// MaxPipeline caps the IT capacity started but not yet online.
 	MaxPipeline Value `yaml:"max_pipeline" unit:"power" min:"0" max:"1e7"`
+	// Margin is how far above the target rate the controller aims, on top
+	// of one project a quarter (default 5%).
+	Margin Value `yaml:"margin" unit:"fraction" min:"0" max:"1"`
 }
 
 // Generation is a hardware generation of accelerators, used for projects

@@ -47,7 +47,10 @@ func (c *Controller) Decide(s *State) {
 		c.init(s)
 	}
 	t := s.week
-	want := m.TargetRate(t+c.leadTime) * TargetMargin
+	want := m.TargetRate(t+c.leadTime)
+	if want > 0 {
+		want = want*(1+m.Margin) + m.SizeMW/QuarterWeeks
+	}
 	feasible, binding := c.feasibleRate(s)
 	rate := want
 	if feasible < want {
@@ -140,9 +143,17 @@ func (c *Controller) init(s *State) {
 // of whole projects.
 const Overbook = 1.1
 
-// TargetMargin is how far above the target ramp the controller aims, so
-// that the lumpiness of whole projects does not dip output below it.
-const TargetMargin = 1.05
+// DefaultMargin is how far above the target rate the controller aims when
+// the scenario does not say (policy.margin): output varies with supply
+// and lead times from week to week.
+const DefaultMargin = 0.05
+
+// QuarterWeeks is the window over which the target rate is judged (a
+// quarter, as the milestones do). On top of the margin the controller
+// aims one whole project a quarter above the target, so that a project
+// slipping out of a quarter leaves it at the rate: the lumpiness of whole
+// projects is covered whatever their size.
+const QuarterWeeks = 13
 
 // PipelineSlack is how far the pipeline may exceed what the start rate
 // times the pipeline lead time needs before the controller stops starting.

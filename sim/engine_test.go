@@ -300,3 +300,24 @@ func TestShockAndFreeze(t *testing.T) {
 		t.Fatalf("with freeze: online weeks %v, want [16]", got)
 	}
 }
+
+// The controller aims above the target by policy.margin plus one project
+// a quarter: with 100 MW/week wanted, 100 MW projects and ample supply it
+// starts 100 × (1 + margin) + 100/13 MW a week, in whole projects: over 40
+// weeks 43 projects at a 0% margin (4,307.7 MW wanted) and 47 at 10%
+// (4,707.7 MW).
+func TestControllerMargin(t *testing.T) {
+	for _, c := range []struct {
+		margin  string
+		started float64
+	}{{"0%", 4300}, {"10%", 4700}} {
+		src := strings.Replace(tiny, "%LEAD%", "0 weeks", 1)
+		src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 100000 MW/week", 1)
+		src = strings.Replace(src, "policy: {expand: false}", "policy: {expand: false, margin: "+c.margin+"}", 1)
+		r := sim.Run(compile(t, src), sim.NewController())
+		checkInvariants(t, r)
+		if got := r.Weeks[len(r.Weeks)-1].StartedMW; got != c.started {
+			t.Errorf("margin %s: %v MW started, want %v", c.margin, got, c.started)
+		}
+	}
+}

@@ -168,6 +168,9 @@ type Model struct {
 	Expand      bool
 	Lookahead   int
 	MaxPipeline float64
+	// Margin is how far above the target rate the controller aims, on top
+	// of one project a quarter (policy.margin).
+	Margin float64
 
 	// Finance is the money side, or nil when capital is unconstrained;
 	// Capital is then -1, otherwise the index of the "capital" line that
@@ -226,6 +229,10 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 	m.MaxPipeline = math.Inf(1)
 	if s.Policy.MaxPipeline.Set {
 		m.MaxPipeline = s.Policy.MaxPipeline.V
+	}
+	m.Margin = DefaultMargin
+	if s.Policy.Margin.Set {
+		m.Margin = s.Policy.Margin.V
 	}
 	index := map[string]int{}
 	for i, r := range s.Resources {

@@ -21,7 +21,7 @@ const GWPerWeekMW = 1000
 // SustainWindow is the number of weeks (a quarter) averaged when judging whether a rate
 // is sustained: from the milestone week on, every window of this many weeks
 // must average at least the rate.
-const SustainWindow = 13
+const SustainWindow = sim.QuarterWeeks
 
 // OnlineMilestonesGW are the cumulative capacities reported.
 var OnlineMilestonesGW = []int{1, 10, 100}
