@@ -47,7 +47,7 @@ func (c *Controller) Decide(s *State) {
 		c.init(s)
 	}
 	t := s.week
-	want := m.TargetRate(t+c.leadTime)
+	want := m.TargetRate(t + c.leadTime)
 	if want > 0 {
 		want = want*(1+m.Margin) + m.SizeMW/QuarterWeeks
 	}
