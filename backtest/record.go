@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,11 +24,12 @@ import (
 //go:embed record/*.csv
 var recordFS embed.FS
 
-// CampusColumns and BuildColumns are the headers of record/campuses.csv
-// and record/builds.csv.
+// CampusColumns, BuildColumns and OperatorColumns are the headers of
+// record/campuses.csv, record/builds.csv and record/operator.csv.
 var (
-	CampusColumns = []string{"campus", "event", "date", "low", "high", "source", "confidence", "note"}
-	BuildColumns  = []string{"build", "to", "construction_start", "end", "weeks", "source", "confidence", "note"}
+	OperatorColumns = []string{"quantity", "date", "value", "low", "high", "unit", "source", "confidence", "note"}
+	CampusColumns   = []string{"campus", "event", "date", "low", "high", "source", "confidence", "note"}
+	BuildColumns    = []string{"build", "to", "construction_start", "end", "weeks", "source", "confidence", "note"}
 )
 
 // CampusEvent is a dated event of a campus under way in the reference's
@@ -106,6 +108,48 @@ func ParseBuildTimes(file string, src []byte) ([]BuildTime, error) {
 	return out, nil
 }
 
+// OperatorFigure is a figure the operator published about itself at a
+// date: capacity secured (online and under way) or online.
+type OperatorFigure struct {
+	Quantity   string // SecuredMW or OnlineMW
+	Date       time.Time
+	Value      float64
+	Low, High  float64 // the range the wording allows, NaN when open
+	Unit       string
+	Source     string
+	Confidence string
+	Note       string
+}
+
+// Quantities an operator figure may give.
+const (
+	SecuredMW = "secured_mw" // IT MW online or under way (the model's started MW)
+	OnlineMW  = "online_mw"  // IT MW online
+)
+
+// ParseOperatorFigures reads an operator file.
+func ParseOperatorFigures(file string, src []byte) ([]OperatorFigure, error) {
+	var out []OperatorFigure
+	err := readTable(file, src, OperatorColumns, func(f *fields) {
+		o := OperatorFigure{Quantity: f.text("quantity"), Date: f.date("date"), Value: f.number("value"), Low: f.optNumber("low"), High: f.optNumber("high"),
+			Unit: f.text("unit"), Source: f.text("source"), Confidence: f.confidence("confidence"), Note: f.get("note")}
+		if o.Quantity != "" && o.Quantity != SecuredMW && o.Quantity != OnlineMW {
+			f.fail("quantity", "unknown quantity (got %q, want %s or %s)", o.Quantity, SecuredMW, OnlineMW)
+		}
+		if o.Unit != "" && o.Unit != "MW" {
+			f.fail("unit", "wrong unit (got %q, want MW)", o.Unit)
+		}
+		if o.Low > o.Value || o.High < o.Value {
+			f.fail("value", "outside its range (got %g, want between low and high)", o.Value)
+		}
+		out = append(out, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // fields is one row of a record table, collecting what is wrong with it.
 type fields struct {
 	file string
@@ -152,6 +196,27 @@ func (f *fields) weeks(col string) int {
 		return 0
 	}
 	return n
+}
+
+func (f *fields) number(col string) float64 {
+	v := f.text(col)
+	if v == "" {
+		return math.NaN()
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+		f.fail(col, "not a number (got %q, want a plain non-negative number)", v)
+		return math.NaN()
+	}
+	return x
+}
+
+// optNumber is number for a column that may be blank (NaN then).
+func (f *fields) optNumber(col string) float64 {
+	if f.get(col) == "" {
+		return math.NaN()
+	}
+	return f.number(col)
 }
 
 func (f *fields) confidence(col string) string {
@@ -219,6 +284,9 @@ type RecordCheck struct {
 	Scenario string      `json:"scenario"`
 	Campuses []CampusRow `json:"campuses"`
 	Builds   []BuildRow  `json:"builds"`
+	// Operator compares the reference with what the operator published
+	// about itself after the start (record/operator.csv).
+	Operator []OperatorRow `json:"operator"`
 	// Levels compares the reference with the recorded prices and costs
 	// (series aggregated as a mean, which do not depend on the factory's
 	// size) inside its horizon, through the backtest's own series
@@ -252,6 +320,22 @@ type CampusRow struct {
 	Confidence string `json:"confidence"`
 }
 
+// OperatorRow is one figure the operator published, beside the reference's
+// figure for the same week.
+type OperatorRow struct {
+	Quantity   string  `json:"quantity"`
+	Date       string  `json:"date"`
+	Recorded   Number  `json:"recorded_mw"`
+	Low        *Number `json:"low_mw,omitempty"`
+	High       *Number `json:"high_mw,omitempty"`
+	Simulated  Number  `json:"simulated_mw"`
+	PctError   Number  `json:"pct_error"`
+	InRange    *bool   `json:"in_range,omitempty"`
+	Source     string  `json:"source"`
+	Confidence string  `json:"confidence"`
+	Note       string  `json:"note"`
+}
+
 // BuildRow is one recorded build time beside the model's median.
 type BuildRow struct {
 	Build          string `json:"build"`
@@ -271,7 +355,7 @@ const ConstructionStage = "construction"
 // CheckRecord runs sc (the reference) with the built-in controller and
 // compares it with the embedded record of its campuses.
 func CheckRecord(sc *scenario.Scenario) (*RecordCheck, error) {
-	events, builds, err := recordData()
+	events, builds, ops, err := recordData()
 	if err != nil {
 		return nil, err
 	}
@@ -287,23 +371,73 @@ func CheckRecord(sc *scenario.Scenario) (*RecordCheck, error) {
 	if len(res.Invariants) > 0 {
 		return nil, fmt.Errorf("record check: the run broke a conservation law (a bug in gwf): %s", res.Invariants[0])
 	}
-	return compareRecord(sc.Name, m, res, events, builds, recs)
+	rc, err := compareRecord(sc.Name, m, res, events, builds, recs)
+	if err != nil {
+		return nil, err
+	}
+	rc.Operator = compareOperator(m, res, ops)
+	return rc, nil
 }
 
-func recordData() ([]CampusEvent, []BuildTime, error) {
-	src, err := recordFS.ReadFile("record/campuses.csv")
+// compareOperator sets each operator figure beside the run's figure for
+// the week of its date: MW started (online or under way) for secured
+// capacity, MW online for online capacity.
+func compareOperator(m *sim.Model, res *sim.Result, ops []OperatorFigure) []OperatorRow {
+	var out []OperatorRow
+	for _, o := range ops {
+		w := m.WeekOf(o.Date)
+		if w < 0 || w >= len(res.Weeks) {
+			continue
+		}
+		got := res.Weeks[w].StartedMW
+		if o.Quantity == OnlineMW {
+			got = res.Weeks[w].OnlineMW
+		}
+		row := OperatorRow{Quantity: o.Quantity, Date: day(o.Date), Recorded: Number(o.Value), Simulated: Number(got),
+			PctError: Number(100 * (got - o.Value) / o.Value), Source: o.Source, Confidence: o.Confidence, Note: o.Note}
+		if !math.IsNaN(o.Low) || !math.IsNaN(o.High) {
+			in := (math.IsNaN(o.Low) || got >= o.Low) && (math.IsNaN(o.High) || got <= o.High)
+			row.InRange = &in
+			if !math.IsNaN(o.Low) {
+				row.Low = ptr(o.Low)
+			}
+			if !math.IsNaN(o.High) {
+				row.High = ptr(o.High)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func recordData() ([]CampusEvent, []BuildTime, []OperatorFigure, error) {
+	read := func(name string) ([]byte, error) {
+		src, err := recordFS.ReadFile("record/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("backtest record missing from the binary: %w", err)
+		}
+		return src, nil
+	}
+	src, err := read("campuses.csv")
 	if err != nil {
-		return nil, nil, fmt.Errorf("backtest record missing from the binary: %w", err)
+		return nil, nil, nil, err
 	}
 	events, err := ParseCampusEvents("backtest/record/campuses.csv", src)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	if src, err = recordFS.ReadFile("record/builds.csv"); err != nil {
-		return nil, nil, fmt.Errorf("backtest record missing from the binary: %w", err)
+	if src, err = read("builds.csv"); err != nil {
+		return nil, nil, nil, err
 	}
 	builds, err := ParseBuildTimes("backtest/record/builds.csv", src)
-	return events, builds, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if src, err = read("operator.csv"); err != nil {
+		return nil, nil, nil, err
+	}
+	ops, err := ParseOperatorFigures("backtest/record/operator.csv", src)
+	return events, builds, ops, err
 }
 
 func compareRecord(name string, m *sim.Model, res *sim.Result, events []CampusEvent, builds []BuildTime, recs []Record) (*RecordCheck, error) {

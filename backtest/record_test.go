@@ -61,6 +61,11 @@ func TestCheckRecordReference(t *testing.T) {
 	if !found {
 		t.Errorf("levels %+v lack a simulated gpu_hour_price for Mar 2026", rc.Levels)
 	}
+	// The operator's April 2026 figure (capacity secured) is compared with
+	// the MW the run has started by then.
+	if len(rc.Operator) == 0 || rc.Operator[0].Quantity != backtest.SecuredMW || rc.Operator[0].Simulated <= 0 {
+		t.Errorf("operator rows %+v, want the secured capacity of 2026-04-29 compared", rc.Operator)
+	}
 	// A campus the reference does not have is refused by name.
 	sc.Initial.Projects = sc.Initial.Projects[1:]
 	if _, err := backtest.CheckRecord(sc); err == nil || !strings.Contains(err.Error(), "abilene_phase2_a") {
@@ -106,6 +111,7 @@ func TestParseRecordErrors(t *testing.T) {
 func FuzzParseRecord(f *testing.F) {
 	f.Add([]byte(strings.Join(backtest.CampusColumns, ",") + "\na,online,2026-06-01,2026-01-01,2026-12-31,s,primary,n\n"))
 	f.Add([]byte(strings.Join(backtest.BuildColumns, ",") + "\nb,online,2024-06-03,2025-06-02,52,s,primary,\n"))
+	f.Add([]byte(strings.Join(backtest.OperatorColumns, ",") + "\nsecured_mw,2026-04-29,10000,10000,,MW,s,secondary,n\n"))
 	f.Add([]byte("\"unterminated\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		evs, err := backtest.ParseCampusEvents("f.csv", src)
@@ -113,6 +119,14 @@ func FuzzParseRecord(f *testing.F) {
 			for _, e := range evs {
 				if e.Low.After(e.Date) || e.Date.After(e.High) || e.Campus == "" || e.Source == "" {
 					t.Fatalf("accepted a bad event: %+v", e)
+				}
+			}
+		}
+		ops, err := backtest.ParseOperatorFigures("f.csv", src)
+		if err == nil {
+			for _, o := range ops {
+				if o.Value < 0 || o.Low > o.Value || o.High < o.Value || o.Unit != "MW" {
+					t.Fatalf("accepted a bad operator figure: %+v", o)
 				}
 			}
 		}
@@ -125,4 +139,20 @@ func FuzzParseRecord(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseOperatorErrors(t *testing.T) {
+	head := strings.Join(backtest.OperatorColumns, ",") + "\n"
+	for _, c := range []struct{ name, src, want string }{
+		{"unknown quantity", head + "revenue,2026-04-29,10,,,MW,s,primary,\n", `x.csv:2: quantity: unknown quantity (got "revenue"`},
+		{"wrong unit", head + "online_mw,2026-04-29,10,,,GW,s,primary,\n", `x.csv:2: unit: wrong unit (got "GW", want MW)`},
+		{"outside range", head + "online_mw,2026-04-29,10,20,,MW,s,primary,\n", "x.csv:2: value: outside its range (got 10"},
+		{"not a number", head + "online_mw,2026-04-29,ten,,,MW,s,primary,\n", `x.csv:2: value: not a number (got "ten"`},
+	} {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			if _, err := backtest.ParseOperatorFigures("x.csv", []byte(c.src)); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want %q", err, c.want)
+			}
+		})
+	}
 }

@@ -247,6 +247,21 @@ func printRecordCheck(w io.Writer, rc *backtest.RecordCheck) {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%+d\t%s\n", b.Build, b.To, b.RecordedWeeks, b.SimulatedWeeks, b.ErrorWeeks, b.Note)
 	}
 	tw.Flush()
+	if len(rc.Operator) > 0 {
+		fmt.Fprintln(w, "What the operator published about itself after the start:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, o := range rc.Operator {
+			in := ""
+			if o.InRange != nil {
+				in = "in the published range: no"
+				if *o.InRange {
+					in = "in the published range: yes"
+				}
+			}
+			fmt.Fprintf(tw, "  %s\t%s\trecorded %s\tsimulated %s\t%+.0f%%\t%s\n", o.Quantity, o.Date, formatIn("MW", float64(o.Recorded)), formatIn("MW", float64(o.Simulated)), math.Round(float64(o.PctError))+0, in)
+		}
+		tw.Flush()
+	}
 	if len(rc.Levels) > 0 {
 		fmt.Fprintln(w, "Prices and costs inside the reference's horizon, through the backtest's series mappings:")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
