@@ -30,9 +30,10 @@ type Committed struct {
 	// for crews, units used for upstream lines. Nil for a line it does not
 	// use.
 	Used [][]float64
-	// Money per week, when the scenario has finance: capex paid (by cash
-	// or by the vendor and lease facilities), the part the facilities
-	// financed, revenue (the fleet's run-rate included) and running costs.
+	// Money per week: capex booked (paid by cash or by the vendor and
+	// lease facilities); when the scenario has finance, the part the
+	// facilities financed, revenue (the fleet's run-rate included) and
+	// running costs.
 	CapexUSD, FinancedUSD, RevenueUSD, OpexUSD []float64
 	// DebtUSD is the debt outstanding at the start (initial.debt).
 	DebtUSD float64
@@ -85,8 +86,8 @@ func CommittedPipeline(m *sim.Model) (*Committed, error) {
 	}
 	for _, wk := range r.Weeks {
 		c.AddedMW = append(c.AddedMW, wk.AddedMW)
+		c.CapexUSD = append(c.CapexUSD, wk.CapexUSD)
 		if m.Finance != nil {
-			c.CapexUSD = append(c.CapexUSD, wk.CapexUSD)
 			c.FinancedUSD = append(c.FinancedUSD, wk.FinancedUSD)
 			c.RevenueUSD = append(c.RevenueUSD, wk.RevenueUSD)
 			c.OpexUSD = append(c.OpexUSD, wk.OpexUSD)
@@ -164,6 +165,7 @@ type committedRows struct {
 	// financed) plus running costs less revenue; and the revenue
 	// annualised, for the debt limit's revenue multiple.
 	net, annualRevenue []float64
+	capex              []float64 // capex booked in p (undiscounted)
 }
 
 // perPeriod sums c over the periods beginning at begin (begin[len] is the
@@ -171,7 +173,7 @@ type committedRows struct {
 // rows are.
 func (c *Committed) perPeriod(m *sim.Model, begin []int) *committedRows {
 	np := len(begin) - 1
-	cr := &committedRows{added: make([]float64, np), used: make([][]float64, len(c.Used)), net: make([]float64, np), annualRevenue: make([]float64, np)}
+	cr := &committedRows{added: make([]float64, np), used: make([][]float64, len(c.Used)), net: make([]float64, np), annualRevenue: make([]float64, np), capex: make([]float64, np)}
 	sumOver := func(x []float64, p int) float64 {
 		t := 0.0
 		for w := begin[p]; w < begin[p+1] && w < len(x); w++ {
@@ -183,6 +185,7 @@ func (c *Committed) perPeriod(m *sim.Model, begin []int) *committedRows {
 		nw := float64(begin[p+1] - begin[p])
 		cr.added[p] = sumOver(c.AddedMW, p)
 		rev := sumOver(c.RevenueUSD, p)
+		cr.capex[p] = sumOver(c.CapexUSD, p)
 		cr.net[p] = sumOver(c.CapexUSD, p) - sumOver(c.FinancedUSD, p) + sumOver(c.OpexUSD, p) - rev
 		cr.annualRevenue[p] = rev / nw * units.WeeksPerYear
 	}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -34,9 +35,15 @@ type LeadTimeValue struct {
 	SavesUSDPerWeek float64 `json:"saves_usd_per_week" yaml:"saves_usd_per_week"`
 	// ShortfallMW is SavesUSD / penalty, as for shadow prices.
 	ShortfallMW float64 `json:"shortfall_mw_avoided" yaml:"shortfall_mw_avoided"`
-	// Stopped is set when the re-solve (a MIP) hit its time limit.
-	Stopped bool   `json:"stopped_on_time_limit,omitempty" yaml:"stopped_on_time_limit,omitempty"`
-	Text    string `json:"text" yaml:"text"`
+	// Stopped is set when the re-solve (a MIP) hit its time limit; GapUSD
+	// is then its objective less its best bound, by which SavesUSD may be
+	// off.
+	Stopped bool    `json:"stopped_on_time_limit,omitempty" yaml:"stopped_on_time_limit,omitempty"`
+	GapUSD  float64 `json:"mip_gap_usd,omitempty" yaml:"mip_gap_usd,omitempty"`
+	// Error is set when the re-solve failed or timed out: the line is not
+	// valued (its savings are 0) and the main plan stands.
+	Error string `json:"error,omitempty" yaml:"error,omitempty"`
+	Text  string `json:"text" yaml:"text"`
 }
 
 // leadStep is one period in whole weeks (at least 1).
@@ -134,7 +141,11 @@ func stageTiming(m *sim.Model) (int, []int) {
 // with that line's lead time one period shorter (clamped at 0) on a copy
 // of m, and records the objective's fall against base (the main plan's
 // objective). The values are sorted by saving per week, largest first;
-// the duration is the time the re-solves took.
+// the duration is the time the re-solves took. Each re-solve is bounded
+// by the solver's own time limit; one that fails or times out is
+// reported in its value (Error, and the text says so) and the others go
+// on: only an error building the model, or ctx ending, is returned as an
+// error, with the values so far.
 func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver, base *Plan) ([]LeadTimeValue, time.Duration, error) {
 	t0 := time.Now()
 	if opt.Period == "" {
@@ -152,6 +163,7 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		opt.Committed = c
 	}
 	out := []LeadTimeValue{}
+	plain := false // s is already without presolve (a re-solve needed it)
 	for _, l := range LeadTimeCandidates(m, opt.Period) {
 		mm := *m
 		mm.Lines = slices.Clone(m.Lines)
@@ -160,14 +172,34 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		shorter := lead - mm.Lines[l].LeadWeeks
 		pr, err := Build(&mm, opt)
 		if err != nil {
-			return nil, 0, err
+			return out, time.Since(t0), fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, err)
 		}
-		sol, err := s.Solve(ctx, pr.LP)
+		what := "lead time"
+		if m.Lines[l].Kind == sim.Power {
+			what = "queue"
+		}
+		sol, used, err := solveLP(ctx, s, pr.LP, !plain)
+		if err == nil && used != nil {
+			s, plain = used, true
+		}
+		if ctx.Err() != nil {
+			return out, time.Since(t0), fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, ctx.Err())
+		}
+		if err == nil && sol.Status != lp.Optimal && sol.Status != lp.Stopped {
+			err = fmt.Errorf("%s", sol.Status)
+		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, err)
-		}
-		if sol.Status != lp.Optimal && sol.Status != lp.Stopped {
-			return nil, 0, fmt.Errorf("lead time of %s one %s shorter: %s", m.Lines[l].Name, name, sol.Status)
+			v := LeadTimeValue{
+				Line: m.Lines[l].Name, Queue: m.Lines[l].Kind == sim.Power, LeadWeeks: lead, ShorterWeeks: shorter,
+				Error: firstLine(err.Error()),
+			}
+			state := "failed"
+			if errors.Is(err, lp.ErrTimedOut) {
+				state = "timed out"
+			}
+			v.Text = fmt.Sprintf("one %s less of %s %s: not valued, the re-solve %s (%s)", name, v.Line, what, state, v.Error)
+			out = append(out, v)
+			continue
 		}
 		saves := base.ObjectiveUSD - sol.Objective
 		if math.Abs(saves) <= 1e-9*math.Max(1, math.Abs(base.ObjectiveUSD)) {
@@ -178,9 +210,8 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 			SavesUSD: saves, SavesUSDPerWeek: saves / float64(shorter), ShortfallMW: saves / pr.Opt.ShortfallPenalty,
 			Stopped: sol.Status == lp.Stopped,
 		}
-		what := "lead time"
-		if v.Queue {
-			what = "queue"
+		if v.Stopped && sol.Gap > 0 {
+			v.GapUSD = math.Max(0, sol.Objective-sol.Bound)
 		}
 		v.Text = fmt.Sprintf("one %s less of %s %s saves %s", name, v.Line, what, units.FormatUSD(v.SavesUSDPerWeek))
 		var notes []string
@@ -190,6 +221,9 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		}
 		if v.ShortfallMW >= 0.01 {
 			notes = append(notes, fmt.Sprintf("≈ %s of shortfall", units.FormatMW(v.ShortfallMW)))
+		}
+		if v.GapUSD > 0 {
+			notes = append(notes, fmt.Sprintf("re-solve stopped at its time limit, %s from its bound", units.FormatUSD(v.GapUSD)))
 		}
 		if len(notes) > 0 {
 			v.Text += " (" + strings.Join(notes, "; ") + ")"
@@ -206,4 +240,13 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		return 0
 	})
 	return out, time.Since(t0), nil
+}
+
+// firstLine is s up to its first newline (a solver's error carries its
+// log after it).
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

@@ -96,6 +96,9 @@ type Problem struct {
 	// to some sources (for_power), such as large power transformers.
 	powerLayerUSD [][]map[string]float64
 	fin           *finRows // capital rows, when finance is in the model
+	// paid is the capex paid (undiscounted) per period by what may
+	// finance it: [kind][period] terms on the LP's variables.
+	paid [3][][]lp.Term
 	// committed is the starting state's committed pipeline and cm its sums
 	// per period; both nil when the scenario has no starting state.
 	committed *Committed
@@ -117,8 +120,14 @@ type finRows struct {
 	earn      []int     // var: MW earning revenue in p (cum half a ramp earlier), or -1
 }
 
+// rowInfo is a supply row: line l's use in a period against its supply,
+// base (share × industry over the period; crews: the average workforce)
+// plus k × the expansions online (var added, or -1).
 type rowInfo struct {
 	row, line, period int
+	base              float64
+	added             int
+	k                 float64
 }
 
 // Build compiles the LP for m. When m has a starting state, the committed
@@ -127,15 +136,38 @@ type rowInfo struct {
 // off that line's supply, and its money is in the funding rows.
 func Build(m *sim.Model, opt Options) (*Problem, error) {
 	t0 := time.Now()
+	opt, pw, err := withDefaults(m, opt)
+	if err != nil {
+		return nil, err
+	}
+	pr := &Problem{M: m, Opt: opt, LP: &lp.Model{}, Begin: periodBegins(m.Weeks, pw)}
+	if err := pr.addCommitted(); err != nil {
+		return nil, err
+	}
+	// Stage timing, as late as possible before online.
+	pr.critical, pr.before = stageTiming(m)
+	use, paid := pr.addPeriods()
+	pr.addSupply(use, paid)
+	pr.paid = paid
+	if m.Finance != nil && !opt.NoFinance {
+		pr.addFinance(paid)
+	}
+	pr.Build = time.Since(t0)
+	return pr, nil
+}
+
+// withDefaults fills in opt's defaults and checks its period against m's
+// horizon; it returns the period's nominal length in weeks.
+func withDefaults(m *sim.Model, opt Options) (Options, float64, error) {
 	if opt.Period == "" {
 		opt.Period = Month
 	}
 	pw, ok := PeriodWeeks(opt.Period)
 	if !ok {
-		return nil, fmt.Errorf("period %q: want week, month or quarter", opt.Period)
+		return opt, 0, fmt.Errorf("period %q: want week, month or quarter", opt.Period)
 	}
 	if pw > float64(m.Weeks) {
-		return nil, fmt.Errorf("period %s is longer than the horizon (%d weeks)", opt.Period, m.Weeks)
+		return opt, 0, fmt.Errorf("period %s is longer than the horizon (%d weeks)", opt.Period, m.Weeks)
 	}
 	if opt.DiscountRate == 0 {
 		opt.DiscountRate = 0.08
@@ -146,33 +178,37 @@ func Build(m *sim.Model, opt Options) (*Problem, error) {
 	if opt.ShortfallPenalty <= 0 {
 		opt.ShortfallPenalty = 1e9
 	}
-	pr := &Problem{M: m, Opt: opt, LP: &lp.Model{}}
+	return opt, pw, nil
+}
+
+// periodBegins is the first week of each period of pw weeks (rounded to
+// whole weeks) over a horizon of weeks, with the horizon appended.
+func periodBegins(weeks int, pw float64) []int {
+	var begin []int
 	for i := 0; ; i++ {
 		b := int(math.Round(float64(i) * pw))
-		if b >= m.Weeks {
-			pr.Begin = append(pr.Begin, m.Weeks)
-			break
+		if b >= weeks {
+			return append(begin, weeks)
 		}
-		pr.Begin = append(pr.Begin, b)
+		begin = append(begin, b)
 	}
-	if c := opt.Committed; c != nil || HasStartingState(m) {
-		if c == nil {
-			var err error
-			if c, err = CommittedPipeline(m); err != nil {
-				return nil, fmt.Errorf("plan: starting state: %w", err)
-			}
+}
+
+// addCommitted takes in the starting state's committed pipeline (the
+// options', or simulated now) when the model has one.
+func (pr *Problem) addCommitted() error {
+	c := pr.Opt.Committed
+	if c == nil && !HasStartingState(pr.M) {
+		return nil
+	}
+	if c == nil {
+		var err error
+		if c, err = CommittedPipeline(pr.M); err != nil {
+			return fmt.Errorf("plan: starting state: %w", err)
 		}
-		pr.committed, pr.cm = c, c.perPeriod(m, pr.Begin)
 	}
-	// Stage timing, as late as possible before online.
-	pr.critical, pr.before = stageTiming(m)
-	use, paid := pr.addPeriods()
-	pr.addSupply(use, paid)
-	if m.Finance != nil && !opt.NoFinance {
-		pr.addFinance(paid)
-	}
-	pr.Build = time.Since(t0)
-	return pr, nil
+	pr.committed, pr.cm = c, c.perPeriod(pr.M, pr.Begin)
+	return nil
 }
 
 // periodOf is the period holding week w, or -1 outside the horizon.
@@ -191,13 +227,12 @@ func (pr *Problem) df(w int) float64 {
 // use per period (the supply rows' terms) and the capex paid per period
 // by what may finance it (nothing but the funding, vendor, lease).
 func (pr *Problem) addPeriods() ([][][]lp.Term, [3][][]lp.Term) {
-	m, opt, L := pr.M, pr.Opt, pr.LP
+	m, L := pr.M, pr.LP
 	np := len(pr.Begin) - 1
 	use := make([][][]lp.Term, len(m.Lines))
 	for l := range use {
 		use[l] = make([][]lp.Term, np)
 	}
-	inf := math.Inf(1)
 	var paid [3][][]lp.Term
 	for k := range paid {
 		paid[k] = make([][]lp.Term, np)
@@ -206,151 +241,217 @@ func (pr *Problem) addPeriods() ([][][]lp.Term, [3][][]lp.Term) {
 	pr.short = make([]int, np)
 	pr.target = make([]float64, np)
 	pr.power = make([][]int, np)
+	pr.powerLayerUSD = make([][]map[string]float64, np)
 	for p := range np {
-		w := pr.Begin[p] // projects of period p come online in its first week
-		ok := true
-		cost := 0.0
-		layer := map[string]float64{}
-		var terms [][2]float64 // (line, units per MW) at period
-		type use1 struct {
-			line, period int
-			per          float64
-		}
-		var uses []use1
-		var pays []payment
-		// Needs per grid-MW limited to some power sources (for_power): they
-		// go on the power variables of those sources once these exist.
-		type powerNeed struct {
-			need         sim.Need
-			period, week int
-			price        float64
-			layer        string
-		}
-		var powerNeeds []powerNeed
-		for s, st := range m.Stages {
-			ws := w - pr.before[s]
-			ps := pr.periodOf(ws)
-			if ps < 0 {
-				ok = false
-				break
-			}
-			if m.Finance != nil {
-				for _, it := range m.Finance.Items {
-					if it.Stage == s {
-						pays = append(pays, payment{ps, it.PerMW, fLease})
-					}
-				}
-			}
-			gi := m.GenerationAt(ws)
-			g := &m.Generations[gi]
-			for _, n := range st.Needs {
-				ln := &m.Lines[n.Line]
-				if ln.Kind == sim.Capital || ln.Kind == sim.Robot {
-					continue
-				}
-				if n.Power != nil && n.Basis == sim.PerGridMW && st.SecuresPower {
-					powerNeeds = append(powerNeeds, powerNeed{n, ps, ws, ln.UnitCostUSD, layerOf(*ln)})
-					continue
-				}
-				if ws-ln.LeadWeeks < 0 {
-					ok = false
-				}
-				per := m.UnitsPerMW(n, gi)
-				price := ln.UnitCostUSD
-				kind := fNone
-				if n.Line == m.Accel {
-					price = g.UnitCostUSD
-					kind = fVendor
-					for _, in := range g.Inputs {
-						uses = append(uses, use1{in.Line, ps, per * in.PerUnit})
-					}
-				}
-				pays = append(pays, payment{ps, per * price, kind})
-				cost += per * price * pr.df(ws)
-				layer[layerOf(*ln)] += per * price * pr.df(ws)
-				uses = append(uses, use1{n.Line, ps, per})
-			}
-			for _, c := range st.Crews {
-				ln := &m.Lines[c.Line]
-				if ln.Kind != sim.Crew {
-					continue
-				}
-				// Workers held for the stage's weeks: average concurrent
-				// workers in each period it overlaps.
-				for q := ws; q < ws+st.Weeks; {
-					pq := pr.periodOf(q)
-					end := min(ws+st.Weeks, pr.Begin[pq+1])
-					uses = append(uses, use1{c.Line, pq, c.Amount * float64(end-q) / pr.nweeks(pq)})
-					q = end
-				}
-			}
-			if st.SecuresPower {
-				terms = append(terms, [2]float64{float64(s), float64(ws)})
-			}
-		}
-		pr.layerUSD = append(pr.layerUSD, layer)
-		pr.online[p] = L.AddVar(fmt.Sprintf("online_p%d", p), 0, inf, cost)
-		if !ok {
+		rc := pr.recipeFor(p)
+		pr.layerUSD = append(pr.layerUSD, rc.layer)
+		pr.online[p] = L.AddVar(fmt.Sprintf("online_p%d", p), 0, math.Inf(1), rc.cost)
+		if !rc.ok {
 			L.Vars[pr.online[p]].Hi = 0
 		}
-		for _, py := range pays {
+		for _, py := range rc.pays {
 			paid[py.kind][py.period] = append(paid[py.kind][py.period], lp.Term{Var: pr.online[p], Coef: py.usd})
 		}
-		if opt.Integer && ok {
-			n := L.AddVar(fmt.Sprintf("projects_p%d", p), 0, inf, 0)
-			L.Vars[n].Integer = true
-			L.AddRow(fmt.Sprintf("whole_p%d", p), lp.EQ, 0, lp.Term{Var: pr.online[p], Coef: 1}, lp.Term{Var: n, Coef: -m.SizeMW})
-		}
-		for _, u := range uses {
+		pr.addWhole(p, rc.ok)
+		for _, u := range rc.uses {
 			use[u.line][u.period] = append(use[u.line][u.period], lp.Term{Var: pr.online[p], Coef: u.per})
 		}
 		pr.addTarget(p)
-
-		// Power: grid MW = PUE × MW from the sources, each at most its
-		// max_mix, ordered a lead time before the power stage.
-		pr.power[p] = make([]int, len(m.PowerLines))
-		pr.powerLayerUSD = append(pr.powerLayerUSD, make([]map[string]float64, len(m.PowerLines)))
-		if len(m.PowerLines) > 0 && len(terms) > 0 {
-			ws := int(terms[0][1])
-			ps := pr.periodOf(ws)
-			mix := []lp.Term{{Var: pr.online[p], Coef: -m.PUE}}
-			for k, li := range m.PowerLines {
-				ln := &m.Lines[li]
-				v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, inf, ln.UnitCostUSD*pr.df(ws))
-				pr.power[p][k] = v
-				if ps >= 0 && ln.UnitCostUSD != 0 {
-					paid[fNone][ps] = append(paid[fNone][ps], lp.Term{Var: v, Coef: ln.UnitCostUSD})
-				}
-				if ws-ln.LeadWeeks < 0 || ws < ln.AvailableWeek || !ok {
-					L.Vars[v].Hi = 0
-				}
-				mix = append(mix, lp.Term{Var: v, Coef: 1})
-				if ln.MaxMix < 1 {
-					L.AddRow(fmt.Sprintf("mix_%s_p%d", ln.Name, p), lp.LE, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: pr.online[p], Coef: -ln.MaxMix * m.PUE})
-				}
-				use[li][ps] = append(use[li][ps], lp.Term{Var: v, Coef: 1})
-				for _, pn := range powerNeeds {
-					if !pn.need.Power[k] {
-						continue
-					}
-					// pn.need.Amount units per grid MW from this source.
-					if pn.week-m.Lines[pn.need.Line].LeadWeeks < 0 {
-						L.Vars[v].Hi = 0
-					}
-					usd := pn.need.Amount * pn.price
-					use[pn.need.Line][pn.period] = append(use[pn.need.Line][pn.period], lp.Term{Var: v, Coef: pn.need.Amount})
-					paid[fNone][pn.period] = append(paid[fNone][pn.period], lp.Term{Var: v, Coef: usd})
-					L.Vars[v].Cost += usd * pr.df(pn.week)
-					if pr.powerLayerUSD[p][k] == nil {
-						pr.powerLayerUSD[p][k] = map[string]float64{}
-					}
-					pr.powerLayerUSD[p][k][pn.layer] += usd * pr.df(pn.week)
-				}
-			}
-			L.AddRow(fmt.Sprintf("power_p%d", p), lp.EQ, 0, mix...)
-		}
+		pr.addPower(p, &rc, use, paid)
 	}
 	return use, paid
+}
+
+// recipe is what a MW online in one period takes: its capex (discounted,
+// by layer, and the payments undiscounted by the period they are paid
+// in), its lines' use by period, the needs served per grid MW of some
+// power sources only, and when its power stage starts.
+type recipe struct {
+	ok         bool // every input can be ordered after week 0
+	cost       float64
+	layer      map[string]float64
+	pays       []payment
+	uses       []lineUse
+	powerNeeds []powerNeed
+	powerWeek  int // the power stage's start, or -1 if no stage secures power
+}
+
+// lineUse is units of a line per MW online, used in a period.
+type lineUse struct {
+	line, period int
+	per          float64
+}
+
+// powerNeed is a need per grid MW limited to some power sources
+// (for_power): it goes on the power variables of those sources.
+type powerNeed struct {
+	need         sim.Need
+	period, week int
+	price        float64
+	layer        string
+}
+
+// recipeFor is what a MW online in period p (in its first week) takes,
+// each stage starting before(s) weeks earlier: the recipe's units
+// (accelerators at the generation's price then), the finance.capex items
+// (building, land) paid when their stage starts, and the crews held.
+func (pr *Problem) recipeFor(p int) recipe {
+	m := pr.M
+	w := pr.Begin[p] // projects of period p come online in its first week
+	rc := recipe{ok: true, layer: map[string]float64{}, powerWeek: -1}
+	for s, st := range m.Stages {
+		ws := w - pr.before[s]
+		ps := pr.periodOf(ws)
+		if ps < 0 {
+			rc.ok = false
+			break
+		}
+		pr.addItems(&rc, s, ws, ps)
+		gi := m.GenerationAt(ws)
+		g := &m.Generations[gi]
+		for _, n := range st.Needs {
+			ln := &m.Lines[n.Line]
+			if ln.Kind == sim.Capital || ln.Kind == sim.Robot {
+				continue
+			}
+			if n.Power != nil && n.Basis == sim.PerGridMW && st.SecuresPower {
+				rc.powerNeeds = append(rc.powerNeeds, powerNeed{n, ps, ws, ln.UnitCostUSD, layerOf(*ln)})
+				continue
+			}
+			if ws-ln.LeadWeeks < 0 {
+				rc.ok = false
+			}
+			per := m.UnitsPerMW(n, gi)
+			price := ln.UnitCostUSD
+			kind := fNone
+			if n.Line == m.Accel {
+				price = g.UnitCostUSD
+				kind = fVendor
+				for _, in := range g.Inputs {
+					rc.uses = append(rc.uses, lineUse{in.Line, ps, per * in.PerUnit})
+				}
+			}
+			rc.pay(payment{ps, per * price, kind}, layerOf(*ln), pr.df(ws))
+			rc.uses = append(rc.uses, lineUse{n.Line, ps, per})
+		}
+		rc.uses = append(rc.uses, pr.crewUses(st, ws)...)
+		if st.SecuresPower && rc.powerWeek < 0 {
+			rc.powerWeek = ws
+		}
+	}
+	return rc
+}
+
+// pay books a payment of the recipe: undiscounted in its period, and
+// discounted (factor df) in the objective and the layer's cost.
+func (rc *recipe) pay(py payment, layer string, df float64) {
+	rc.pays = append(rc.pays, py)
+	rc.cost += py.usd * df
+	rc.layer[layer] += py.usd * df
+}
+
+// addItems books the finance.capex items (land, building shell) of stage
+// s, started in week ws of period ps: paid then, a share leasable, in the
+// objective and the cost by layer like the simulation's capex.
+func (pr *Problem) addItems(rc *recipe, s, ws, ps int) {
+	if pr.M.Finance == nil {
+		return
+	}
+	for _, it := range pr.M.Finance.Items {
+		if it.Stage == s && it.PerMW != 0 {
+			rc.pay(payment{ps, it.PerMW, fLease}, itemLayer(it), pr.df(ws))
+		}
+	}
+}
+
+// itemLayer is the layer a capex item is reported under, as in the
+// simulation's capex by layer.
+func itemLayer(it sim.CapexItem) string {
+	if it.Layer != "" {
+		return it.Layer
+	}
+	return it.Name
+}
+
+// crewUses is the workers a stage started in week ws holds per MW: the
+// average concurrent workers in each period its weeks overlap.
+func (pr *Problem) crewUses(st sim.Stage, ws int) []lineUse {
+	var out []lineUse
+	for _, c := range st.Crews {
+		if pr.M.Lines[c.Line].Kind != sim.Crew {
+			continue
+		}
+		for q := ws; q < ws+st.Weeks; {
+			pq := pr.periodOf(q)
+			end := min(ws+st.Weeks, pr.Begin[pq+1])
+			out = append(out, lineUse{c.Line, pq, c.Amount * float64(end-q) / pr.nweeks(pq)})
+			q = end
+		}
+	}
+	return out
+}
+
+// addWhole makes period p's MW online a whole number of projects (a MIP)
+// when the options ask for it.
+func (pr *Problem) addWhole(p int, ok bool) {
+	if !pr.Opt.Integer || !ok {
+		return
+	}
+	n := pr.LP.AddVar(fmt.Sprintf("projects_p%d", p), 0, math.Inf(1), 0)
+	pr.LP.Vars[n].Integer = true
+	pr.LP.AddRow(fmt.Sprintf("whole_p%d", p), lp.EQ, 0, lp.Term{Var: pr.online[p], Coef: 1}, lp.Term{Var: n, Coef: -pr.M.SizeMW})
+}
+
+// addPower adds period p's power: grid MW = PUE × MW from the sources,
+// each at most its max_mix, ordered a lead time before the power stage;
+// a source's variable also carries the needs limited to it (for_power).
+func (pr *Problem) addPower(p int, rc *recipe, use [][][]lp.Term, paid [3][][]lp.Term) {
+	m, L := pr.M, pr.LP
+	pr.power[p] = make([]int, len(m.PowerLines))
+	for k := range pr.power[p] {
+		pr.power[p][k] = -1 // no power variable: nothing can come online
+	}
+	pr.powerLayerUSD[p] = make([]map[string]float64, len(m.PowerLines))
+	if len(m.PowerLines) == 0 || rc.powerWeek < 0 {
+		return
+	}
+	ws := rc.powerWeek
+	ps := pr.periodOf(ws)
+	mix := []lp.Term{{Var: pr.online[p], Coef: -m.PUE}}
+	for k, li := range m.PowerLines {
+		ln := &m.Lines[li]
+		v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, math.Inf(1), ln.UnitCostUSD*pr.df(ws))
+		pr.power[p][k] = v
+		if ps >= 0 && ln.UnitCostUSD != 0 {
+			paid[fNone][ps] = append(paid[fNone][ps], lp.Term{Var: v, Coef: ln.UnitCostUSD})
+		}
+		if ws-ln.LeadWeeks < 0 || ws < ln.AvailableWeek || !rc.ok {
+			L.Vars[v].Hi = 0
+		}
+		mix = append(mix, lp.Term{Var: v, Coef: 1})
+		if ln.MaxMix < 1 {
+			L.AddRow(fmt.Sprintf("mix_%s_p%d", ln.Name, p), lp.LE, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: pr.online[p], Coef: -ln.MaxMix * m.PUE})
+		}
+		use[li][ps] = append(use[li][ps], lp.Term{Var: v, Coef: 1})
+		for _, pn := range rc.powerNeeds {
+			if !pn.need.Power[k] {
+				continue
+			}
+			// pn.need.Amount units per grid MW from this source.
+			if pn.week-m.Lines[pn.need.Line].LeadWeeks < 0 {
+				L.Vars[v].Hi = 0
+			}
+			usd := pn.need.Amount * pn.price
+			use[pn.need.Line][pn.period] = append(use[pn.need.Line][pn.period], lp.Term{Var: v, Coef: pn.need.Amount})
+			paid[fNone][pn.period] = append(paid[fNone][pn.period], lp.Term{Var: v, Coef: usd})
+			L.Vars[v].Cost += usd * pr.df(pn.week)
+			if pr.powerLayerUSD[p][k] == nil {
+				pr.powerLayerUSD[p][k] = map[string]float64{}
+			}
+			pr.powerLayerUSD[p][k][pn.layer] += usd * pr.df(pn.week)
+		}
+	}
+	L.AddRow(fmt.Sprintf("power_p%d", p), lp.EQ, 0, mix...)
 }
 
 // addTarget adds period p's shortfall and target row: the MW the plan
@@ -452,15 +553,15 @@ func (pr *Problem) addSupply(use [][][]lp.Term, paid [3][][]lp.Term) {
 				continue
 			}
 			terms := use[l][p]
+			k := pr.nweeks(p)
+			if ln.Kind == sim.Crew {
+				k = 1
+			}
 			if cum >= 0 {
-				k := pr.nweeks(p)
-				if ln.Kind == sim.Crew {
-					k = 1
-				}
 				terms = append(terms, lp.Term{Var: cum, Coef: -k})
 			}
 			r := L.AddRow(fmt.Sprintf("supply_%s_p%d", ln.Name, p), lp.LE, max(0, base-pr.committedUse(l, p)), terms...)
-			pr.supply = append(pr.supply, rowInfo{row: r, line: l, period: p})
+			pr.supply = append(pr.supply, rowInfo{row: r, line: l, period: p, base: base, added: cum, k: k})
 		}
 	}
 }
@@ -490,11 +591,12 @@ func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, 
 		return nil, err
 	}
 	t0 := time.Now()
-	sol, err := s.Solve(ctx, pr.LP)
+	sol, err := SolveLP(ctx, s, pr.LP)
 	if err != nil {
 		return nil, err
 	}
 	pl := pr.Read(sol)
+	pl.setGap(sol)
 	pl.Stats.SolveSeconds = time.Since(t0).Seconds()
 	return pl, nil
 }
@@ -537,6 +639,11 @@ type Plan struct {
 	// would save (ValueLeadTimes), most valuable per week first; absent
 	// when not computed.
 	LeadTimeValues []LeadTimeValue `json:"lead_time_values,omitempty" yaml:"lead_time_values,omitempty"`
+	// GapUSD is a MIP's objective less the solver's best bound, GapOfCost
+	// that as a share of the cost part of the objective (the shortfall
+	// penalty apart); both 0 when proven optimal.
+	GapUSD    float64 `json:"mip_gap_usd,omitempty" yaml:"mip_gap_usd,omitempty"`
+	GapOfCost float64 `json:"mip_gap_of_cost,omitempty" yaml:"mip_gap_of_cost,omitempty"`
 }
 
 // Period is one period's build schedule.
@@ -562,6 +669,13 @@ type Period struct {
 	// multiple). Both are 0 when capital is not in the model.
 	FinancingDrawnUSD float64 `json:"financing_drawn_usd,omitempty" yaml:"financing_drawn_usd,omitempty"`
 	FundingUSD        float64 `json:"funding_usd,omitempty" yaml:"funding_usd,omitempty"`
+	// CapexUSD is the capex the plan pays in the period, undiscounted:
+	// the recipe's units, the finance.capex items (building, land) and
+	// power for the MW whose stages start then, and the expansions funded
+	// then. CommittedCapexUSD is the committed pipeline's (its
+	// simulation's capex booked in the period's weeks).
+	CapexUSD          float64 `json:"capex_usd,omitempty" yaml:"capex_usd,omitempty"`
+	CommittedCapexUSD float64 `json:"committed_capex_usd,omitempty" yaml:"committed_capex_usd,omitempty"`
 }
 
 // Expansion is capacity funded on a line.
@@ -574,22 +688,6 @@ type Expansion struct {
 	PerWeek     float64 `json:"units_per_week" yaml:"units_per_week"`
 	CostUSD     float64 `json:"cost_usd" yaml:"cost_usd"`
 	PeriodIndex int     `json:"-" yaml:"-"`
-}
-
-// ShadowPrice is what one more unit per week of a line's supply in one
-// period would save (the dual of its supply row), or one more dollar of
-// financing in a period (line "capital", unit "USD": the dual of the
-// funding row, $ saved per $).
-type ShadowPrice struct {
-	Line     string  `json:"line" yaml:"line"`
-	Unit     string  `json:"unit" yaml:"unit"`
-	Period   string  `json:"period" yaml:"period"`
-	Week     int     `json:"first_week" yaml:"first_week"`
-	SavesUSD float64 `json:"saves_usd_per_unit_per_week" yaml:"saves_usd_per_unit_per_week"`
-	// ShortfallMW is SavesUSD / penalty: the MW of shortfall it would
-	// avoid, when the target is short (else the saving is capex).
-	ShortfallMW float64 `json:"shortfall_mw_avoided" yaml:"shortfall_mw_avoided"`
-	Text        string  `json:"text" yaml:"text"`
 }
 
 // LayerCost is discounted capex of one layer.
@@ -629,8 +727,44 @@ func (pr *Problem) Label(p int) string {
 	return d.Format("2006-01")
 }
 
-// Read turns a solution into a Plan.
+// Read turns a solution into a Plan, in steps: the header and the
+// periods, capex (discounted and paid per period), expansions, power and
+// cost by layer, financing, and the shadow prices ranked by the $ saved
+// by relaxing each binding row by 1% of its level (RelaxUSD).
 func (pr *Problem) Read(sol *lp.Solution) *Plan {
+	rd := &reading{Problem: pr, sol: sol, pl: pr.newPlan(sol)}
+	rd.periods()
+	rd.capex()
+	layers := map[string]float64{}
+	rd.expansions(layers)
+	rd.powerMix(layers)
+	rd.recipeLayers(layers)
+	rd.pl.CostByLayer = sortedLayers(layers)
+	rd.financing()
+	rd.pl.ShadowPrices = append(rd.pl.ShadowPrices, rd.capitalPrices()...)
+	rd.pl.ShadowPrices = append(rd.pl.ShadowPrices, rd.supplyPrices()...)
+	RankShadowPrices(rd.pl.ShadowPrices)
+	return rd.pl
+}
+
+// reading is a solution being read into a plan.
+type reading struct {
+	*Problem
+	sol *lp.Solution
+	pl  *Plan
+}
+
+// x is variable v's value, solver noise rounded away (0 for v < 0).
+func (rd *reading) x(v int) float64 {
+	if v < 0 {
+		return 0
+	}
+	return clean(rd.sol.X[v])
+}
+
+// newPlan is the plan's header: what was solved, how, and what is not in
+// the model.
+func (pr *Problem) newPlan(sol *lp.Solution) *Plan {
 	m := pr.M
 	pl := &Plan{
 		Scenario: m.Name, Period: pr.Opt.Period, StartDate: m.Start.Format(time.DateOnly), HorizonWeeks: m.Weeks,
@@ -651,84 +785,117 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 		pl.Omitted = slices.DeleteFunc(pl.Omitted, func(s string) bool { return strings.HasPrefix(s, "whole projects") })
 	}
 	pl.Stats = Stats{Rows: len(pr.LP.Rows), Columns: len(pr.LP.Vars), NonZeros: pr.LP.NonZeros(), BuildSeconds: pr.Build.Seconds()}
-	x := func(v int) float64 {
-		if v < 0 {
-			return 0
-		}
-		return clean(sol.X[v])
-	}
-	np := len(pr.online)
-	for p := range np {
-		per := Period{Index: p, Label: pr.Label(p), Week: pr.Begin[p], TargetMW: pr.target[p], ShortfallMW: x(pr.short[p])}
-		if pr.cm != nil {
-			per.CommittedMW = clean(pr.cm.added[p])
-		}
-		pl.ShortfallMW += per.ShortfallMW
-		pl.Periods = append(pl.Periods, per)
-	}
 	if pr.committed != nil {
 		pl.Start = startingState(pr.committed)
 		pl.Omitted = append(pl.Omitted, "starting state: the committed pipeline is simulated on its own (the new projects do not compete with it for the lines' queues), and stock it leaves unused is not offered to the new projects")
 	}
-	// MW started: online MW shifted back by the critical path.
-	for p := range np {
-		on := x(pr.online[p])
+	return pl
+}
+
+// periods reads the build schedule: target, MW online (new and
+// committed), shortfall, and the MW started (online shifted back by the
+// critical path).
+func (rd *reading) periods() {
+	pl := rd.pl
+	for p := range rd.online {
+		per := Period{Index: p, Label: rd.Label(p), Week: rd.Begin[p], TargetMW: rd.target[p], ShortfallMW: rd.x(rd.short[p])}
+		if rd.cm != nil {
+			per.CommittedMW = clean(rd.cm.added[p])
+			per.CommittedCapexUSD = clean(rd.cm.capex[p])
+		}
+		pl.ShortfallMW += per.ShortfallMW
+		pl.Periods = append(pl.Periods, per)
+	}
+	for p := range rd.online {
+		on := rd.x(rd.online[p])
 		pl.Periods[p].OnlineMW = on
-		if q := periodIndex(pr.Begin, pr.Begin[p]-pr.critical); q >= 0 {
+		if q := periodIndex(rd.Begin, rd.Begin[p]-rd.critical); q >= 0 {
 			pl.Periods[q].StartedMW += on
 		}
 	}
-	layers := map[string]float64{}
-	capex := 0.0
-	for i, v := range pr.LP.Vars {
+}
+
+// capex reads the discounted capex (the objective less the shortfall's
+// penalty) and each period's capex paid, undiscounted.
+func (rd *reading) capex() {
+	for i, v := range rd.LP.Vars {
 		if v.Cost != 0 && !strings.HasPrefix(v.Name, "short_") {
-			capex += v.Cost * x(i)
+			rd.pl.CapexUSD += v.Cost * rd.x(i)
 		}
 	}
-	pl.CapexUSD = capex
-	// Layers: expansions by line layer, power by source layer, the
-	// recipe's capex by the layers of its lines.
-	for l, ln := range m.Lines {
-		for p, v := range pr.expand[l] {
-			if v < 0 || x(v) < 1e-9 {
+	for k := range rd.paid {
+		for p, ts := range rd.paid[k] {
+			for _, t := range ts {
+				rd.pl.Periods[p].CapexUSD += t.Coef * rd.x(t.Var)
+			}
+		}
+	}
+	for p := range rd.pl.Periods {
+		rd.pl.Periods[p].CapexUSD = clean(rd.pl.Periods[p].CapexUSD)
+	}
+}
+
+// expansions reads the expansions funded, booking their cost under their
+// line's layer "(expansion)".
+func (rd *reading) expansions(layers map[string]float64) {
+	for l, ln := range rd.M.Lines {
+		for p, v := range rd.expand[l] {
+			if v < 0 || rd.x(v) < 1e-9 {
 				continue
 			}
-			c := pr.LP.Vars[v].Cost * x(v)
-			layers[layerOf(ln)+" (expansion)"] += c
-			pl.Expansions = append(pl.Expansions, Expansion{
-				Line: ln.Name, Unit: ln.Unit, Period: pr.Label(p), Week: pr.Begin[p],
-				OnlineWeek: pr.Begin[p] + ln.ExpansionWeeks, PerWeek: x(v), CostUSD: ln.ExpansionCostUSD * x(v), PeriodIndex: p,
+			layers[layerOf(ln)+" (expansion)"] += rd.LP.Vars[v].Cost * rd.x(v)
+			rd.pl.Expansions = append(rd.pl.Expansions, Expansion{
+				Line: ln.Name, Unit: ln.Unit, Period: rd.Label(p), Week: rd.Begin[p],
+				OnlineWeek: rd.Begin[p] + ln.ExpansionWeeks, PerWeek: rd.x(v), CostUSD: ln.ExpansionCostUSD * rd.x(v), PeriodIndex: p,
 			})
 		}
 	}
+}
+
+// powerMix reads the grid MW from each source, per period and in all,
+// booking their cost under the source's layer and the layers of the
+// needs limited to it (for_power).
+func (rd *reading) powerMix(layers map[string]float64) {
+	m := rd.M
 	for k, li := range m.PowerLines {
 		tot := 0.0
-		for p := range np {
-			v := pr.power[p][k]
-			tot += x(v)
-			if x(v) > 0 {
-				pl.Periods[p].PowerMW = append(pl.Periods[p].PowerMW, PowerBySource{Source: m.Lines[li].Name, MW: x(v)})
+		for p := range rd.online {
+			v := rd.power[p][k]
+			if v < 0 {
+				continue
 			}
-			if v >= 0 {
-				own := pr.LP.Vars[v].Cost
-				for layer, c := range pr.powerLayerUSD[p][k] {
-					layers[layer] += c * x(v)
-					own -= c
-				}
-				layers[layerOf(m.Lines[li])] += own * x(v)
+			tot += rd.x(v)
+			if rd.x(v) > 0 {
+				rd.pl.Periods[p].PowerMW = append(rd.pl.Periods[p].PowerMW, PowerBySource{Source: m.Lines[li].Name, MW: rd.x(v)})
 			}
+			own := rd.LP.Vars[v].Cost
+			for layer, c := range rd.powerLayerUSD[p][k] {
+				layers[layer] += c * rd.x(v)
+				own -= c
+			}
+			layers[layerOf(m.Lines[li])] += own * rd.x(v)
 		}
-		pl.PowerMix = append(pl.PowerMix, PowerBySource{Source: m.Lines[li].Name, MW: tot})
+		rd.pl.PowerMix = append(rd.pl.PowerMix, PowerBySource{Source: m.Lines[li].Name, MW: tot})
 	}
-	for p := range np {
-		for k, c := range pr.layerUSD[p] {
-			layers[k] += c * x(pr.online[p])
+}
+
+// recipeLayers books the recipe's capex per MW online (capex items
+// included) under the layers of its lines and items.
+func (rd *reading) recipeLayers(layers map[string]float64) {
+	for p := range rd.online {
+		for k, c := range rd.layerUSD[p] {
+			layers[k] += c * rd.x(rd.online[p])
 		}
 	}
+}
+
+// sortedLayers lists the cost by layer, largest first.
+func sortedLayers(layers map[string]float64) []LayerCost {
+	out := []LayerCost{}
 	for k, c := range layers {
-		pl.CostByLayer = append(pl.CostByLayer, LayerCost{Layer: k, CostUSD: c})
+		out = append(out, LayerCost{Layer: k, CostUSD: c})
 	}
-	slices.SortFunc(pl.CostByLayer, func(a, b LayerCost) int {
+	slices.SortFunc(out, func(a, b LayerCost) int {
 		if a.CostUSD != b.CostUSD {
 			if a.CostUSD > b.CostUSD {
 				return -1
@@ -737,84 +904,52 @@ func (pr *Problem) Read(sol *lp.Solution) *Plan {
 		}
 		return strings.Compare(a.Layer, b.Layer)
 	})
-	if fr := pr.fin; fr != nil {
-		pl.Capital = true
+	return out
+}
+
+// financing reads, per period, the financing drawn and the funding the
+// row allows, when capital is in the model.
+func (rd *reading) financing() {
+	fr := rd.fin
+	if fr == nil {
+		return
+	}
+	rd.pl.Capital = true
+	for i := range fr.facs {
+		fr.facs[i].max = 0
+	}
+	for p := range rd.online {
+		// Vendor and lease draws as large as they may be (the LP's own
+		// draws are arbitrary where funding does not bind).
+		drawn := rd.x(fr.need[p]) + fr.committed[p]
 		for i := range fr.facs {
-			fr.facs[i].max = 0
+			fc := &fr.facs[i]
+			eligible := 0.0
+			for _, t := range fc.paid[p] {
+				eligible += t.Coef * rd.x(t.Var)
+			}
+			fc.max = min(fc.limit, fc.max+fc.share*eligible)
+			drawn -= fc.max
 		}
-		for p := range np {
-			// Vendor and lease draws as large as they may be (the LP's
-			// own draws are arbitrary where funding does not bind).
-			drawn := x(fr.need[p]) + fr.committed[p]
-			avail := fr.rhs[p]
-			if fr.earn[p] >= 0 {
-				avail += fr.multi[p] * x(fr.earn[p])
-			}
-			for i := range fr.facs {
-				fc := &fr.facs[i]
-				eligible := 0.0
-				for _, t := range fc.paid[p] {
-					eligible += t.Coef * x(t.Var)
-				}
-				fc.max = min(fc.limit, fc.max+fc.share*eligible)
-				drawn -= fc.max
-			}
-			pl.Periods[p].FinancingDrawnUSD, pl.Periods[p].FundingUSD = clean(drawn), avail
-			saves := -sol.Duals[fr.fund[p]]
-			if saves < 1e-9 {
-				continue
-			}
-			sp := ShadowPrice{
-				Line: sim.CapitalLine, Unit: "USD", Period: pr.Label(p), Week: pr.Begin[p],
-				SavesUSD: saves, ShortfallMW: saves / pr.Opt.ShortfallPenalty,
-			}
-			sp.Text = fmt.Sprintf("one more dollar of financing in %s saves $%s", sp.Period, units.FormatNumber(saves, 2))
-			pl.ShadowPrices = append(pl.ShadowPrices, sp)
-		}
+		rd.pl.Periods[p].FinancingDrawnUSD, rd.pl.Periods[p].FundingUSD = clean(drawn), rd.fundingAllowed(p)
 	}
-	// Shadow prices of binding supply rows.
-	for _, ri := range pr.supply {
-		d := sol.Duals[ri.row]
-		k := float64(pr.Begin[ri.period+1] - pr.Begin[ri.period])
-		ln := &m.Lines[ri.line]
-		if ln.Kind == sim.Crew {
-			k = 1 // the row is average workers, not units over the period
-		}
-		saves := -d * k
-		if saves < 1e-6 {
-			continue
-		}
-		unit := ln.Unit
-		what := "unit/week"
-		if ln.Kind == sim.Crew {
-			what = "worker"
-		}
-		sp := ShadowPrice{
-			Line: ln.Name, Unit: unit, Period: pr.Label(ri.period), Week: pr.Begin[ri.period],
-			SavesUSD: saves, ShortfallMW: saves / pr.Opt.ShortfallPenalty,
-		}
-		sp.Text = fmt.Sprintf("one more %s (%s) of %s in %s saves %s", what, unit, ln.Name, sp.Period, units.FormatUSD(saves))
-		if sp.ShortfallMW >= 0.01 {
-			sp.Text += fmt.Sprintf(" (≈ %s of shortfall)", units.FormatMW(sp.ShortfallMW))
-		}
-		pl.ShadowPrices = append(pl.ShadowPrices, sp)
+}
+
+// fundingAllowed is what period p's funding row allows: cash, equity and
+// the debt limit with its revenue multiple of what earns then.
+func (rd *reading) fundingAllowed(p int) float64 {
+	fr := rd.fin
+	avail := fr.rhs[p]
+	if fr.earn[p] >= 0 {
+		avail += fr.multi[p] * rd.x(fr.earn[p])
 	}
-	slices.SortStableFunc(pl.ShadowPrices, func(a, b ShadowPrice) int {
-		switch {
-		case a.SavesUSD > b.SavesUSD:
-			return -1
-		case a.SavesUSD < b.SavesUSD:
-			return 1
-		}
-		return 0
-	})
-	return pl
+	return avail
 }
 
 func financeOmitted(pr *Problem) string {
 	switch {
 	case pr.fin != nil:
-		return "finance: capital is a row per period, but interest, debt repayments and deposits are not in it, the revenue ramp is approximated, and capex items and running costs are funded, not in the objective"
+		return "finance: capital is a row per period, but interest, debt repayments and deposits are not in it, the revenue ramp is approximated, and running costs are funded, not in the objective (capex items such as building and land are in both)"
 	case pr.M.Finance != nil:
 		return "finance: left out (--no-finance): capital is not a constraint in the LP (capex is discounted, not funded)"
 	}

@@ -1,20 +1,57 @@
 package plan_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/plan/cbc"
+	"github.com/gwf-project/gwf/plan/glpk"
+	"github.com/gwf-project/gwf/plan/lp"
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sim"
 )
 
-func solver(t testing.TB) cbc.Solver {
+// testSolver is the solver the tests use: cbc, or glpk while
+// TestHandCasesGLPK runs them again (or when GWF_TEST_SOLVER=glpk).
+var testSolver = os.Getenv("GWF_TEST_SOLVER")
+
+func solver(t testing.TB) lp.Solver {
+	if testSolver == "glpk" {
+		s := glpk.Solver{}
+		if !s.Available() {
+			t.Skip("glpsol not installed (apt-get install glpk-utils)")
+		}
+		return s
+	}
 	s := cbc.Solver{}
 	if !s.Available() {
 		t.Skip("cbc not installed (apt-get install coinor-cbc)")
 	}
 	return s
+}
+
+// TestHandCasesGLPK runs the cases known by hand again with GLPK: both
+// solvers must give the answers worked out by hand.
+func TestHandCasesGLPK(t *testing.T) {
+	if !(glpk.Solver{}).Available() {
+		t.Skip("glpsol not installed (apt-get install glpk-utils)")
+	}
+	if testSolver == "glpk" {
+		t.Skip("all tests run with glpk already")
+	}
+	testSolver = "glpk"
+	defer func() { testSolver = "" }()
+	for name, f := range map[string]func(*testing.T){
+		"JustReachable": TestHandJustReachable, "Unreachable": TestHandUnreachable,
+		"Expansion": TestHandExpansion, "ShadowPriceIsMarginalCost": TestHandShadowPriceIsMarginalCost,
+		"MIPWholeProjects": TestHandMIPWholeProjects, "MIPExpansionBlock": TestHandMIPExpansionBlock,
+		"MoneyBinds": TestHandMoneyBinds, "RevenueFundsMore": TestHandRevenueFundsMore,
+		"LeadTimeValue": TestHandLeadTimeValue, "StartingState": TestHandStartingState,
+		"StartingStateFunding": TestHandStartingStateFunding, "NeedForPower": TestHandNeedForPower,
+	} {
+		t.Run(name, f)
+	}
 }
 
 func reference(t testing.TB) *sim.Model {

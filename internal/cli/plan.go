@@ -17,6 +17,9 @@ import (
 
 	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/plan/cbc"
+	"github.com/gwf-project/gwf/plan/glpk"
+	"github.com/gwf-project/gwf/plan/highs"
+	"github.com/gwf-project/gwf/plan/lp"
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/units"
 )
@@ -33,6 +36,7 @@ func (e *env) planCommand() *cobra.Command {
 		timeLimit  time.Duration
 		noFinance  bool
 		noLead     bool
+		solverName string
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [SCENARIO]",
@@ -40,8 +44,9 @@ func (e *env) planCommand() *cobra.Command {
 		Long: `Build a time-expanded linear program of SCENARIO (the reference when none):
 per period, MW brought online, the power sources that feed them and capacity
 expansions of every supply line, with their lead times, costs and growth
-ceilings. Solve it with COIN-OR CBC for the least discounted capex that meets
-the target ramp; a target that cannot be met is not an error: the shortfall
+ceilings. Solve it with COIN-OR CBC (or --solver glpk: GLPK's glpsol; highs:
+HiGHS, where its highs program is on PATH) for the least discounted capex
+that meets the target ramp; a target that cannot be met is not an error: the shortfall
 is minimised and reported. Prints the build schedule, expansions, cost by
 layer, and the shadow prices of binding supply constraints, most valuable
 first. When the scenario has finance, capital is a constraint: per period,
@@ -51,7 +56,10 @@ the fleet online and the projects under way are simulated on their own
 (the committed pipeline); the MW they bring online count towards the
 target, and what they take of each line's supply and of the funding is not
 there for new projects. The build schedule is the new projects only.
-Needs the cbc program (apt-get install coinor-cbc). Learning curves,
+Needs the cbc program (apt-get install coinor-cbc), or glpsol for --solver
+glpk (apt-get install glpk-utils). Every solve, the lead-time re-solves
+included, is bounded by --time-limit; a re-solve that fails or times out is
+reported and the plan stands. Learning curves,
 robots and whole projects are not in this first version; see docs/plan.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,9 +79,9 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 			if timeLimit > 0 && timeLimit < time.Second {
 				timeLimit = time.Second // cbc's -sec counts whole seconds
 			}
-			solver := cbc.Solver{Path: os.Getenv("GWF_CBC"), TimeLimit: timeLimit}
-			if !solver.Available() {
-				return fmt.Errorf("plan: %w", cbc.ErrNotInstalled)
+			solver, err := planSolver(solverName, timeLimit)
+			if err != nil {
+				return err
 			}
 			sc, err := e.load(args)
 			if err != nil {
@@ -89,12 +97,18 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 			opt := plan.Options{Period: period, TargetRate: targetRate, Integer: integer, ExpansionBlock: block, NoFinance: noFinance}
 			pl, err := plan.Solve(cmd.Context(), m, opt, solver)
 			if err != nil {
-				return err
+				return fmt.Errorf("plan: %w", err)
 			}
 			if !noLead {
+				// A re-solve that fails is in its value; an error here
+				// (ctx ended, or a model that would not build) leaves the
+				// values so far, and the main plan stands.
 				vals, took, err := plan.ValueLeadTimes(cmd.Context(), m, opt, solver, pl)
 				if err != nil {
-					return err
+					if cmd.Context().Err() != nil {
+						return err
+					}
+					fmt.Fprintf(e.stderr, "gwf: warning: lead-time values incomplete: %v\n", err)
 				}
 				pl.LeadTimeValues, pl.Stats.LeadTimeSeconds = vals, took.Seconds()
 			}
@@ -115,7 +129,7 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(pl)
 			}
-			return writePlanText(e.stdout, pl, verbose)
+			return writePlanText(e.stdout, pl, verbose, plan.SolverName(solver))
 		},
 	}
 	cmd.Flags().StringVar(&period, "period", plan.Month, "length of a period: week, month or quarter")
@@ -124,19 +138,48 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the plan as YAML to `FILE`")
 	cmd.Flags().BoolVar(&integer, "integer", false, "whole projects: MW online per period in multiples of project.size (a MIP)")
 	cmd.Flags().Float64Var(&block, "expansion-block", 0, "expansions in whole blocks of this many units/week of the line (a MIP; 0: continuous)")
-	cmd.Flags().DurationVar(&timeLimit, "time-limit", time.Minute, "stop a MIP's search after this long and report the best plan and its optimality gap (0: no limit)")
+	cmd.Flags().DurationVar(&timeLimit, "time-limit", time.Minute, "bound every solve (the plan's and each lead-time re-solve) to this long: a MIP reports its best plan and optimality gap; a solver still running a grace period later is stopped (0: no limit)")
 	cmd.Flags().BoolVar(&noFinance, "no-finance", false, "plan without the capital constraint, even when the scenario has finance (for comparison)")
 	cmd.Flags().BoolVar(&noLead, "no-lead-times", false, "skip valuing shorter lead times (a re-solve per line whose lead time or queue is at least a period, at most 12)")
+	cmd.Flags().StringVar(&solverName, "solver", "cbc", "the solver: cbc (COIN-OR CBC), glpk (GLPK's glpsol) or highs (HiGHS, where its highs program is on PATH)")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "print the model's size (rows, columns, non-zeros) and build/solve times")
 	return cmd
 }
 
-func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
+// planSolver is the solver --solver names, with the time limit; bad input
+// (exit 2) for an unknown name, and how to install it when its program is
+// missing. GWF_CBC, GWF_GLPSOL and GWF_HIGHS override the programs' paths.
+func planSolver(name string, limit time.Duration) (lp.Solver, error) {
+	var (
+		s       lp.Solver
+		ok      bool
+		missing error
+	)
+	switch name {
+	case "cbc":
+		c := cbc.Solver{Path: os.Getenv("GWF_CBC"), TimeLimit: limit}
+		s, ok, missing = c, c.Available(), cbc.ErrNotInstalled
+	case "glpk":
+		g := glpk.Solver{Path: os.Getenv("GWF_GLPSOL"), TimeLimit: limit}
+		s, ok, missing = g, g.Available(), glpk.ErrNotInstalled
+	case "highs":
+		h := highs.Solver{Path: os.Getenv("GWF_HIGHS"), TimeLimit: limit}
+		s, ok, missing = h, h.Available(), highs.ErrNotInstalled
+	default:
+		return nil, usageError{fmt.Errorf("--solver: unknown solver (got %q, want cbc, glpk or highs)", name)}
+	}
+	if !ok {
+		return nil, fmt.Errorf("plan: %w", missing)
+	}
+	return s, nil
+}
+
+func writePlanText(w io.Writer, pl *plan.Plan, verbose bool, solver string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "gwf plan — scenario %q, %sly periods from %s; start to online %d weeks\n", pl.Scenario, pl.Period, pl.StartDate, pl.CriticalWeeks)
 	if verbose {
-		fmt.Fprintf(&b, "Model: %d rows, %d columns, %d non-zeros; built in %.1f ms, solved (CBC) in %.1f ms\n",
-			pl.Stats.Rows, pl.Stats.Columns, pl.Stats.NonZeros, pl.Stats.BuildSeconds*1e3, pl.Stats.SolveSeconds*1e3)
+		fmt.Fprintf(&b, "Model: %d rows, %d columns, %d non-zeros; built in %.1f ms, solved (%s) in %.1f ms\n",
+			pl.Stats.Rows, pl.Stats.Columns, pl.Stats.NonZeros, pl.Stats.BuildSeconds*1e3, solver, pl.Stats.SolveSeconds*1e3)
 		if pl.LeadTimeValues != nil {
 			fmt.Fprintf(&b, "Lead times: %d re-solves, one period shorter each, in %.1f ms\n", len(pl.LeadTimeValues), pl.Stats.LeadTimeSeconds*1e3)
 		}
@@ -153,7 +196,7 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 		if pl.Stopped {
 			status = "stopped at the time limit"
 		}
-		fmt.Fprintf(&b, "MIP (%s): %s, optimality gap %s%%\n", strings.Join(what, ", "), status, units.FormatNumber(100*pl.Gap, 2))
+		fmt.Fprintf(&b, "MIP (%s; %s): %s, %s\n", strings.Join(what, ", "), solver, status, gapText(pl))
 	}
 	if pl.Capital {
 		b.WriteString("Capital: in the model (capex paid so far ≤ cash + equity + debt + vendor/lease shares + operating surplus, each period)\n")
@@ -236,34 +279,51 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool) error {
 			fmt.Fprintf(&b, "  %-24s %s\n", c.Layer, units.FormatUSD(c.CostUSD))
 		}
 	}
-	b.WriteString("\nMost valuable relaxations (shadow prices of binding supply and funding; lead times per week):\n")
-	type relax struct {
-		saves float64
-		text  string
+	b.WriteString("\nMost valuable relaxations (binding supply and funding rows, ranked by the $ saved by 1% more for one period):\n")
+	if err := pl.WriteRanking(&b, 10); err != nil {
+		return err
 	}
-	var rs []relax
-	for _, sp := range pl.ShadowPrices {
-		rs = append(rs, relax{sp.SavesUSD, sp.Text})
-	}
+	var shorter []plan.LeadTimeValue
 	for _, v := range pl.LeadTimeValues {
-		if v.SavesUSDPerWeek > 0 {
-			rs = append(rs, relax{v.SavesUSDPerWeek, v.Text})
+		if v.SavesUSDPerWeek > 0 && v.Error == "" {
+			shorter = append(shorter, v)
 		}
 	}
-	slices.SortStableFunc(rs, func(a, b relax) int { return cmp.Compare(b.saves, a.saves) })
-	if len(rs) == 0 {
-		b.WriteString("  none binding\n")
-	}
-	for i, r := range rs {
-		if i == 10 {
-			fmt.Fprintf(&b, "  … %d more in --json or --out\n", len(rs)-10)
-			break
+	if len(shorter) > 0 {
+		slices.SortStableFunc(shorter, func(a, b plan.LeadTimeValue) int { return cmp.Compare(b.SavesUSDPerWeek, a.SavesUSDPerWeek) })
+		b.WriteString("\nShorter lead times (by re-solving; not on the same measure as the rows above):\n")
+		for _, v := range shorter {
+			fmt.Fprintf(&b, "  %s\n", v.Text)
 		}
-		fmt.Fprintf(&b, "  %s\n", r.text)
+	}
+	var failed []string
+	for _, v := range pl.LeadTimeValues {
+		if v.Error != "" {
+			failed = append(failed, v.Text)
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, "\nLead-time re-solves that failed (%d of %d; the plan above stands):\n", len(failed), len(pl.LeadTimeValues))
+		for _, f := range failed {
+			fmt.Fprintf(&b, "  %s\n", f)
+		}
 	}
 	b.WriteString("\nNot in this plan: " + strings.Join(pl.Omitted, "; ") + ".\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// gapText is a MIP's optimality gap in dollars and as a share of the cost
+// part of the objective (the shortfall penalty apart).
+func gapText(pl *plan.Plan) string {
+	if pl.GapUSD <= 0 {
+		return "optimality gap $0"
+	}
+	t := "optimality gap " + units.FormatUSD(pl.GapUSD) + " (objective less the solver's best bound"
+	if pl.GapOfCost > 0 {
+		t += "; " + units.FormatNumber(100*pl.GapOfCost, 2) + "% of the cost, the shortfall penalty apart"
+	}
+	return t + "; " + units.FormatNumber(100*pl.Gap, 3) + "% of the objective)"
 }
 
 // writeFinancing prints, per year, the financing drawn and the funding

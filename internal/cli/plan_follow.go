@@ -55,8 +55,29 @@ func writePlanVsSim(w io.Writer, pl *plan.Plan, res *sim.Result) error {
 	if n > 0 {
 		fmt.Fprintf(&b, "Projects of %s; MW started: %s simulated.\n", units.FormatMW(res.Model.SizeMW), units.FormatMW(res.Weeks[n-1].StartedMW))
 	}
+	writeCapexVsSim(&b, pl, res)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeCapexVsSim prints the plan's capex against the run's, undiscounted,
+// by calendar year (plan.CompareCapex).
+func writeCapexVsSim(b *strings.Builder, pl *plan.Plan, res *sim.Result) {
+	years := pl.CompareCapex(res)
+	if len(years) == 0 {
+		return
+	}
+	b.WriteString("\nCapex by year, undiscounted (the plan's new MW and expansions plus the committed pipeline's, against the simulation's):\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "year\tplanned\tsimulated\tdifference\t")
+	for _, y := range years {
+		d := "—"
+		if y.PlanUSD != 0 {
+			d = units.FormatNumber(100*(y.SimUSD-y.PlanUSD)/y.PlanUSD, 1) + "%"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", y.Year, units.FormatUSD(y.PlanUSD), units.FormatUSD(y.SimUSD), d)
+	}
+	_ = tw.Flush()
 }
 
 // writePlanVsStudy prints the plan's MW online against the study's

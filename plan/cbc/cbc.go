@@ -8,13 +8,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gwf-project/gwf/plan/internal/solvecmd"
 	"github.com/gwf-project/gwf/plan/lp"
 )
 
@@ -24,15 +25,33 @@ var ErrNotInstalled = errors.New("the COIN-OR CBC solver (the cbc program) is no
 // Solver runs cbc. The zero value looks cbc up on PATH and runs it with no
 // time limit of its own (the context bounds it).
 type Solver struct {
-	Path      string        // the cbc program; "" means look it up on PATH
-	TimeLimit time.Duration // passed to cbc as -sec when positive (for MIPs)
-	// Timeout bounds the cbc process when ctx has no deadline (default
-	// DefaultTimeout); cbc is killed when it passes.
+	Path string // the cbc program; "" means look it up on PATH
+	// TimeLimit, when positive, is passed to cbc as -sec (whole seconds)
+	// and enforced: cbc does not check it in every phase (preprocessing,
+	// the first heuristics), so it is interrupted a grace period after the
+	// limit (solvecmd.Grace) and killed as long again later.
+	TimeLimit time.Duration
+	// Timeout bounds the cbc process when there is no TimeLimit and ctx
+	// has no deadline (default DefaultTimeout); cbc is killed when it
+	// passes.
 	Timeout time.Duration
+	// NoPresolve runs cbc with -presolve off -preprocess off (see
+	// WithoutPresolve).
+	NoPresolve bool
 }
 
 // DefaultTimeout bounds a cbc run when neither ctx nor Solver.Timeout does.
-const DefaultTimeout = 10 * time.Minute
+const DefaultTimeout = solvecmd.DefaultTimeout
+
+// String names the solver in messages.
+func (s Solver) String() string { return "cbc" }
+
+// WithoutPresolve implements lp.PresolveOff: the same solver with cbc's
+// presolve and its MIP preprocessing turned off.
+func (s Solver) WithoutPresolve() (lp.Solver, string) {
+	s.NoPresolve = true
+	return s, "-presolve off -preprocess off"
+}
 
 // Available reports whether cbc can be found.
 func (s Solver) Available() bool { _, err := s.program(); return err == nil }
@@ -58,60 +77,57 @@ func (s Solver) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		d := s.Timeout
-		if d <= 0 {
-			d = DefaultTimeout
-		}
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, d)
-		defer cancel()
-	}
-	dir, err := os.MkdirTemp("", "gwf-cbc-")
+	wd, err := solvecmd.NewWorkdir("gwf-cbc-", m)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cbc: %w", err)
 	}
-	defer os.RemoveAll(dir)
-	model := filepath.Join(dir, "model.lp")
-	f, err := os.Create(model)
-	if err != nil {
-		return nil, err
-	}
-	if err := lp.WriteLP(f, m); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, err
-	}
-	solFile := filepath.Join(dir, "solution.txt")
-	args := []string{model}
+	defer wd.Remove()
+	solFile := wd.Path("solution.txt")
+	args := []string{wd.Model}
 	if s.TimeLimit > 0 {
-		args = append(args, "-sec", strconv.FormatFloat(s.TimeLimit.Seconds(), 'f', 0, 64))
+		args = append(args, "-sec", strconv.FormatFloat(math.Ceil(s.TimeLimit.Seconds()), 'f', 0, 64))
+	}
+	if s.NoPresolve {
+		args = append(args, "-presolve", "off", "-preprocess", "off")
 	}
 	args = append(args, "-solve", "-printingOptions", "all", "-solution", solFile)
-	cmd := exec.CommandContext(ctx, prog, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
+	out, runErr := solvecmd.Run(ctx, prog, args, wd.Dir, s.TimeLimit, s.Timeout)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("cbc: %w", ctx.Err())
 	}
-	if err != nil {
-		return nil, fmt.Errorf("cbc failed: %v\n%s", err, tail(out))
-	}
 	sf, err := os.Open(solFile)
 	if err != nil {
-		return nil, fmt.Errorf("cbc wrote no solution: %v\n%s", err, tail(out))
+		if runErr != nil {
+			return nil, fmt.Errorf("cbc: %w\n%s", runErr, solvecmd.Tail(out))
+		}
+		return nil, fmt.Errorf("cbc wrote no solution: %w\n%s", err, solvecmd.Tail(out))
 	}
 	defer sf.Close()
 	sol, err := parse(sf, m)
-	if sol != nil {
-		sol.Gap = gap(string(out), sol.Objective)
-		// A MIP stopped by its time limit with an integer solution in
-		// hand is a result, with its gap.
-		if err != nil && sol.Status == lp.Stopped && hasInteger(m) && s.TimeLimit > 0 && strings.Contains(string(out), "Objective value:") {
-			err = nil
-		}
+	if sol == nil {
+		return nil, err
+	}
+	log := string(out)
+	if errors.Is(runErr, lp.ErrTimedOut) {
+		// Interrupted past its limit, cbc wrote what it had.
+		sol.Status = lp.Stopped
+	}
+	if sol.Status == lp.Optimal {
+		sol.SetBound(sol.Objective)
+	} else {
+		sol.SetBound(bound(log))
+	}
+	// A MIP stopped by its time limit with an integer solution in hand is
+	// a result, with its gap.
+	if sol.Status == lp.Stopped && hasInteger(m) && (s.TimeLimit > 0 || runErr != nil) && strings.Contains(log, "Objective value:") {
+		return sol, nil
+	}
+	if runErr != nil {
+		return sol, fmt.Errorf("cbc: %w\n%s", runErr, solvecmd.Tail(out))
+	}
+	if err != nil && sol.Status == lp.Stopped {
+		// Stopped by its limit with no solution to show.
+		return sol, fmt.Errorf("%w: %w", lp.ErrTimedOut, err)
 	}
 	return sol, err
 }
@@ -125,43 +141,27 @@ func hasInteger(m *lp.Model) bool {
 	return false
 }
 
-// gap reads the relative optimality gap from cbc's log: its "Gap:" line,
-// or |objective − "Lower bound:"| / |objective|; 0 when it prints neither
-// (an LP, or a MIP solved to optimality).
-func gap(log string, obj float64) float64 {
-	field := func(name string) (float64, bool) {
-		i := strings.LastIndex(log, "\n"+name)
-		if i < 0 {
-			return 0, false
+// bound reads the best bound cbc proved from its log: "Lower bound:" in
+// its result block, else the last "best possible" of its progress lines;
+// NaN when it prints neither. (cbc's "Gap:" line is rounded to two
+// decimals, so the gap is computed from the bound instead.)
+func bound(log string) float64 {
+	if i := strings.LastIndex(log, "\nLower bound:"); i >= 0 {
+		if f := strings.Fields(log[i+len("\nLower bound:"):]); len(f) > 0 {
+			if v, err := strconv.ParseFloat(f[0], 64); err == nil {
+				return v
+			}
 		}
-		rest := strings.Fields(log[i+1+len(name):])
-		if len(rest) == 0 {
-			return 0, false
+	}
+	if i := strings.LastIndex(log, "best possible "); i >= 0 {
+		f := strings.Fields(log[i+len("best possible "):])
+		if len(f) > 0 {
+			if v, err := strconv.ParseFloat(strings.TrimRight(f[0], "),"), 64); err == nil {
+				return v
+			}
 		}
-		v, err := strconv.ParseFloat(rest[0], 64)
-		return v, err == nil
 	}
-	if g, ok := field("Gap:"); ok {
-		return g
-	}
-	if lb, ok := field("Lower bound:"); ok && obj != 0 {
-		return max(0, (obj-lb)/max(1e-12, abs(obj)))
-	}
-	return 0
-}
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-func tail(b []byte) string {
-	if len(b) > 2000 {
-		b = b[len(b)-2000:]
-	}
-	return string(b)
+	return math.NaN()
 }
 
 // parse reads cbc's solution file: a status line, then one line per row

@@ -1,6 +1,7 @@
 package cbc_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +41,25 @@ func TestTimeout(t *testing.T) {
 	s := cbc.Solver{Path: prog}
 	s.Timeout = 50 * time.Millisecond
 	_, err := s.Solve(t.Context(), &lp.Model{Vars: []lp.Var{{Name: "x", Hi: 1}}})
-	if err == nil || !strings.Contains(err.Error(), "deadline") {
-		t.Fatalf("err %v, want a deadline error", err)
+	if !errors.Is(err, lp.ErrTimedOut) {
+		t.Fatalf("err %v, want a time-out", err)
+	}
+}
+
+// A cbc that ignores its -sec and SIGINT (as cbc does in preprocessing)
+// is killed about its time limit plus two graces later.
+func TestTimeLimitEnforced(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "cbc")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\ntrap '' INT\nsleep 30\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := cbc.Solver{Path: prog, TimeLimit: time.Second}
+	t0 := time.Now()
+	_, err := s.Solve(t.Context(), &lp.Model{Vars: []lp.Var{{Name: "x", Hi: 1, Integer: true}}})
+	if !errors.Is(err, lp.ErrTimedOut) || !strings.Contains(err.Error(), "time limit of 1s") {
+		t.Fatalf("err %v, want a time-out at the limit", err)
+	}
+	if took := time.Since(t0); took > 5*time.Second {
+		t.Errorf("took %s, want about 1s + 2 × 1.1s", took)
 	}
 }

@@ -5,6 +5,7 @@ package lp
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -63,13 +64,50 @@ func (m *Model) AddRow(name string, sense Sense, rhs float64, terms ...Term) int
 	return len(m.Rows) - 1
 }
 
-// NonZeros is the number of row coefficients.
+// NonZeros is the number of distinct non-zero row coefficients: a
+// variable named twice in a row counts once (its coefficients summed, as
+// WriteLP writes it), and one whose coefficients sum to zero not at all.
 func (m *Model) NonZeros() int {
 	n := 0
+	var mg merger
 	for _, r := range m.Rows {
-		n += len(r.Terms)
+		n += len(mg.merge(r.Terms, len(m.Vars)))
 	}
 	return n
+}
+
+// merger sums the coefficients of a variable named more than once in a
+// row, keeping the order of first appearance, and drops terms that sum to
+// zero.
+type merger struct {
+	pos    []int // 1 + index in out of a variable in the current row
+	out    []Term
+	nzeros []Term
+}
+
+// merge returns the row's terms merged; the slice is reused by the next
+// call.
+func (mg *merger) merge(terms []Term, nvars int) []Term {
+	if len(mg.pos) < nvars {
+		mg.pos = make([]int, nvars)
+	}
+	mg.out = mg.out[:0]
+	for _, t := range terms {
+		if i := mg.pos[t.Var]; i > 0 {
+			mg.out[i-1].Coef += t.Coef
+			continue
+		}
+		mg.out = append(mg.out, t)
+		mg.pos[t.Var] = len(mg.out)
+	}
+	mg.nzeros = mg.nzeros[:0]
+	for _, t := range mg.out {
+		mg.pos[t.Var] = 0
+		if t.Coef != 0 {
+			mg.nzeros = append(mg.nzeros, t)
+		}
+	}
+	return mg.nzeros
 }
 
 // Status of a solve.
@@ -92,15 +130,50 @@ type Solution struct {
 	X           []float64
 	Duals       []float64
 	ReducedCost []float64
-	// Gap is the relative optimality gap of a MIP solution, |objective −
-	// best bound| / |objective|, as the solver reports it: 0 for an LP or
-	// a proven optimum; positive when a time limit stopped the search.
+	// Bound is the best bound on the optimum the solver proved (a lower
+	// bound: the model is minimised): the objective itself for an LP or a
+	// proven optimum, less when a time limit stopped a MIP's search.
+	Bound float64
+	// Gap is the relative optimality gap, RelativeGap(Objective, Bound):
+	// 0 for an LP or a proven optimum.
 	Gap float64
+}
+
+// RelativeGap is |objective − bound| / |objective| (the bound itself when
+// the objective is 0), computed from the two numbers rather than read
+// from a solver's rounded log line.
+func RelativeGap(objective, bound float64) float64 {
+	d := math.Abs(objective - bound)
+	if d == 0 {
+		return 0
+	}
+	return d / math.Max(math.Abs(objective), 1e-12)
+}
+
+// SetBound records the solver's best bound and the gap it leaves; a bound
+// above the objective (solver rounding) is taken as the objective.
+func (s *Solution) SetBound(bound float64) {
+	if math.IsNaN(bound) || bound > s.Objective {
+		bound = s.Objective
+	}
+	s.Bound, s.Gap = bound, RelativeGap(s.Objective, bound)
 }
 
 // Solver solves a Model.
 type Solver interface {
 	Solve(ctx context.Context, m *Model) (*Solution, error)
+}
+
+// ErrTimedOut is returned (wrapped) by a Solver that passed its time limit
+// without an answer and was stopped.
+var ErrTimedOut = errors.New("timed out")
+
+// PresolveOff is implemented by a Solver that can solve without its
+// presolve and preprocessing. WithoutPresolve returns such a copy of the
+// solver and names what it turned off ("-presolve off -preprocess off"),
+// for messages.
+type PresolveOff interface {
+	WithoutPresolve() (Solver, string)
 }
 
 // Check reports the first malformed part of m: a bad name, bound or number.
@@ -182,24 +255,12 @@ func WriteLP(w io.Writer, m *Model) error {
 		term(0, 0)
 	}
 	b.WriteString("Subject To\n")
-	// pos[v] is 1 + the index in merged of variable v in the current row:
-	// a variable named twice in a row is written once, coefficients summed.
-	pos := make([]int, len(m.Vars))
-	var merged []Term
+	// A variable named twice in a row is written once, coefficients
+	// summed; one whose coefficients sum to zero is left out.
+	var mg merger
 	for _, r := range m.Rows {
 		b.WriteString(" " + r.Name + ":\n")
-		merged = merged[:0]
-		for _, t := range r.Terms {
-			if i := pos[t.Var]; i > 0 {
-				merged[i-1].Coef += t.Coef
-				continue
-			}
-			merged = append(merged, t)
-			pos[t.Var] = len(merged)
-		}
-		for _, t := range merged {
-			pos[t.Var] = 0
-		}
+		merged := mg.merge(r.Terms, len(m.Vars))
 		if len(merged) == 0 && len(m.Vars) > 0 {
 			term(0, 0)
 		}

@@ -40,3 +40,23 @@ func TestCheckRefuses(t *testing.T) {
 		t.Error("duplicate accepted")
 	}
 }
+
+// NonZeros counts distinct terms: a variable named twice in a row once,
+// and one whose coefficients cancel not at all; WriteLP writes the same.
+func TestNonZerosMerged(t *testing.T) {
+	var m Model
+	x := m.AddVar("x", 0, 1, 1)
+	y := m.AddVar("y", 0, 1, 1)
+	m.AddRow("a", LE, 1, Term{x, 1}, Term{y, 1}, Term{x, 2})
+	m.AddRow("b", LE, 1, Term{x, 1}, Term{y, 1}, Term{y, -1})
+	if got := m.NonZeros(); got != 3 {
+		t.Errorf("non-zeros %d, want 3 (a: x, y; b: x)", got)
+	}
+	var b strings.Builder
+	if err := WriteLP(&b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if want := " a:\n + 3 x\n + 1 y\n <= 1\n b:\n + 1 x\n <= 1\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("got\n%s\nwant rows\n%s", b.String(), want)
+	}
+}

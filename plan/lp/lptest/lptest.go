@@ -68,6 +68,37 @@ func TestSolver(t *testing.T, s lp.Solver) {
 			t.Fatal(err)
 		}
 		near(t, "x", sol.X[x], 3)
+		if sol.Status != lp.Optimal || sol.Gap != 0 {
+			t.Errorf("status %s, gap %g: want a proven optimum", sol.Status, sol.Gap)
+		}
+		near(t, "bound", sol.Bound, sol.Objective)
+	})
+	t.Run("order and duplicate terms", func(t *testing.T) {
+		// Variables first named in an order other than the model's (z has
+		// no cost and appears in the last row only), and a variable named
+		// twice in a row (its coefficients summed): min 2u + 0.5v s.t.
+		// r1: u + u + v ≥ 6 (2u + v ≥ 6), r2: v − z = 0, z ≤ 2 (a bound).
+		// v is the cheaper way to meet r1 ($0.5 a unit against $1) but
+		// v = z ≤ 2, so v = 2, u = 2, objective 5; a unit more of r1
+		// costs half a u: r1's dual is 1.
+		var m lp.Model
+		z := m.AddVar("z", 0, 2, 0)
+		u := m.AddVar("u", 0, math.Inf(1), 2)
+		v := m.AddVar("v", 0, math.Inf(1), 0.5)
+		m.AddRow("r1", lp.GE, 6, lp.Term{Var: u, Coef: 1}, lp.Term{Var: u, Coef: 1}, lp.Term{Var: v, Coef: 1})
+		m.AddRow("r2", lp.EQ, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: z, Coef: -1})
+		if m.NonZeros() != 4 {
+			t.Errorf("non-zeros %d, want 4 (u merged)", m.NonZeros())
+		}
+		sol, err := s.Solve(context.Background(), &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "objective", sol.Objective, 5)
+		near(t, "z", sol.X[z], 2)
+		near(t, "u", sol.X[u], 2)
+		near(t, "v", sol.X[v], 2)
+		near(t, "dual r1", sol.Duals[0], 1)
 	})
 	t.Run("infeasible", func(t *testing.T) {
 		var m lp.Model
