@@ -163,7 +163,10 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		opt.Committed = c
 	}
 	out := []LeadTimeValue{}
-	plain := false // s is already without presolve (a re-solve needed it)
+	plain := false // s is already without presolve (a solve needed it)
+	if base != nil && base.plainSolver != nil {
+		s, plain = base.plainSolver, true
+	}
 	for _, l := range LeadTimeCandidates(m, opt.Period) {
 		mm := *m
 		mm.Lines = slices.Clone(m.Lines)

@@ -591,11 +591,12 @@ func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, 
 		return nil, err
 	}
 	t0 := time.Now()
-	sol, err := SolveLP(ctx, s, pr.LP)
+	sol, plain, err := solveLP(ctx, s, pr.LP, true)
 	if err != nil {
 		return nil, err
 	}
 	pl := pr.Read(sol)
+	pl.plainSolver = plain
 	pl.setGap(sol)
 	pl.Stats.SolveSeconds = time.Since(t0).Seconds()
 	return pl, nil
@@ -644,6 +645,10 @@ type Plan struct {
 	// penalty apart); both 0 when proven optimal.
 	GapUSD    float64 `json:"mip_gap_usd,omitempty" yaml:"mip_gap_usd,omitempty"`
 	GapOfCost float64 `json:"mip_gap_of_cost,omitempty" yaml:"mip_gap_of_cost,omitempty"`
+	// plainSolver is the solver without presolve when the main solve
+	// needed that retry (nil otherwise): ValueLeadTimes then starts
+	// with it instead of failing the same way again.
+	plainSolver lp.Solver
 }
 
 // Period is one period's build schedule.

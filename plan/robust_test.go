@@ -142,3 +142,22 @@ func TestInfeasibleNoRetry(t *testing.T) {
 		t.Errorf("err %v after %d calls", err, len(calls))
 	}
 }
+
+// When the main solve needed the retry without presolve, the lead-time
+// re-solves of the same model start without presolve instead of failing
+// the same way first.
+func TestRetryCarriesToResolves(t *testing.T) {
+	var calls []string
+	s := fakeSolver{calls: &calls, script: []fakeAnswer{{lp.Infeasible, nil}, {lp.Optimal, nil}}}
+	m := handModel(10)
+	pl, err := plan.Solve(t.Context(), m, weekly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := plan.ValueLeadTimes(t.Context(), m, weekly, s, pl); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(calls, ",") != "presolve,no presolve,no presolve" {
+		t.Errorf("solves %v, want the main one, its retry, then the re-solve without presolve", calls)
+	}
+}
