@@ -8,6 +8,7 @@ import (
 
 	"github.com/gwf-project/gwf/internal/jsonnum"
 	"github.com/gwf-project/gwf/internal/version"
+	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/summary"
 )
@@ -30,6 +31,10 @@ type Run struct {
 	Generations  []string    `json:"generations"`
 	Weekly       []Week      `json:"weekly"`
 	Projects     []Project   `json:"projects"`
+	// PlanVsSimulated is set when the run followed a plan (gwf run
+	// --plan): the plan's MW online and capex against the run's by year,
+	// and the first divergence beyond plan.DivergenceTolerance.
+	PlanVsSimulated *plan.Comparison `json:"plan_vs_simulated,omitempty"`
 }
 
 // Target is the ramp the run pursued.
@@ -393,7 +398,12 @@ func Build(r *sim.Result, s *summary.Summary) *Run {
 
 // WriteJSON writes the JSON form of r to w, indented, ending in a newline.
 func WriteJSON(w io.Writer, r *sim.Result, s *summary.Summary) error {
+	return WriteRun(w, Build(r, s))
+}
+
+// WriteRun writes a built run as indented JSON.
+func WriteRun(w io.Writer, run *Run) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(Build(r, s))
+	return enc.Encode(run)
 }

@@ -30,40 +30,36 @@ func loadPlanFor(path string, m *sim.Model) (*plan.Plan, error) {
 }
 
 // writePlanVsSim prints the plan's MW online against the run's at each
-// year end and at the end of the horizon.
+// year end and at the end of the horizon, capex by year, and the first
+// divergence beyond the tolerance (plan.Compare).
 func writePlanVsSim(w io.Writer, pl *plan.Plan, res *sim.Result) error {
+	c := pl.Compare(res)
 	var b strings.Builder
 	b.WriteString("\nPlan vs simulated (MW online, following the plan):\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "at\tplanned\tsimulated\tdifference\t")
-	row := func(label string, wk int) {
-		p, s := pl.PlannedOnline(wk), res.Weeks[wk].OnlineMW
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%+.0f\t\n", label, p, s, s-p)
-	}
-	n := len(res.Weeks)
-	for i := 0; i+1 < n; i++ {
-		if res.Weeks[i].Date.Year() != res.Weeks[i+1].Date.Year() {
-			row(fmt.Sprintf("end %d", res.Weeks[i].Date.Year()), i)
-		}
-	}
-	if n > 0 {
-		row("end ("+res.Weeks[n-1].Date.Format("2006-01-02")+")", n-1)
+	for _, y := range c.Online {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%+.0f\t\n", y.At, y.PlannedMW, y.SimulatedMW, y.SimulatedMW-y.PlannedMW)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if n > 0 {
+	if n := len(res.Weeks); n > 0 {
 		fmt.Fprintf(&b, "Projects of %s; MW started: %s simulated.\n", units.FormatMW(res.Model.SizeMW), units.FormatMW(res.Weeks[n-1].StartedMW))
 	}
-	writeCapexVsSim(&b, pl, res)
+	if d := c.First; d != nil {
+		fmt.Fprintf(&b, "Warning: the simulation differs from the plan by more than %.0f%% first at %s (%+.1f%%): %s.\n", 100*c.Tolerance, d.At, 100*d.DiffShare, d.Cause)
+	} else {
+		fmt.Fprintf(&b, "The simulation stays within %.0f%% of the plan's MW online at every year end.\n", 100*c.Tolerance)
+	}
+	writeCapexVsSim(&b, c.Capex)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // writeCapexVsSim prints the plan's capex against the run's, undiscounted,
 // by calendar year (plan.CompareCapex).
-func writeCapexVsSim(b *strings.Builder, pl *plan.Plan, res *sim.Result) {
-	years := pl.CompareCapex(res)
+func writeCapexVsSim(b *strings.Builder, years []plan.CapexYear) {
 	if len(years) == 0 {
 		return
 	}

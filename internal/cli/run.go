@@ -75,7 +75,11 @@ planned vs simulated MW online to the text.`,
 				}
 			}
 			if asJSON {
-				return export.WriteJSON(e.stdout, res, sum)
+				doc := export.Build(res, sum)
+				if pl != nil {
+					doc.PlanVsSimulated = pl.Compare(res)
+				}
+				return export.WriteRun(e.stdout, doc)
 			}
 			if err := report.Text(e.stdout, sc, res, sum); err != nil || pl == nil {
 				return err
