@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -57,15 +56,7 @@ func (s Solver) WithoutPresolve() (lp.Solver, string) {
 func (s Solver) Available() bool { _, err := s.program(); return err == nil }
 
 func (s Solver) program() (string, error) {
-	p := s.Path
-	if p == "" {
-		p = "cbc"
-	}
-	full, err := exec.LookPath(p)
-	if err != nil {
-		return "", ErrNotInstalled
-	}
-	return full, nil
+	return solvecmd.Program(s.Path, "cbc", ErrNotInstalled)
 }
 
 // Solve implements lp.Solver.

@@ -15,7 +15,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -57,15 +56,7 @@ func (s Solver) WithoutPresolve() (lp.Solver, string) {
 func (s Solver) Available() bool { _, err := s.program(); return err == nil }
 
 func (s Solver) program() (string, error) {
-	p := s.Path
-	if p == "" {
-		p = "glpsol"
-	}
-	full, err := exec.LookPath(p)
-	if err != nil {
-		return "", ErrNotInstalled
-	}
-	return full, nil
+	return solvecmd.Program(s.Path, "glpsol", ErrNotInstalled)
 }
 
 // Solve implements lp.Solver.

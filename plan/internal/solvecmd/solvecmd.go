@@ -20,6 +20,20 @@ import (
 // does.
 const DefaultTimeout = 10 * time.Minute
 
+// Program finds a solver's program: path, or name on PATH when path is
+// "". When it cannot be found it returns notInstalled, which says how to
+// install it.
+func Program(path, name string, notInstalled error) (string, error) {
+	if path == "" {
+		path = name
+	}
+	full, err := exec.LookPath(path)
+	if err != nil {
+		return "", notInstalled
+	}
+	return full, nil
+}
+
 // Grace is how long past its time limit a solver may run (to finish the
 // node it is on and write its solution) before it is interrupted; it is
 // killed after as long again. One second plus a tenth of the limit.
