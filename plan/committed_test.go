@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sim"
@@ -202,25 +200,7 @@ func TestHandStartingStateFunding(t *testing.T) {
 func TestFollowerLeavesStartingStateToSimulation(t *testing.T) {
 	src := strings.Replace(handStart, "%INITIAL%", fleetAndCampus, 1)
 	m := compileSrc(t, src)
-	pl, err := plan.Solve(t.Context(), m, weekly, solver(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := yaml.Marshal(pl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := plan.Parse("plan.yaml", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := plan.Check(back, m); err != nil {
-		t.Fatal(err)
-	}
-	r := sim.Run(m, plan.NewFollower(back))
-	for _, v := range r.Invariants {
-		t.Errorf("invariant: %s", v)
-	}
+	back, r, _ := solveAndFollow(t, m, weekly)
 	campuses, started := 0, 0.0
 	for _, p := range r.Projects {
 		if p.Name == "campus" {

@@ -30,10 +30,10 @@ func loadModel(t *testing.T, path string) *sim.Model {
 	return m
 }
 
-// roundTrip solves testdata/roundtrip.yaml, writes the plan as YAML, reads
-// it back, and follows it in the simulation.
-func roundTrip(t *testing.T, opt plan.Options) (*plan.Plan, *sim.Result, *plan.Follower) {
-	m := loadModel(t, "testdata/roundtrip.yaml")
+// solveAndFollow solves m, writes the plan as YAML, reads it back, checks
+// it fits m, and follows it in the simulation.
+func solveAndFollow(t *testing.T, m *sim.Model, opt plan.Options) (*plan.Plan, *sim.Result, *plan.Follower) {
+	t.Helper()
 	pl, err := plan.Solve(t.Context(), m, opt, solver(t))
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +55,11 @@ func roundTrip(t *testing.T, opt plan.Options) (*plan.Plan, *sim.Result, *plan.F
 		t.Errorf("invariant: %s", v)
 	}
 	return back, r, f
+}
+
+// roundTrip solves and follows testdata/roundtrip.yaml.
+func roundTrip(t *testing.T, opt plan.Options) (*plan.Plan, *sim.Result, *plan.Follower) {
+	return solveAndFollow(t, loadModel(t, "testdata/roundtrip.yaml"), opt)
 }
 
 // Round trip: following a weekly plan reproduces its MW online at the end
