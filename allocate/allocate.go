@@ -43,7 +43,7 @@ type Claim struct {
 
 // Split divides supply among claims under policy, writing each claim's
 // allocation into served (which must have len(claims)). scratch may be nil;
-// passing a slice of at least len(claims) ints avoids allocating.
+// passing a slice of at least 2×len(claims) ints avoids allocating.
 func Split(policy Policy, supply float64, claims []Claim, served []float64, scratch []int) {
 	n := len(claims)
 	clear(served[:n])
@@ -64,10 +64,10 @@ func Split(policy Policy, supply float64, claims []Claim, served []float64, scra
 		return
 	}
 	left := supply - total
-	if cap(scratch) < n {
-		scratch = make([]int, n)
+	if cap(scratch) < 2*n {
+		scratch = make([]int, 2*n)
 	}
-	idx := scratch[:n]
+	idx, buf := scratch[:n], scratch[n:2*n]
 	for i := range idx {
 		idx[i] = i
 	}
@@ -79,22 +79,23 @@ func Split(policy Policy, supply float64, claims []Claim, served []float64, scra
 			for end < n && claims[idx[end]].Priority == claims[idx[start]].Priority {
 				end++
 			}
-			left = fill(claims, served, idx[start:end], left, false)
+			left = fill(claims, served, idx[start:end], left, false, buf)
 			start = end
 		}
 	case WeightedShare:
-		if left = fill(claims, served, idx, left, true); left > 0 {
-			fill(claims, served, idx, left, false) // leftovers to zero-weight claims
+		if left = fill(claims, served, idx, left, true, buf); left > 0 {
+			fill(claims, served, idx, left, false, buf) // leftovers to zero-weight claims
 		}
 	default:
-		fill(claims, served, idx, left, false)
+		fill(claims, served, idx, left, false, buf)
 	}
 }
 
 // fill water-fills supply over the claims in idx (on top of what they were
 // served already) and returns what is left. With weighted, shares follow
-// each claim's weight; otherwise they are equal.
-func fill(claims []Claim, served []float64, idx []int, supply float64, weighted bool) float64 {
+// each claim's weight; otherwise they are equal. buf, of at least len(idx),
+// is scratch for the order in which claims are served.
+func fill(claims []Claim, served []float64, idx []int, supply float64, weighted bool, buf []int) float64 {
 	w := func(i int) float64 {
 		if weighted {
 			return max(claims[i].Weight, 0)
@@ -106,13 +107,13 @@ func fill(claims []Claim, served []float64, idx []int, supply float64, weighted 
 		sumW += w(i)
 	}
 	if weighted && sumW == 0 {
-		return fill(claims, served, idx, supply, false)
+		return fill(claims, served, idx, supply, false, buf)
 	}
 	// Serve claims in order of remaining demand per unit of weight: a claim
 	// whose remaining need is below its fair share is met in full and the
 	// rest shared among the others.
 	need := func(i int) float64 { return max(claims[i].Demand-served[i], 0) }
-	active := slices.Clone(idx)
+	active := append(buf[:0], idx...)
 	slices.SortStableFunc(active, func(a, b int) int {
 		ra, rb := ratio(need(a), w(a)), ratio(need(b), w(b))
 		switch {

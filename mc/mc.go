@@ -153,12 +153,16 @@ func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error
 			defer wg.Done()
 			t := frame.newTally()
 			tallies[w] = t
+			// One of each per worker, reused run after run.
+			d := newDrawer(sc)
+			var runner sim.Runner
+			ctl := sim.NewController()
 			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= cfg.Runs {
 					return
 				}
-				m, err := Model(sc, cfg.Seed, i)
+				m, err := d.model(cfg.Seed, i)
 				if err != nil {
 					cancel(err)
 					return
@@ -167,9 +171,10 @@ func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error
 				if cfg.Policy != nil {
 					pol = cfg.Policy()
 				} else {
-					pol = sim.NewController()
+					ctl.Reset()
+					pol = ctl
 				}
-				r := sim.RunWith(m, pol, sim.Options{WeeksOnly: true})
+				r := runner.Run(m, pol, sim.Options{WeeksOnly: true})
 				if len(r.Invariants) > 0 {
 					cancel(fmt.Errorf("run %d broke a conservation law (a bug in gwf): %s", i, r.Invariants[0]))
 					return

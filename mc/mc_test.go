@@ -302,3 +302,17 @@ func TestMilestonesAsSummaryJudges(t *testing.T) {
 		t.Errorf("rate %v, labels %q, %q", res.RateMW, res.GWPerWeek.Label, res.FirstQuarter.Label)
 	}
 }
+
+// BenchmarkReferenceStudy is 100 runs of the reference scenario (36
+// distributions, 3 events) on one worker; ns/op is for all 100.
+func BenchmarkReferenceStudy(b *testing.B) {
+	sc, err := scenario.Reference()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := mc.Run(b.Context(), sc, mc.Config{Runs: 100, Seed: 1, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -33,19 +33,44 @@ func stream(seed int64, run int, purpose uint64) *rand.Rand {
 // quantile function) and the occurrences of its events, in declaration
 // order. sc is not changed.
 func Draw(sc *scenario.Scenario, seed int64, run int) (*scenario.Scenario, []scenario.Occurrence) {
+	return newDrawer(sc).draw(seed, run)
+}
+
+// drawer draws runs of one scenario into a copy it keeps: a study clones
+// the scenario and finds its uncertain values once per worker, then each
+// run writes its draws over the last run's. Every uncertain value is drawn
+// afresh each time, so a run's copy is the one Draw would make.
+type drawer struct {
+	c       *scenario.Scenario
+	entries []scenario.Entry
+	occ     []scenario.Occurrence
+}
+
+func newDrawer(sc *scenario.Scenario) *drawer {
 	c := sc.Clone()
+	return &drawer{c: c, entries: c.UncertainValues()}
+}
+
+// draw draws run into the drawer's copy and returns it with the run's
+// event occurrences; both are overwritten by the next call.
+func (d *drawer) draw(seed int64, run int) (*scenario.Scenario, []scenario.Occurrence) {
+	c := d.c
 	r := stream(seed, run, streamValues)
-	for _, e := range c.UncertainValues() {
+	for _, e := range d.entries {
 		v := e.Value
 		v.V = v.Dist.Quantile(r.Float64())
 		v.Q.Value = v.V
 	}
-	var occ []scenario.Occurrence
+	occ := d.occ[:0]
 	if len(c.Events) > 0 {
 		r = stream(seed, run, streamEvents)
 		for i := range c.Events {
 			occ = append(occ, c.Events[i].Occurrences(c.StartDate.Time, c.HorizonWeeks(), r.Float64)...)
 		}
+	}
+	d.occ = occ
+	if len(occ) == 0 {
+		occ = nil
 	}
 	return c, occ
 }
@@ -54,7 +79,12 @@ func Draw(sc *scenario.Scenario, seed int64, run int) (*scenario.Scenario, []sce
 // scenario (see Draw) with its events' occurrences as supply shocks and
 // stage freezes.
 func Model(sc *scenario.Scenario, seed int64, run int) (*sim.Model, error) {
-	c, occ := Draw(sc, seed, run)
+	return newDrawer(sc).model(seed, run)
+}
+
+// model compiles run as Model does, from the drawer's copy.
+func (d *drawer) model(seed int64, run int) (*sim.Model, error) {
+	c, occ := d.draw(seed, run)
 	m, err := sim.Compile(c)
 	if err != nil {
 		return nil, fmt.Errorf("run %d: %w", run, err)

@@ -35,6 +35,11 @@ type Committed struct {
 	// facilities financed, revenue (the fleet's run-rate included) and
 	// running costs.
 	CapexUSD, FinancedUSD, RevenueUSD, OpexUSD []float64
+	// With finance, per week: the equity it raised, its cash at the end,
+	// and (per facility kind, sim.DebtKind … sim.LeaseKind) what it owes
+	// at the start of the week.
+	EquityUSD, CashUSD []float64
+	Outstanding        [3][]float64
 	// DebtUSD is the debt outstanding at the start (initial.debt).
 	DebtUSD float64
 }
@@ -51,11 +56,20 @@ func HasStartingState(m *sim.Model) bool {
 
 // holdStill is the committed pipeline's policy: it starts, orders and
 // expands nothing. It notes each line's stock in week 0, before anything
-// is delivered or consumed: what was delivered before the start.
-type holdStill struct{ stock []float64 }
+// is delivered or consumed (what was delivered before the start), and
+// what is owed each facility at the start of each week.
+type holdStill struct {
+	stock []float64
+	owed  [3][]float64
+}
 
 // Decide implements sim.Policy.
 func (h *holdStill) Decide(s *sim.State) {
+	if s.Model().Finance != nil {
+		for k := range h.owed {
+			h.owed[k] = append(h.owed[k], s.Outstanding(k))
+		}
+	}
 	if s.Week() != 0 {
 		return
 	}
@@ -91,8 +105,11 @@ func CommittedPipeline(m *sim.Model) (*Committed, error) {
 			c.FinancedUSD = append(c.FinancedUSD, wk.FinancedUSD)
 			c.RevenueUSD = append(c.RevenueUSD, wk.RevenueUSD)
 			c.OpexUSD = append(c.OpexUSD, wk.OpexUSD)
+			c.EquityUSD = append(c.EquityUSD, wk.EquityUSD)
+			c.CashUSD = append(c.CashUSD, wk.CashUSD)
 		}
 	}
+	c.Outstanding = pol.owed
 	for l, ln := range m.Lines {
 		if ln.Kind == sim.Capital || ln.Kind == sim.Robot {
 			continue
@@ -166,6 +183,10 @@ type committedRows struct {
 	// annualised, for the debt limit's revenue multiple.
 	net, annualRevenue []float64
 	capex              []float64 // capex booked in p (undiscounted)
+	// With finance: cash at the end of p, running costs per week in its
+	// last week, and what is owed each facility kind at its end.
+	cash, runningPerWeek []float64
+	outstanding          [3][]float64
 }
 
 // perPeriod sums c over the periods beginning at begin (begin[len] is the
@@ -188,6 +209,17 @@ func (c *Committed) perPeriod(m *sim.Model, begin []int) *committedRows {
 		cr.capex[p] = sumOver(c.CapexUSD, p)
 		cr.net[p] = sumOver(c.CapexUSD, p) - sumOver(c.FinancedUSD, p) + sumOver(c.OpexUSD, p) - rev
 		cr.annualRevenue[p] = rev / nw * units.WeeksPerYear
+		last := begin[p+1] - 1
+		if len(c.CashUSD) > last {
+			cr.cash = append(cr.cash, c.CashUSD[last])
+			cr.runningPerWeek = append(cr.runningPerWeek, c.OpexUSD[last])
+		}
+		for k, owed := range c.Outstanding {
+			if len(owed) > 0 {
+				// Owed at the start of the next week: the end of p.
+				cr.outstanding[k] = append(cr.outstanding[k], owed[min(last+1, len(owed)-1)])
+			}
+		}
 	}
 	for l, u := range c.Used {
 		if u == nil {
@@ -202,4 +234,13 @@ func (c *Committed) perPeriod(m *sim.Model, begin []int) *committedRows {
 		}
 	}
 	return cr
+}
+
+// owed is what the committed pipeline owes facility kind k at the end of
+// period p (0 when its simulation did not record it).
+func (cr *committedRows) owed(k, p int) float64 {
+	if p < len(cr.outstanding[k]) {
+		return cr.outstanding[k][p]
+	}
+	return 0
 }

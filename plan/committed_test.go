@@ -190,7 +190,7 @@ func TestHandStartingStateFunding(t *testing.T) {
 	near(t, "committed capex", pl.Start.CapexUSD, 2000)
 	near(t, "new MW funded", newMW(pl), 30)
 	last := pl.Periods[len(pl.Periods)-1]
-	near(t, "financing drawn at the end", last.FinancingDrawnUSD, 5000)
+	near(t, "cash at the end (all of it spent)", last.CashUSD, 0)
 }
 
 // Following a plan made with a starting state, the follower starts only

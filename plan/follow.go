@@ -235,7 +235,8 @@ func (f *Follower) init(m *sim.Model) {
 
 // LeadWeeks is the simulation's start-to-online time of a project drawing
 // power in the shares given (one per Model.PowerLines): the stage chain
-// with each stage starting no earlier than its inputs' lead times.
+// with each stage starting no earlier than its inputs' lead times (those
+// for some power sources only counted when the project draws from one).
 func LeadWeeks(m *sim.Model, share []float64) int {
 	power := 0
 	for k, l := range m.PowerLines {
@@ -243,7 +244,7 @@ func LeadWeeks(m *sim.Model, share []float64) int {
 			power = max(power, m.Lines[l].LeadWeeks)
 		}
 	}
-	_, finish := m.StageEnds(power, nil)
+	_, finish := m.StageEnds(power, share, nil)
 	return finish
 }
 

@@ -192,9 +192,9 @@ func TestHandMIPExpansionBlock(t *testing.T) {
 // year begins in these 20 weeks), no debt, no revenue, 1 MW/week wanted.
 // The plan funds exactly $200M / $100M = 2 MW and is short the other 18.
 // One more dollar of financing buys 1e-8 MW, saving the penalty less its
-// capex: (1e9 − 1e8) × 1e-8 = $9 per $. A dollar of cash relaxes every
-// period's funding row at once, so the funding duals sum to 9 (how they
-// split across the periods after the last payment is degenerate).
+// capex: (1e9 − 1e8) × 1e-8 = $9 per $. A dollar more cash at the start
+// relaxes every period's cash floor at once, so their duals sum to 9 (how
+// they split across the periods is degenerate).
 func TestHandMoneyBinds(t *testing.T) {
 	m := handModel(1)
 	m.Lines[1].UnitCostUSD = 100e6
@@ -218,8 +218,12 @@ func TestHandMoneyBinds(t *testing.T) {
 	}
 	near(t, "funding shadow prices summed", sum, 9)
 	last := pl.Periods[len(pl.Periods)-1]
-	near(t, "financing drawn at the end", last.FinancingDrawnUSD, 200e6)
-	near(t, "funding at the end", last.FundingUSD, 200e6)
+	near(t, "cash at the end (all of it spent)", last.CashUSD, 0)
+	equity := 0.0
+	for _, p := range pl.Periods {
+		equity += p.EquityUSD
+	}
+	near(t, "equity raised (the year's allowance)", equity, 100e6)
 	t.Log(pl.ShadowPrices[0].Text)
 
 	// Without the funding rows the target is met from week 5, as in
@@ -240,7 +244,7 @@ func TestHandMoneyBinds(t *testing.T) {
 // costs $2M a week to run (net $8M). MW online in week w is paid in week
 // w−2 (the stage) and earns from week w, so its surplus funds later MW.
 // The test checks that the plan funds more than without revenue, less
-// than the 15 MW the widgets allow, and never draws more than the funding.
+// than the 15 MW the widgets allow, and never takes cash below zero.
 func TestHandRevenueFundsMore(t *testing.T) {
 	m := handModel(1)
 	m.Lines[1].UnitCostUSD = 100e6
@@ -256,8 +260,8 @@ func TestHandRevenueFundsMore(t *testing.T) {
 	}
 	t.Logf("shortfall %g MW", pl.ShortfallMW)
 	for _, p := range pl.Periods {
-		if p.FinancingDrawnUSD > p.FundingUSD+1 {
-			t.Errorf("week %s: drawn %g > funding %g", p.Label, p.FinancingDrawnUSD, p.FundingUSD)
+		if p.CashUSD < -1 {
+			t.Errorf("week %s: cash %g below zero", p.Label, p.CashUSD)
 		}
 	}
 }

@@ -5,13 +5,16 @@
 // so an unreachable target is minimised rather than infeasible. The model
 // is built in the solver-neutral form of package lp; package cbc solves it.
 //
-// When the scenario has finance, capital is a row per period (finance.go).
-// When it has a starting state, the committed pipeline — the fleet online
-// and the projects under way, simulated with no new decisions — is in the
-// model (committed.go): the LP plans only the new projects.
-// First version: learning curves are not (unit costs are the scenario's
-// starting costs), robots are not (crews are the whole workforce), and
-// projects are continuous MW, not whole campuses. See docs/plan.md.
+// When the scenario has finance, the money the simulation moves — cash,
+// equity, debt with its interest and repayments, vendor and lease shares,
+// deposits, revenue and running costs — is summed per period from the
+// engine's equations (finance.go, sim/money.go). When it has a starting
+// state, the committed pipeline — the fleet online and the projects under
+// way, simulated with no new decisions — is in the model (committed.go):
+// the LP plans only the new projects. Unit costs follow the simulation's
+// learning curve from the industry's output (sim.Model.PricePath). Robots
+// are not modelled (crews are the whole workforce), and projects are
+// continuous MW unless the plan is a MIP. See docs/plan.md.
 package plan
 
 import (
@@ -95,7 +98,8 @@ type Problem struct {
 	// per MW of that source's power booked in another layer: needs limited
 	// to some sources (for_power), such as large power transformers.
 	powerLayerUSD [][]map[string]float64
-	fin           *finRows // capital rows, when finance is in the model
+	fin           *finRows    // capital rows, when finance is in the model
+	equityRow     map[int]int // row: equity raised in a funding year
 	// paid is the capex paid (undiscounted) per period by what may
 	// finance it: [kind][period] terms on the LP's variables.
 	paid [3][][]lp.Term
@@ -103,21 +107,9 @@ type Problem struct {
 	// per period; both nil when the scenario has no starting state.
 	committed *Committed
 	cm        *committedRows
-}
-
-// finRows are the capital side of the model (see addFinance).
-type finRows struct {
-	need []int      // var: cumulative capex paid less operating surplus, through p
-	facs []facility // vendor and lease, when they lend
-	fund []int      // row: the funding constraint of p
-	rhs  []float64  // cash + equity allowance + debt limit through p
-	// committed is the committed pipeline's net spend through p (capex
-	// paid in cash, running costs, less revenue), taken off the row's
-	// right-hand side; 0 without a starting state.
-	committed []float64
-	multi     []float64 // debt revenue multiple × annualised revenue per MW earning in p
-	cum       []int     // var: MW online by p
-	earn      []int     // var: MW earning revenue in p (cum half a ramp earlier), or -1
+	// prices are the lines' unit costs per week (price), filled in as
+	// needed.
+	prices [][]float64
 }
 
 // rowInfo is a supply row: line l's use in a period against its supply,
@@ -287,7 +279,6 @@ type lineUse struct {
 type powerNeed struct {
 	need         sim.Need
 	period, week int
-	price        float64
 	layer        string
 }
 
@@ -315,23 +306,21 @@ func (pr *Problem) recipeFor(p int) recipe {
 				continue
 			}
 			if n.Power != nil && n.Basis == sim.PerGridMW && st.SecuresPower {
-				rc.powerNeeds = append(rc.powerNeeds, powerNeed{n, ps, ws, ln.UnitCostUSD, layerOf(*ln)})
+				rc.powerNeeds = append(rc.powerNeeds, powerNeed{n, ps, ws, layerOf(*ln)})
 				continue
 			}
 			if ws-ln.LeadWeeks < 0 {
 				rc.ok = false
 			}
 			per := m.UnitsPerMW(n, gi)
-			price := ln.UnitCostUSD
-			kind := fNone
 			if n.Line == m.Accel {
-				price = g.UnitCostUSD
-				kind = fVendor
 				for _, in := range g.Inputs {
 					rc.uses = append(rc.uses, lineUse{in.Line, ps, per * in.PerUnit})
 				}
 			}
-			rc.pay(payment{ps, per * price, kind}, layerOf(*ln), pr.df(ws))
+			for _, py := range pr.purchase(n.Line, ws, per) {
+				rc.pay(py, layerOf(*ln), pr.df(py.week))
+			}
 			rc.uses = append(rc.uses, lineUse{n.Line, ps, per})
 		}
 		rc.uses = append(rc.uses, pr.crewUses(st, ws)...)
@@ -339,7 +328,65 @@ func (pr *Problem) recipeFor(p int) recipe {
 			rc.powerWeek = ws
 		}
 	}
+	if rc.ok {
+		pr.addReplacement(&rc, w)
+	}
 	return rc
+}
+
+// addReplacement books the accelerators a MW online in week w is refitted
+// with at the end of their life, when that falls within the horizon: the
+// generation in production then, at its price, vendor-financeable, as the
+// simulation replaces them.
+func (pr *Problem) addReplacement(rc *recipe, w int) {
+	m := pr.M
+	if m.Finance == nil || m.Finance.AccelLifeWeeks <= 0 || m.Accel < 0 {
+		return
+	}
+	wr := w + m.Finance.AccelLifeWeeks
+	pp := pr.periodOf(wr)
+	if pp < 0 {
+		return
+	}
+	g := &m.Generations[m.GenerationAt(wr)]
+	usd := g.AcceleratorsPerMW() * pr.price(m.Accel, wr)
+	rc.pay(payment{period: pp, usd: usd, kind: m.Financing(m.Accel), week: wr}, layerOf(m.Lines[m.Accel])+" (replacement)", pr.df(wr))
+}
+
+// price is line l's unit cost in week w (clamped to the horizon): the
+// simulation's learning curve from the industry's output
+// (sim.Model.PricePath), accelerators by the generation in production.
+func (pr *Problem) price(l, w int) float64 {
+	if pr.prices == nil {
+		pr.prices = make([][]float64, len(pr.M.Lines))
+	}
+	if pr.prices[l] == nil {
+		pr.prices[l] = pr.M.PricePath(l)
+	}
+	return pr.prices[l][min(max(w, 0), len(pr.prices[l])-1)]
+}
+
+// purchase is what buying per units of line l for a stage starting in
+// week ws costs, as the simulation pays it: with finance, the deposit
+// share when ordered a lead time earlier, the rest on delivery; each at
+// the price of its week, financeable as the line is (vendor for
+// accelerators).
+func (pr *Problem) purchase(l, ws int, per float64) []payment {
+	m := pr.M
+	kind := m.Financing(l)
+	if kind < 0 {
+		kind = fNone
+	}
+	deposit := 0.0
+	if m.Finance != nil {
+		deposit = m.Finance.Deposit
+	}
+	out := []payment{{period: pr.periodOf(ws), usd: per * (1 - deposit) * pr.price(l, ws), kind: kind, week: ws}}
+	if deposit > 0 {
+		wo := max(0, ws-m.Lines[l].LeadWeeks)
+		out = append(out, payment{period: pr.periodOf(wo), usd: per * deposit * pr.price(l, wo), kind: kind, week: wo})
+	}
+	return out
 }
 
 // pay books a payment of the recipe: undiscounted in its period, and
@@ -359,7 +406,7 @@ func (pr *Problem) addItems(rc *recipe, s, ws, ps int) {
 	}
 	for _, it := range pr.M.Finance.Items {
 		if it.Stage == s && it.PerMW != 0 {
-			rc.pay(payment{ps, it.PerMW, fLease}, itemLayer(it), pr.df(ws))
+			rc.pay(payment{period: ps, usd: it.PerMW, kind: fLease, week: ws}, itemLayer(it), pr.df(ws))
 		}
 	}
 }
@@ -420,10 +467,15 @@ func (pr *Problem) addPower(p int, rc *recipe, use [][][]lp.Term, paid [3][][]lp
 	mix := []lp.Term{{Var: pr.online[p], Coef: -m.PUE}}
 	for k, li := range m.PowerLines {
 		ln := &m.Lines[li]
-		v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, math.Inf(1), ln.UnitCostUSD*pr.df(ws))
+		v := L.AddVar(fmt.Sprintf("power_%s_p%d", ln.Name, p), 0, math.Inf(1), 0)
 		pr.power[p][k] = v
-		if ps >= 0 && ln.UnitCostUSD != 0 {
-			paid[fNone][ps] = append(paid[fNone][ps], lp.Term{Var: v, Coef: ln.UnitCostUSD})
+		if ps >= 0 {
+			for _, py := range pr.purchase(li, ws, 1) {
+				if py.usd != 0 {
+					paid[py.kind][py.period] = append(paid[py.kind][py.period], lp.Term{Var: v, Coef: py.usd})
+					L.Vars[v].Cost += py.usd * pr.df(py.week)
+				}
+			}
 		}
 		if ws-ln.LeadWeeks < 0 || ws < ln.AvailableWeek || !rc.ok {
 			L.Vars[v].Hi = 0
@@ -441,14 +493,15 @@ func (pr *Problem) addPower(p int, rc *recipe, use [][][]lp.Term, paid [3][][]lp
 			if pn.week-m.Lines[pn.need.Line].LeadWeeks < 0 {
 				L.Vars[v].Hi = 0
 			}
-			usd := pn.need.Amount * pn.price
 			use[pn.need.Line][pn.period] = append(use[pn.need.Line][pn.period], lp.Term{Var: v, Coef: pn.need.Amount})
-			paid[fNone][pn.period] = append(paid[fNone][pn.period], lp.Term{Var: v, Coef: usd})
-			L.Vars[v].Cost += usd * pr.df(pn.week)
 			if pr.powerLayerUSD[p][k] == nil {
 				pr.powerLayerUSD[p][k] = map[string]float64{}
 			}
-			pr.powerLayerUSD[p][k][pn.layer] += usd * pr.df(pn.week)
+			for _, py := range pr.purchase(pn.need.Line, pn.week, pn.need.Amount) {
+				paid[py.kind][py.period] = append(paid[py.kind][py.period], lp.Term{Var: v, Coef: py.usd})
+				L.Vars[v].Cost += py.usd * pr.df(py.week)
+				pr.powerLayerUSD[p][k][pn.layer] += py.usd * pr.df(py.week)
+			}
 		}
 	}
 	L.AddRow(fmt.Sprintf("power_p%d", p), lp.EQ, 0, mix...)
@@ -613,7 +666,10 @@ type Plan struct {
 	PenaltyUSDPerMW float64 `json:"shortfall_penalty_usd_per_mw" yaml:"shortfall_penalty_usd_per_mw"`
 	ObjectiveUSD    float64 `json:"objective_usd" yaml:"objective_usd"`
 	CapexUSD        float64 `json:"discounted_capex_usd" yaml:"discounted_capex_usd"`
-	ShortfallMW     float64 `json:"shortfall_mw" yaml:"shortfall_mw"`
+	// InterestUSD is the discounted interest on the plan's own draws,
+	// the objective's third part (after capex and the shortfall penalty).
+	InterestUSD float64 `json:"discounted_interest_usd,omitempty" yaml:"discounted_interest_usd,omitempty"`
+	ShortfallMW float64 `json:"shortfall_mw" yaml:"shortfall_mw"`
 	// Capital says whether the funding rows were in the model (the
 	// scenario has finance and --no-finance was not given).
 	Capital bool `json:"capital_in_model" yaml:"capital_in_model"`
@@ -667,13 +723,19 @@ type Period struct {
 	// PowerMW is the grid MW each source feeds the MW online in this
 	// period (absent when nothing comes online).
 	PowerMW []PowerBySource `json:"power_mw,omitempty" yaml:"power_mw,omitempty"`
-	// FinancingDrawnUSD is the funding used by the end of the period:
-	// capex paid so far (undiscounted) less the operating surplus so far
-	// and the vendor and lease financing drawn; FundingUSD is what the
-	// funding row allows then (cash, equity, debt limit with its revenue
-	// multiple). Both are 0 when capital is not in the model.
-	FinancingDrawnUSD float64 `json:"financing_drawn_usd,omitempty" yaml:"financing_drawn_usd,omitempty"`
-	FundingUSD        float64 `json:"funding_usd,omitempty" yaml:"funding_usd,omitempty"`
+	// Money, when capital is in the model (all 0 otherwise): what the
+	// plan's new MW earn in the period (RevenueUSD), the equity it raises
+	// (EquityUSD) and the interest it pays on its own draws (InterestUSD);
+	// at the period's end, cash and debt outstanding on every facility,
+	// the committed pipeline's included (CashUSD, DebtUSD), and the
+	// reserve cash may not fall below (ReserveUSD; when the committed
+	// pipeline alone is below it, the plan may not make that worse).
+	RevenueUSD  float64 `json:"revenue_usd,omitempty" yaml:"revenue_usd,omitempty"`
+	EquityUSD   float64 `json:"equity_usd,omitempty" yaml:"equity_usd,omitempty"`
+	InterestUSD float64 `json:"interest_usd,omitempty" yaml:"interest_usd,omitempty"`
+	CashUSD     float64 `json:"cash_usd,omitempty" yaml:"cash_usd,omitempty"`
+	DebtUSD     float64 `json:"debt_usd,omitempty" yaml:"debt_usd,omitempty"`
+	ReserveUSD  float64 `json:"reserve_usd,omitempty" yaml:"reserve_usd,omitempty"`
 	// CapexUSD is the capex the plan pays in the period, undiscounted:
 	// the recipe's units, the finance.capex items (building, land) and
 	// power for the MW whose stages start then, and the expansions funded
@@ -779,7 +841,7 @@ func (pr *Problem) newPlan(sol *lp.Solution) *Plan {
 		CostByLayer: []LayerCost{}, PowerMix: []PowerBySource{},
 		Omitted: []string{
 			financeOmitted(pr),
-			"learning curves: unit costs are the scenario's starting costs",
+			"learning curves: unit costs fall with the industry's output as in the simulation, but the plan's own expansions do not speed that",
 			"robots: crews are the whole workforce",
 			"whole projects: MW are continuous, not campuses of project.size",
 		},
@@ -824,7 +886,7 @@ func (rd *reading) periods() {
 // penalty) and each period's capex paid, undiscounted.
 func (rd *reading) capex() {
 	for i, v := range rd.LP.Vars {
-		if v.Cost != 0 && !strings.HasPrefix(v.Name, "short_") {
+		if v.Cost != 0 && !strings.HasPrefix(v.Name, "short_") && (rd.fin == nil || !rd.fin.interest[i] && !rd.fin.isCash(i)) {
 			rd.pl.CapexUSD += v.Cost * rd.x(i)
 		}
 	}
@@ -912,49 +974,57 @@ func sortedLayers(layers map[string]float64) []LayerCost {
 	return out
 }
 
-// financing reads, per period, the financing drawn and the funding the
-// row allows, when capital is in the model.
+// financing reads, per period, the money when capital is in the model:
+// the plan's revenue, equity raised and interest paid, and the cash and
+// debt outstanding at the end with the committed pipeline's.
 func (rd *reading) financing() {
 	fr := rd.fin
 	if fr == nil {
 		return
 	}
 	rd.pl.Capital = true
-	for i := range fr.facs {
-		fr.facs[i].max = 0
+	f := rd.M.Finance
+	for p := range rd.online {
+		per := &rd.pl.Periods[p]
+		per.RevenueUSD = clean(rd.x(fr.rev[p]) * bn)
+		for _, v := range fr.equity[p] {
+			per.EquityUSD += rd.x(v) * bn
+		}
+		per.CashUSD = clean(rd.x(fr.cash[p])*bn + fr.committedCash[p])
+		per.ReserveUSD = fr.committedReserve[p] + f.Reserve(f.OpsPerMWWeek)*rd.x(fr.cum[p]) + f.Reserve(1)*rd.x(fr.energy[p])*bn
+		for _, x := range fr.facs {
+			per.DebtUSD += rd.x(x.out[p]) * bn
+		}
+		if rd.cm != nil {
+			for k := range rd.cm.outstanding {
+				per.DebtUSD += rd.cm.owed(k, p)
+			}
+		}
+		per.DebtUSD = clean(per.DebtUSD)
+	}
+	// Interest: its cost in the objective, undiscounted per period.
+	for v := range fr.interest {
+		rd.pl.InterestUSD += rd.LP.Vars[v].Cost * rd.x(v)
 	}
 	for p := range rd.online {
-		// Vendor and lease draws as large as they may be (the LP's own
-		// draws are arbitrary where funding does not bind).
-		drawn := rd.x(fr.need[p]) + fr.committed[p]
-		for i := range fr.facs {
-			fc := &fr.facs[i]
-			eligible := 0.0
-			for _, t := range fc.paid[p] {
-				eligible += t.Coef * rd.x(t.Var)
+		it := 0.0
+		for _, x := range fr.facs {
+			t := map[int]float64{}
+			for w := rd.Begin[p]; w < rd.Begin[p+1]; w++ {
+				rd.interpolate(t, x.out, w, x.f.Interest(1))
 			}
-			fc.max = min(fc.limit, fc.max+fc.share*eligible)
-			drawn -= fc.max
+			for v, k := range t {
+				it += k * rd.x(v) * bn
+			}
 		}
-		rd.pl.Periods[p].FinancingDrawnUSD, rd.pl.Periods[p].FundingUSD = clean(drawn), rd.fundingAllowed(p)
+		rd.pl.Periods[p].InterestUSD = clean(it)
 	}
-}
-
-// fundingAllowed is what period p's funding row allows: cash, equity and
-// the debt limit with its revenue multiple of what earns then.
-func (rd *reading) fundingAllowed(p int) float64 {
-	fr := rd.fin
-	avail := fr.rhs[p]
-	if fr.earn[p] >= 0 {
-		avail += fr.multi[p] * rd.x(fr.earn[p])
-	}
-	return avail
 }
 
 func financeOmitted(pr *Problem) string {
 	switch {
 	case pr.fin != nil:
-		return "finance: capital is a row per period, but interest, debt repayments and deposits are not in it, the revenue ramp is approximated, and running costs are funded, not in the objective (capex items such as building and land are in both)"
+		return "finance: cash, equity, debt, interest and repayments are summed per period, with draws spread evenly over their period; running costs are funded, not in the objective (interest is)"
 	case pr.M.Finance != nil:
 		return "finance: left out (--no-finance): capital is not a constraint in the LP (capex is discounted, not funded)"
 	}

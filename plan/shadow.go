@@ -3,8 +3,11 @@ package plan
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
+
+	"github.com/gwf-project/gwf/plan/lp"
 
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/units"
@@ -26,9 +29,8 @@ const RelaxShare = 0.01
 // objective would fall by if the row were relaxed by 1% of its level
 // (RelaxShare × Level) for that one period, at the dual's rate: for a
 // supply row, 1% of the line's supply in the period (share × industry
-// plus the expansions online; crews: 1% of the workforce); for a funding
-// row, 1% of the funding it allows by then (cash, equity, the debt limit
-// with its revenue multiple: Period.FundingUSD). A supply row's level
+// plus the expansions online; crews: 1% of the workforce); for a cash
+// floor, 1% of the period's spending (capex, running costs, interest). A supply row's level
 // grows with the period's length as its dual stays per unit, so summed
 // over the periods of a year (or the horizon) the measure is the same at
 // weekly, monthly and quarterly periods up to aggregation.
@@ -97,30 +99,77 @@ func (pl *Plan) WriteRanking(w io.Writer, n int) error {
 	return err
 }
 
-// capitalPrices are the shadow prices of the binding funding rows.
+// minCapitalSaves is the least a dollar must save for a money row to be
+// listed: below a cent per dollar a dual is the cash-holding tie-break's
+// (see holdCost), not money that binds.
+const minCapitalSaves = 0.01
+
+// capitalPrices are the shadow prices of the binding money rows, each
+// ranked by 1% of its level: a year's equity allowance (one more dollar
+// of equity that year), a facility's limit in a period (one more dollar
+// it may lend then: its limit plus revenue multiple), and a period's cash
+// floor (one more dollar spent below the reserve then; the level is all
+// that was spent by then, as an allowance and a limit are what may be
+// spent or owed in all).
 func (rd *reading) capitalPrices() []ShadowPrice {
 	fr := rd.fin
 	if fr == nil {
 		return nil
 	}
 	var out []ShadowPrice
-	for p := range rd.online {
-		d := rd.sol.Duals[fr.fund[p]]
-		saves := -d
-		if saves < 1e-9 {
-			continue
+	add := func(row, p int, level float64, what string) {
+		saves := rd.sol.Duals[row] / bn // $ per $ (the rows are in bn)
+		if row < 0 || saves < 1e-9 {
+			return
 		}
-		level := rd.pl.Periods[p].FundingUSD
+		if rd.LP.Rows[row].Sense == lp.LE {
+			saves = -saves
+		}
+		if saves < minCapitalSaves {
+			return
+		}
 		sp := ShadowPrice{
 			Line: sim.CapitalLine, Unit: "USD", Period: rd.Label(p), Week: rd.Begin[p],
-			SavesUSD: saves, Dual: d, Level: level, RelaxUSD: saves * RelaxShare * level,
+			SavesUSD: saves, Dual: rd.sol.Duals[row], Level: level, RelaxUSD: saves * RelaxShare * level,
 			ShortfallMW: saves / rd.Opt.ShortfallPenalty,
 		}
-		sp.Text = fmt.Sprintf("one more dollar of financing in %s saves $%s; 1%% more (+%s of %s) saves %s",
-			sp.Period, units.FormatNumber(saves, 2), units.FormatUSD(RelaxShare*level), units.FormatUSD(level), units.FormatUSD(sp.RelaxUSD))
+		sp.Text = fmt.Sprintf("one more dollar of %s saves $%s; 1%% more (+%s of %s) saves %s",
+			what, units.FormatNumber(saves, 2), units.FormatUSD(RelaxShare*level), units.FormatUSD(level), units.FormatUSD(sp.RelaxUSD))
 		out = append(out, sp)
 	}
+	years := slices.Sorted(maps.Keys(rd.equityRow))
+	for _, y := range years {
+		p := slices.IndexFunc(rd.Begin, func(w int) bool { return sim.EquityYear(w) == y })
+		if p < 0 || p >= len(rd.online) {
+			continue
+		}
+		add(rd.equityRow[y], p, rd.LP.Rows[rd.equityRow[y]].RHS*bn, fmt.Sprintf("equity in the funding year from %s", rd.Label(p)))
+	}
+	for _, x := range fr.facs {
+		for p, row := range x.limit {
+			add(row, p, rd.LP.Rows[row].RHS*bn+x.f.RevenueMultiple*units.WeeksPerYear/rd.nweeks(p)*rd.x(fr.rev[p])*bn, fmt.Sprintf("%s limit in %s", x.name, rd.Label(p)))
+		}
+	}
+	spent := 0.0
+	for p, row := range fr.floor {
+		spent += rd.spending(p)
+		add(row, p, spent, fmt.Sprintf("cash in %s (1%% of all spent by then)", rd.Label(p)))
+	}
 	return out
+}
+
+// spending is what the plan and the committed pipeline pay out in period
+// p: capex, running costs and the plan's interest (the committed
+// pipeline's net of its revenue).
+func (rd *reading) spending(p int) float64 {
+	per := &rd.pl.Periods[p]
+	s := per.CapexUSD + per.InterestUSD
+	f := rd.M.Finance
+	s += rd.nweeks(p) * (f.OpsPerMWWeek*rd.x(rd.fin.cum[p]) + rd.x(rd.fin.energy[p])*bn)
+	if rd.cm != nil {
+		s += max(0, rd.cm.net[p])
+	}
+	return s
 }
 
 // supplyPrices are the shadow prices of the binding supply rows.

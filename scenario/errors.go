@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is where a value was written: file, line and column (1-based). A
@@ -65,7 +66,36 @@ func (l *ErrorList) add(pos Pos, path, format string, args ...any) {
 	if len(*l) >= maxErrors {
 		return
 	}
-	*l = append(*l, &Error{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = excerpt(a)
+		case error:
+			args[i] = excerpt(a.Error())
+		}
+	}
+	*l = append(*l, &Error{Pos: pos, Path: excerpt(path), Msg: fmt.Sprintf(format, args...)})
+}
+
+// maxExcerpt bounds the bytes of a value an error quotes: a 1 MB bad value
+// gives a short message, not a 2 MB one.
+const maxExcerpt = 400
+
+// excerpt returns s, or when longer than maxExcerpt bytes its start and
+// end (cut at character boundaries) around "…": a message keeps its "want
+// …" tail.
+func excerpt(s string) string {
+	if len(s) <= maxExcerpt {
+		return s
+	}
+	head, tail := 3*maxExcerpt/4, len(s)-maxExcerpt/4
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	return s[:head] + "…" + s[tail:]
 }
 
 // err returns the list sorted by position, or nil if it is empty.

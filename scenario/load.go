@@ -105,6 +105,25 @@ func Parse(file string, src []byte, read ReadFunc) (*Scenario, error) {
 	return s, nil
 }
 
+// looksLikeScenario refuses a mapping none of whose top-level keys is a
+// scenario field: some other file (a password file named as a base, say),
+// whose content the errors must not quote line by line.
+func looksLikeScenario(t *tree) error {
+	if len(t.keys) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, n := range fieldNames(reflect.TypeOf(Scenario{})) {
+		known[n] = true
+	}
+	for _, k := range t.keys {
+		if known[k.text] {
+			return nil
+		}
+	}
+	return ErrorList{{Pos: Pos{File: t.pos.File}, Msg: fmt.Sprintf("not a scenario file (none of its %d top-level keys is a scenario field; want a gwf scenario with name:, base:, target: …)", len(t.keys))}}
+}
+
 // resolve parses file and every base beneath it, returning the merged tree
 // and the files merged, base first. chain holds the files above this one,
 // to refuse loops.
@@ -116,6 +135,9 @@ func resolve(file string, src []byte, read ReadFunc, chain []string) (*tree, []s
 	if t.kind != mappingNode {
 		return nil, nil, ErrorList{{Pos: t.pos, Msg: fmt.Sprintf("a scenario is a mapping of fields (got %s, want lines of field: value)", t.kind)}}
 	}
+	if err := looksLikeScenario(t); err != nil {
+		return nil, nil, err
+	}
 	chain = append(chain, path.Clean(file))
 	b := t.get("base")
 	if b == nil || b.kind == nullNode {
@@ -123,6 +145,9 @@ func resolve(file string, src []byte, read ReadFunc, chain []string) (*tree, []s
 	}
 	if b.kind != scalarNode || b.text == "" {
 		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: `expected the name of a scenario (got ` + b.kind.String() + `, want "reference" or a file path)`}}
+	}
+	if len(b.text) > maxExcerpt {
+		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("file path too long (got %d bytes starting %q, want a path of a scenario file)", len(b.text), excerpt(b.text))}}
 	}
 	if len(chain) > maxBaseDepth {
 		return nil, nil, ErrorList{{Pos: b.pos, Path: "base", Msg: fmt.Sprintf("inheritance too deep (got more than %d files, want at most %d)", maxBaseDepth, maxBaseDepth)}}

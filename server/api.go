@@ -249,7 +249,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	out, err := execute(st.Name, []byte(st.Source), req.Overrides)
+	out, err := execute(st.Name, []byte(st.Source), req.Overrides, s.cfg.MaxRunWork)
 	<-s.running
 	if err != nil {
 		s.fail(w, r, err)
@@ -261,7 +261,13 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	head, err := json.Marshal(headlineOf(out))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	run := &store.Run{
+		Headline:   head,
 		Name:       req.Name,
 		ScenarioID: st.ID,
 		Scenario:   out.sc.Name,
@@ -455,17 +461,18 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errBusy)
 		return
 	}
-	out, err := execute(run.Scenario+".yaml", []byte(run.Source), run.Overrides)
+	out, err := execute(run.Scenario+".yaml", []byte(run.Source), run.Overrides, s.cfg.MaxRunWork)
 	<-s.running
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("run %d no longer runs: %w", run.ID, err))
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	var buf bytes.Buffer
 	if err := reportHTML(&buf, out); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", reportCSP)
 	w.Write(buf.Bytes())
 }

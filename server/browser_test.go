@@ -148,3 +148,106 @@ func TestBrowserMainFlow(t *testing.T) {
 		t.Errorf("page reported %s", p)
 	}
 }
+
+// TestBrowserPhone opens the app at 390 px wide, as on a phone, with runs
+// already stored: the newest run is shown at once with the target rate set
+// (0.5 GW/week, not a fixed 1 GW/week), the layout is one column without
+// sideways scrolling, controls are at least 24 px tall, the controls have
+// accessible names, and deleting the run on screen clears its headline.
+func TestBrowserPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	exe := browsertest.Chromium(t)
+	ts := newServer(t, server.Config{})
+	if status, m := call(t, ts, "POST", "/api/runs", `{"overrides":{"target.rate":"0.5 GW/week"}}`); status != 201 {
+		t.Fatalf("seed run: %d %v", status, m)
+	}
+	ctx, cancel := browsertest.Start(t, exe, 390, 844, func(any) {})
+	defer cancel()
+	eval := func(expr string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return s
+	}
+	wait := func(expr string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+			t.Fatalf("waiting for %s: %v", expr, err)
+		}
+	}
+	// A headless window is at least 500 px wide: emulate the phone's viewport.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#run-form`))); err != nil {
+		t.Fatal(err)
+	}
+	wait(`document.getElementById('run-label').textContent.startsWith('#1 ')`)
+	if got := eval(`document.getElementById('gw-label').textContent`); got != "0.5 GW/week sustained" {
+		t.Errorf("headline label = %q, want the scenario's target rate, 0.5 GW/week", got)
+	}
+	for _, id := range []string{"answer", "capex", "best-rate", "binds-now", "quarter-date"} {
+		if got := eval(`document.getElementById('` + id + `').textContent`); got == "" || got == "—" {
+			t.Errorf("#%s empty on load: %q", id, got)
+		}
+	}
+	if got := eval(`document.getElementById('answer').textContent`); !strings.Contains(got, "0.5 GW/week") || !strings.Contains(got, "Capex $") {
+		t.Errorf("answer = %q, want the target rate and the cost", got)
+	}
+	// Layout: no sideways scrolling, the result as wide as the screen.
+	num := func(expr string) float64 {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return v
+	}
+	if w := num(`window.innerWidth`); w != 390 {
+		t.Fatalf("viewport is %v px wide, want 390", w)
+	}
+	if w := num(`document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("page is %v px wide at a 390 px viewport: sideways scrolling (widest: %s)", w, eval(`Array.from(document.querySelectorAll('body *')).filter(function (e) { return e.getBoundingClientRect().right > 390; }).slice(0, 5).map(function (e) { return e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right); }).join(' ')`))
+	}
+	if w := num(`document.getElementById('result').getBoundingClientRect().width`); w < 300 {
+		t.Errorf("result column is %v px wide, want at least 300", w)
+	}
+	small := eval(`Array.from(document.querySelectorAll('button, input:not([type=range]):not([type=hidden]), select, summary'))
+		.filter(function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && r.height < 24; })
+		.map(function (e) { return (e.id || e.className || e.tagName) + ':' + Math.round(e.getBoundingClientRect().height); }).join(' ')`)
+	if small != "" {
+		t.Errorf("controls under 24 px tall: %s", small)
+	}
+	// Accessible names.
+	unnamed := eval(`(function () {
+		var out = [];
+		function named(e) {
+			if (e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')) return true;
+			if (e.id && document.querySelector('label[for="' + e.id + '"]')) return true;
+			return !!e.closest('label');
+		}
+		['upload-file', 'upload-source', 'mc-progress', 'mc-runs', 'scenario'].forEach(function (id) {
+			if (!named(document.getElementById(id))) out.push(id);
+		});
+		document.querySelectorAll('.pick').forEach(function (c) { if (!named(c)) out.push('pick ' + c.value); });
+		if (!document.querySelector('[aria-live]#announce')) out.push('announce (aria-live)');
+		return out.join(' ');
+	})()`)
+	if unnamed != "" {
+		t.Errorf("without accessible names: %s", unnamed)
+	}
+	// Reload keeps the run on screen; deleting it clears the headline.
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#run-form`))); err != nil {
+		t.Fatal(err)
+	}
+	wait(`document.getElementById('run-label').textContent.startsWith('#1 ')`)
+	eval(`(function () { window.confirm = function () { return true; }; document.querySelector('tr[data-id="1"] button.delete').click(); return ''; })()`)
+	wait(`document.getElementById('run-label').textContent === 'none'`)
+	if got := eval(`document.getElementById('gw-date').textContent + '|' + document.getElementById('report').getAttribute('src')`); got != "—|about:blank" {
+		t.Errorf("after deleting the run on screen: %q, want its headline and report cleared", got)
+	}
+	if got := eval(`document.getElementById('announce').textContent`); !strings.Contains(got, "deleted") {
+		t.Errorf("live region = %q, want the delete announced", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/store"
 )
@@ -19,6 +20,7 @@ var errBusy = errors.New("server busy: too many runs at once, try again")
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var maxBytes *http.MaxBytesError
 	var in inputError
+	var over *budget.Error
 	body := apiError{Error: err.Error()}
 	status := http.StatusInternalServerError
 	switch {
@@ -26,7 +28,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusUnprocessableEntity
 		body.Error = "the scenario is not valid"
 		body.Errors = scenarioErrors(err)
-	case errors.As(err, &in):
+	case errors.As(err, &in), errors.As(err, &over):
 		status = http.StatusBadRequest
 	case errors.As(err, &maxBytes):
 		status = http.StatusRequestEntityTooLarge

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sim"
 	"github.com/gwf-project/gwf/summary"
@@ -144,10 +145,14 @@ type outcome struct {
 	sum *summary.Summary
 }
 
-// execute parses and runs a scenario.
-func execute(name string, source []byte, overrides map[string]string) (*outcome, error) {
+// execute parses and runs a scenario, refusing one estimated to take more
+// than maxWork project-weeks before it starts.
+func execute(name string, source []byte, overrides map[string]string, maxWork float64) (*outcome, error) {
 	sc, err := parse(name, source, overrides)
 	if err != nil {
+		return nil, err
+	}
+	if err := budget.Check(sc, 1, maxWork); err != nil {
 		return nil, err
 	}
 	m, err := sim.Compile(sc)

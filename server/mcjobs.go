@@ -2,16 +2,16 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"runtime"
-	"sort"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/store"
 	"github.com/gwf-project/gwf/summary"
@@ -20,25 +20,20 @@ import (
 // errTooManyJobs is returned when MaxJobsAtOnce Monte Carlo jobs are running.
 var errTooManyJobs = errors.New("too many Monte Carlo jobs running; wait for one to finish or cancel one")
 
-// maxJobsKept bounds the finished jobs remembered (jobs live in memory
-// only; runs are what the database keeps).
-const maxJobsKept = 100
+// maxJobsListed bounds the jobs GET /api/mc lists.
+const maxJobsListed = 100
 
-// job is one Monte Carlo study in progress or done.
+// progressEvery is how often a running job's progress is written to the
+// database, so a job interrupted by a crash shows how far it got.
+const progressEvery = 2 * time.Second
+
+// job is one Monte Carlo study running in this process. Its record (and
+// every finished job's) is in the store.
 type job struct {
-	id      int64
-	runs    int
-	seed    int64
-	name    string
-	started time.Time
-	cancel  context.CancelFunc
-	done    atomic.Int64
-
-	mu       sync.Mutex
-	status   string // running, done, cancelled, failed
-	err      string
-	finished time.Time
-	result   *mcSummary
+	rec           store.Job // as created; ID set
+	cancel        context.CancelFunc
+	userCancelled atomic.Bool
+	done          atomic.Int64
 }
 
 // mcMilestone is the spread of one milestone's date over the runs.
@@ -51,55 +46,63 @@ type mcMilestone struct {
 	P90     string  `json:"p90,omitempty"`
 }
 
-// mcSummary is what the API shows of a finished study.
+// fanPoint is one week of the fan chart: GW online, P10/P50/P90 over runs.
+type fanPoint struct {
+	Date string  `json:"date"`
+	P10  float64 `json:"p10_gw"`
+	P50  float64 `json:"p50_gw"`
+	P90  float64 `json:"p90_gw"`
+}
+
+// mcSummary is what the API shows of a study, finished or stopped.
 type mcSummary struct {
-	Scenario   string        `json:"scenario"`
-	Completed  int           `json:"completed"`
+	Scenario  string `json:"scenario"`
+	Runs      int    `json:"runs"`
+	Completed int    `json:"completed"`
+	// Partial is set when the study stopped before all its runs finished:
+	// every figure is over Completed runs only.
+	Partial    bool          `json:"partial"`
+	TargetRate string        `json:"target_rate"` // "1 GW/week"
+	TargetBy   string        `json:"target_by"`
+	Inputs     int           `json:"uncertain_inputs"` // values drawn in each run
+	Events     int           `json:"events"`           // events that may happen in each run
 	Milestones []mcMilestone `json:"milestones"`
 	ByTarget   int           `json:"runs_reaching_target_by_date"`
-	Never      int           `json:"runs_never_reaching_1gw_per_week"`
+	// OddsByTarget is ByTarget ÷ Completed: the odds of sustaining the
+	// target rate by the target date.
+	OddsByTarget float64    `json:"odds_by_target"`
+	Never        int        `json:"runs_never_reaching_target"`
+	NeverShort   []string   `json:"never_short,omitempty"` // what bound in those runs, most first
+	Fan          []fanPoint `json:"fan"`                   // GW online, every fourth week
 }
 
 // jobView is a job as the API shows it.
 type jobView struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Status    string     `json:"status"`
-	Runs      int        `json:"runs"`
-	Done      int64      `json:"done"`
-	Seed      int64      `json:"seed"`
-	Started   time.Time  `json:"started"`
-	ElapsedMS int64      `json:"elapsed_ms"`
-	Error     string     `json:"error,omitempty"`
-	Result    *mcSummary `json:"result,omitempty"`
+	store.Job
+	ElapsedMS int64 `json:"elapsed_ms"`
 }
 
-func (j *job) view() jobView {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	end := j.finished
+func viewOf(j store.Job, now time.Time) jobView {
+	end := j.Finished
 	if end.IsZero() {
-		end = time.Now()
+		end = now
 	}
-	return jobView{ID: j.id, Name: j.name, Status: j.status, Runs: j.runs, Done: j.done.Load(), Seed: j.seed,
-		Started: j.started, ElapsedMS: end.Sub(j.started).Milliseconds(), Error: j.err, Result: j.result}
+	return jobView{Job: j, ElapsedMS: end.Sub(j.Started).Milliseconds()}
 }
 
-// jobs holds the Monte Carlo jobs of a server.
+// jobs holds the Monte Carlo jobs running in this server.
 type jobs struct {
 	ctx    context.Context // cancelled by Server.Close
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
-	next    int64
-	byID    map[int64]*job
-	running int
+	running map[int64]*job
 }
 
 func newJobs() *jobs {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &jobs{ctx: ctx, cancel: cancel, byID: map[int64]*job{}}
+	return &jobs{ctx: ctx, cancel: cancel, running: map[int64]*job{}}
 }
 
 type createJobRequest struct {
@@ -132,6 +135,14 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := budget.Check(sc, 1, s.cfg.MaxRunWork); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := budget.Check(sc, req.Runs, s.cfg.MaxStudyWork); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	seed := req.Seed
 	if seed == 0 {
 		seed = sc.Seed
@@ -143,22 +154,25 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 
 	js := s.jobs
 	js.mu.Lock()
-	if js.running >= s.cfg.MaxJobsAtOnce {
-		js.mu.Unlock()
+	defer js.mu.Unlock()
+	if len(js.running) >= s.cfg.MaxJobsAtOnce {
 		s.fail(w, r, errTooManyJobs)
 		return
 	}
-	js.running++
-	js.next++
+	rec := store.Job{Name: name, Status: store.JobRunning, Runs: req.Runs, Seed: seed, Scenario: sc.Name,
+		ScenarioID: src.ID, Overrides: req.Overrides, Started: time.Now().UTC()}
+	if err := s.store.CreateJob(r.Context(), &rec); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ctx, cancel := context.WithCancel(js.ctx)
-	j := &job{id: js.next, runs: req.Runs, seed: seed, name: name, started: time.Now(), cancel: cancel, status: "running"}
-	js.byID[j.id] = j
-	js.forget()
-	js.mu.Unlock()
+	j := &job{rec: rec, cancel: cancel}
+	js.running[rec.ID] = j
 
 	workers := max(1, runtime.GOMAXPROCS(0)/s.cfg.MaxJobsAtOnce)
 	js.wg.Go(func() {
 		defer cancel()
+		stopProgress := s.saveProgress(j)
 		res, err := mc.Run(ctx, sc, mc.Config{Runs: req.Runs, Seed: seed, Workers: workers, Progress: func(done int) {
 			// Progress is called from several workers; keep the largest.
 			for {
@@ -168,51 +182,67 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}})
-		j.mu.Lock()
-		j.finished = time.Now()
+		stopProgress()
+		final := j.rec
+		final.Finished = time.Now().UTC()
+		final.Done = int(j.done.Load())
 		switch {
+		case errors.Is(err, context.Canceled) && j.userCancelled.Load():
+			final.Status = store.JobCancelled
 		case errors.Is(err, context.Canceled):
-			j.status = "cancelled"
+			final.Status, final.Error = store.JobInterrupted, "the server stopped while the job ran; start it again"
 		case err != nil:
-			j.status, j.err = "failed", err.Error()
+			final.Status, final.Error = store.JobFailed, err.Error()
 		default:
-			j.status = "done"
+			final.Status = store.JobDone
 		}
 		if res != nil {
-			j.result = summarize(res)
+			final.Done = res.Completed
+			if b, err := json.Marshal(summarize(res)); err == nil {
+				final.Result = b
+			}
 		}
-		j.mu.Unlock()
+		// The request that started the job is long gone, and the server
+		// may be shutting down: the final write gets its own deadline.
+		wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := s.store.UpdateJob(wctx, &final); err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("mc job not saved", "id", final.ID, "err", err)
+		}
+		wcancel()
 		js.mu.Lock()
-		js.running--
+		delete(js.running, final.ID)
 		js.mu.Unlock()
-		s.log.Info("mc job finished", "id", j.id, "status", j.status, "runs", req.Runs, "elapsed", time.Since(j.started))
+		s.log.Info("mc job finished", "id", final.ID, "status", final.Status, "runs", req.Runs, "completed", final.Done, "elapsed", time.Since(final.Started))
 	})
-	s.log.Info("mc job started", "id", j.id, "runs", req.Runs, "seed", seed)
-	writeJSON(w, http.StatusAccepted, j.view())
+	s.log.Info("mc job started", "id", rec.ID, "runs", req.Runs, "seed", seed)
+	writeJSON(w, http.StatusAccepted, viewOf(rec, time.Now()))
 }
 
-// forget drops the oldest finished jobs beyond maxJobsKept; js.mu is held.
-func (js *jobs) forget() {
-	if len(js.byID) <= maxJobsKept {
-		return
-	}
-	ids := make([]int64, 0, len(js.byID))
-	for id := range js.byID {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
-	for _, id := range ids {
-		if len(js.byID) <= maxJobsKept {
-			return
+// saveProgress writes j's progress to the store every progressEvery until
+// the returned function is called.
+func (s *Server) saveProgress(j *job) (stop func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				rec := j.rec
+				rec.Done = int(j.done.Load())
+				ctx, cancel := context.WithTimeout(context.Background(), progressEvery)
+				if err := s.store.UpdateJob(ctx, &rec); err != nil {
+					s.log.Warn("mc job progress not saved", "id", rec.ID, "err", err)
+				}
+				cancel()
+			}
 		}
-		j := js.byID[id]
-		j.mu.Lock()
-		running := j.status == "running"
-		j.mu.Unlock()
-		if !running {
-			delete(js.byID, id)
-		}
-	}
+	}()
+	return func() { close(done); <-stopped }
 }
 
 func summarize(res *mc.Result) *mcSummary {
@@ -228,90 +258,104 @@ func summarize(res *mc.Result) *mcSummary {
 		}
 		return float64(n) / float64(res.Completed)
 	}
-	out := &mcSummary{Scenario: res.Scenario, Completed: res.Completed, ByTarget: res.ByTarget, Never: res.Never.Runs}
-	ms := []mc.Milestone{res.GWPerWeek}
-	labels := []string{"1 GW/week"}
+	rate := summary.RateLabel(res.RateMW)
+	out := &mcSummary{Scenario: res.Scenario, Runs: res.Runs, Completed: res.Completed, Partial: res.Completed < res.Runs,
+		TargetRate: rate, Inputs: res.Inputs, Events: res.Events,
+		ByTarget: res.ByTarget, OddsByTarget: share(res.ByTarget), Never: res.Never.Runs, Fan: []fanPoint{}}
+	if res.TargetWeek >= 0 {
+		out.TargetBy = date(res.TargetWeek)
+	}
+	for _, l := range res.Never.Short {
+		out.NeverShort = append(out.NeverShort, l.Line)
+	}
+	ms := []mc.Milestone{res.GWPerWeek, res.FirstQuarter}
+	labels := []string{rate + " sustained", "First quarter at " + rate}
 	for i, m := range res.OnlineGW {
 		ms = append(ms, m)
-		labels = append(labels, formatGW(summary.OnlineMilestonesGW[i])+" GW online")
+		labels = append(labels, fmt.Sprint(summary.OnlineMilestonesGW[i])+" GW online")
 	}
 	for i, m := range ms {
 		label := m.Label
-		if label == "" {
+		if label == "" || i == 0 {
 			label = labels[i]
 		}
 		out.Milestones = append(out.Milestones, mcMilestone{Label: label, Reached: m.Reached, Share: share(m.Reached), P10: date(m.P10), P50: date(m.P50), P90: date(m.P90)})
 	}
+	for w := 0; w < len(res.Online); w += 4 {
+		b := res.Online[w]
+		out.Fan = append(out.Fan, fanPoint{Date: date(w), P10: b.P10 / 1000, P50: b.P50 / 1000, P90: b.P90 / 1000})
+	}
 	return out
 }
 
-func formatGW(gw int) string { return strconv.Itoa(gw) }
-
-func notFound(what string, id int64) error {
-	return fmt.Errorf("%s %d: %w", what, id, store.ErrNotFound)
+// live overlays the progress of a job running in this process on its
+// stored record.
+func (s *Server) live(rec store.Job) store.Job {
+	s.jobs.mu.Lock()
+	j := s.jobs.running[rec.ID]
+	s.jobs.mu.Unlock()
+	if j != nil {
+		rec.Done = int(j.done.Load())
+	}
+	return rec
 }
 
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
-	s.jobs.mu.Lock()
-	list := make([]*job, 0, len(s.jobs.byID))
-	for _, j := range s.jobs.byID {
-		list = append(list, j)
+	list, err := s.store.Jobs(r.Context(), maxJobsListed)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	s.jobs.mu.Unlock()
-	sort.Slice(list, func(a, b int) bool { return list[a].id > list[b].id })
+	now := time.Now()
 	out := make([]jobView, len(list))
-	for i, j := range list {
-		out[i] = j.view()
-		out[i].Result = nil
+	for i, rec := range list {
+		out[i] = viewOf(s.live(rec), now)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
 }
 
-func (s *Server) findJob(w http.ResponseWriter, r *http.Request) *job {
+func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return nil
+		return
 	}
-	s.jobs.mu.Lock()
-	j := s.jobs.byID[id]
-	s.jobs.mu.Unlock()
-	if j == nil {
-		s.fail(w, r, notFound("Monte Carlo job", id))
-		return nil
+	rec, err := s.store.Job(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	return j
-}
-
-func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
-	if j := s.findJob(w, r); j != nil {
-		writeJSON(w, http.StatusOK, j.view())
-	}
+	writeJSON(w, http.StatusOK, viewOf(s.live(*rec), time.Now()))
 }
 
 // deleteJob cancels a running job (it keeps what its finished runs show)
-// or forgets a finished one.
+// or deletes a finished one.
 func (s *Server) deleteJob(w http.ResponseWriter, r *http.Request) {
-	j := s.findJob(w, r)
-	if j == nil {
-		return
-	}
-	j.mu.Lock()
-	running := j.status == "running"
-	j.mu.Unlock()
-	if running {
-		j.cancel()
-		writeJSON(w, http.StatusAccepted, j.view())
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	s.jobs.mu.Lock()
-	delete(s.jobs.byID, j.id)
+	j := s.jobs.running[id]
 	s.jobs.mu.Unlock()
+	if j != nil {
+		j.userCancelled.Store(true)
+		j.cancel()
+		rec := j.rec
+		rec.Done = int(j.done.Load())
+		writeJSON(w, http.StatusAccepted, viewOf(rec, time.Now()))
+		return
+	}
+	if err := s.store.DeleteJob(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// Close cancels Monte Carlo jobs still running and waits for them to stop.
-// Call it after http.Server.Shutdown.
+// Close cancels Monte Carlo jobs still running, records them as
+// interrupted and waits for them to stop. Call it after http.Server.Shutdown.
 func (s *Server) Close() {
 	s.jobs.cancel()
 	s.jobs.wg.Wait()

@@ -76,8 +76,11 @@ func TestMonteCarloJobs(t *testing.T) {
 		t.Errorf("cancel: %d, want 202", status)
 	}
 	m = waitJob(t, c, "2")
-	if m["status"] != "cancelled" && m["status"] != "done" {
-		t.Errorf("after cancel: %v", m["status"])
+	if m["status"] != "cancelled" {
+		t.Errorf("after cancel: %v, want cancelled", m["status"])
+	}
+	if res, _ := m["result"].(map[string]any); res == nil || res["partial"] != true || res["completed"].(float64) >= 1000 {
+		t.Errorf("cancelled job's result is not marked partial: %v", m["result"])
 	}
 	if status, _ := c("DELETE", "/api/mc/2", ""); status != 204 {
 		t.Errorf("forget finished job: %d, want 204", status)
@@ -99,7 +102,21 @@ func TestCloseStopsJobs(t *testing.T) {
 		t.Errorf("Close took %v", d)
 	}
 	_, m := call(t, ts, "GET", "/api/mc/1", "")
-	if m["status"] != "cancelled" {
-		t.Errorf("after Close: status %v, want cancelled", m["status"])
+	if m["status"] != "interrupted" || m["error"] == nil {
+		t.Errorf("after Close: status %v, want interrupted with a reason", m["status"])
+	}
+	// A new server on the same database still knows the job, and gives
+	// the next job a new id.
+	app2 := server.New(server.Config{Store: st})
+	ts2 := httptest.NewServer(app2)
+	defer func() { ts2.Close(); app2.Close() }()
+	if _, m := call(t, ts2, "GET", "/api/mc", ""); len(m["jobs"].([]any)) != 1 {
+		t.Errorf("after restart jobs = %v, want the interrupted one", m["jobs"])
+	}
+	if status, m := call(t, ts2, "DELETE", "/api/mc/1", ""); status != 204 {
+		t.Fatalf("delete: %d %v", status, m)
+	}
+	if status, m := call(t, ts2, "POST", "/api/mc", `{"runs": 5}`); status != 202 || m["id"] != 2.0 {
+		t.Errorf("next job: %d id %v, want id 2 (never reuse an id)", status, m["id"])
 	}
 }

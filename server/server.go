@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/store"
 )
 
@@ -22,6 +23,11 @@ type Config struct {
 	// Token, when set, must be sent as "Authorization: Bearer TOKEN" (or
 	// once as ?token=TOKEN, which sets a cookie) for everything but /healthz.
 	Token string
+	// AllowedHosts are the host names (without port) the server answers to
+	// besides loopback names (localhost, 127.0.0.1, ::1); "*" allows any.
+	// A request naming another host is refused, so a DNS name rebound to
+	// the server's address cannot reach it from a browser.
+	AllowedHosts []string
 
 	MaxBodyBytes   int64         // request body; default scenario.MaxFileSize + 64 KiB
 	RequestTimeout time.Duration // per request; default 30 s
@@ -29,6 +35,11 @@ type Config struct {
 	MaxListed      int           // runs listed; default 500
 	MaxMCRuns      int           // runs in one Monte Carlo job; default 10,000
 	MaxJobsAtOnce  int           // Monte Carlo jobs running at once; default 2
+	// MaxRunWork bounds one run's estimated project-weeks (see package
+	// budget); default budget.ServerRun. MaxStudyWork bounds a Monte Carlo
+	// job's runs × that; default budget.ServerStudy.
+	MaxRunWork   float64
+	MaxStudyWork float64
 }
 
 // Server is the web app and API. Create one with New.
@@ -67,6 +78,12 @@ func New(cfg Config) *Server {
 	if cfg.MaxJobsAtOnce <= 0 {
 		cfg.MaxJobsAtOnce = 2
 	}
+	if cfg.MaxRunWork <= 0 {
+		cfg.MaxRunWork = budget.ServerRun
+	}
+	if cfg.MaxStudyWork <= 0 {
+		cfg.MaxStudyWork = budget.ServerStudy
+	}
 	s := &Server{cfg: cfg, log: cfg.Log, store: cfg.Store, running: make(chan struct{}, cfg.MaxRunsAtOnce), jobs: newJobs()}
 	s.handler = s.routes()
 	return s
@@ -100,11 +117,12 @@ func (s *Server) routes() http.Handler {
 	})
 	api.HandleFunc("GET /runs/{id}/report", s.runReport)
 	api.HandleFunc("GET /{$}", s.page)
-	api.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(staticFS())))
+	api.Handle("GET /static/", http.StripPrefix("/static", staticFiles(staticFS())))
+	api.Handle("GET /favicon.ico", staticFiles(staticFS()))
 
 	timeout := http.TimeoutHandler(api, s.cfg.RequestTimeout, `{"error":"request timed out"}`)
 	mux.Handle("/", s.authorize(s.limitBody(timeout)))
-	return s.logRequests(mux)
+	return s.logRequests(s.guard(mux))
 }
 
 // errNoRoute answers unknown API paths with a JSON 404.

@@ -46,6 +46,9 @@ func call(t *testing.T, ts *httptest.Server, method, path, body string) (int, ma
 	if err != nil {
 		t.Fatal(err)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := ts.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -241,6 +244,27 @@ func TestLimits(t *testing.T) {
 		status, _ := call(t, ts, "POST", "/api/runs", string(b))
 		if status != http.StatusBadRequest {
 			t.Errorf("status %d, want 400", status)
+		}
+	})
+	t.Run("work budget", func(t *testing.T) {
+		ts := newServer(t, server.Config{})
+		start := time.Now()
+		for _, tt := range []struct{ path, body string }{
+			{"/api/runs", `{"overrides":{"horizon":"50 years","project.size":"1 MW"}}`},
+			{"/api/mc", `{"runs":10,"overrides":{"horizon":"50 years","project.size":"1 MW"}}`},
+			{"/api/mc", `{"runs":10000,"overrides":{"horizon":"20 years","project.size":"100 MW"}}`},
+		} {
+			status, m := call(t, ts, "POST", tt.path, tt.body)
+			msg, _ := m["error"].(string)
+			if status != http.StatusBadRequest || !strings.Contains(msg, "project-weeks, over the budget") {
+				t.Errorf("POST %s %s: %d %v, want 400 naming the budget", tt.path, tt.body, status, m)
+			}
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("refusing took %v: the budget must be checked before running", d)
+		}
+		if _, m := call(t, ts, "GET", "/api/runs", ""); len(m["runs"].([]any)) != 0 {
+			t.Errorf("a refused run was stored: %v", m)
 		}
 	})
 	t.Run("request timeout", func(t *testing.T) {

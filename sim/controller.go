@@ -35,10 +35,31 @@ type Controller struct {
 	byWait          []int
 	growthPow       [][]float64
 	capexPerProject float64
+	// perMW caches unitsPerMW by generation and line (NaN: not yet asked).
+	perMW []float64
 }
 
 // NewController returns the built-in controller.
 func NewController() *Controller { return &Controller{leadTime: -1} }
+
+// Reset makes c as NewController returns it, for a new run, keeping its
+// memory: a study of many runs resets one controller per worker.
+func (c *Controller) Reset() {
+	rows := c.growthPow
+	for l := range rows {
+		rows[l] = rows[l][:0]
+	}
+	*c = Controller{
+		leadTime:       -1,
+		crewWeeksPerMW: c.crewWeeksPerMW[:0],
+		offset:         c.offset[:0],
+		mix:            c.mix[:0],
+		wait:           c.wait[:0],
+		byWait:         c.byWait[:0],
+		growthPow:      rows[:0],
+		perMW:          c.perMW[:0],
+	}
+}
 
 // Decide implements Policy.
 func (c *Controller) Decide(s *State) {
@@ -99,9 +120,9 @@ func (c *Controller) init(s *State) {
 	for _, l := range m.PowerLines {
 		minPower = min(minPower, m.Lines[l].LeadWeeks)
 	}
-	end, finish := m.StageEnds(minPower, nil)
+	end, finish := m.StageEnds(minPower, nil, nil)
 	c.leadTime = finish
-	c.offset = make([]int, len(m.Lines))
+	c.offset = resize(c.offset, len(m.Lines))
 	for i := range c.offset {
 		c.offset[i] = -1
 	}
@@ -130,7 +151,7 @@ func (c *Controller) init(s *State) {
 			note(n.Line, begin)
 		}
 	}
-	c.crewWeeksPerMW = make([]float64, len(m.Lines))
+	c.crewWeeksPerMW = resize(c.crewWeeksPerMW, len(m.Lines))
 	for _, st := range m.Stages {
 		for _, n := range st.Crews {
 			c.crewWeeksPerMW[n.Line] += m.UnitsPerMW(n, m.GenerationAt(0)) * float64(st.Weeks)
@@ -227,17 +248,26 @@ func (c *Controller) forecastSupply(s *State, l, ahead int) float64 {
 // growth is line l's industry growth factor over ahead weeks, cached: the
 // controller asks for the same few horizons every week.
 func (c *Controller) growth(m *Model, l, ahead int) float64 {
-	if c.growthPow == nil {
-		c.growthPow = make([][]float64, len(m.Lines))
+	if len(c.growthPow) < len(m.Lines) {
+		// Rows kept from an earlier run come back empty (see Reset).
+		c.growthPow = c.growthPow[:cap(c.growthPow)]
+		for len(c.growthPow) < len(m.Lines) {
+			c.growthPow = append(c.growthPow, nil)
+		}
 	}
 	row := c.growthPow[l]
 	if len(row) <= ahead {
-		grown := make([]float64, ahead+1)
-		copy(grown, row)
-		for i := len(row); i <= ahead; i++ {
-			grown[i] = math.NaN()
+		n := len(row)
+		if cap(row) > ahead {
+			row = row[:ahead+1]
+		} else {
+			grown := make([]float64, ahead+1)
+			copy(grown, row)
+			row = grown
 		}
-		row = grown
+		for i := n; i <= ahead; i++ {
+			row[i] = math.NaN()
+		}
 		c.growthPow[l] = row
 	}
 	if f := row[ahead]; !math.IsNaN(f) {
@@ -348,8 +378,26 @@ func (c *Controller) expand(s *State) {
 	}
 }
 
-// unitsPerMW is what one MW of IT needs of line l, for generation g.
+// unitsPerMW is what one MW of IT needs of line l, for generation g; the
+// controller asks for the same few every week, so they are kept.
 func (c *Controller) unitsPerMW(m *Model, l, g int) float64 {
+	n := len(m.Lines)
+	if len(c.perMW) != n*len(m.Generations) {
+		c.perMW = resize(c.perMW, n*len(m.Generations))
+		for k := range c.perMW {
+			c.perMW[k] = math.NaN()
+		}
+	}
+	k := g*n + l
+	if v := c.perMW[k]; !math.IsNaN(v) {
+		return v
+	}
+	v := c.computeUnitsPerMW(m, l, g)
+	c.perMW[k] = v
+	return v
+}
+
+func (c *Controller) computeUnitsPerMW(m *Model, l, g int) float64 {
 	if l == m.Accel {
 		return m.Generations[g].AcceleratorsPerMW()
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/gwf-project/gwf/allocate"
 )
@@ -24,10 +25,11 @@ type State struct {
 	lines    []lineState
 	projects []*project
 	// waiting holds the projects to look at every week (a stage ready but
-	// short of inputs, or just started); due[w] those whose next stage ends
-	// or is planned to start in week w. Both hold indices into projects.
+	// short of inputs, or just started); due week w's set those whose next
+	// stage ends or is planned to start in week w. Both hold indices into
+	// projects.
 	waiting []int32
-	due     [][]int32
+	due     calendar
 	work    []int32 // scratch: this week's projects, oldest first
 	// Orders to place in future weeks: a linked list per week, threaded
 	// through one pool, so scheduling allocates nothing per order.
@@ -47,6 +49,9 @@ type State struct {
 	claims                           []allocate.Claim
 	faults                           []string  // accounting failures, reported as broken invariants
 	powerAlloc                       []float64 // MW of power allocated per power line, cumulative
+	allocScratch                     []int     // scratch for allocate.Split
+	probe                            project   // scratch for ProjectCapex
+	shape                            shape     // the model's stage graph, for planning
 }
 
 // Model returns the compiled scenario being run.
@@ -125,12 +130,7 @@ func (s *State) Order(l int, qty float64) bool {
 
 // financing is the facility that covers part of line l's payments: the
 // vendor for accelerators, none otherwise.
-func (s *State) financing(l int) int {
-	if l == s.m.Accel {
-		return vendor
-	}
-	return -1
-}
+func (s *State) financing(l int) int { return s.m.Financing(l) }
 
 // Expand funds qty units per week of dedicated capacity on line l; it comes
 // online after the line's expansion lead time.
@@ -176,7 +176,8 @@ func (s *State) StartProject(powerMW []float64) int {
 // pending.
 func (s *State) newProject(mw float64, start int) *project {
 	m := s.m
-	p := &project{
+	p := s.slab.project()
+	*p = project{
 		id:      len(s.projects) + 1,
 		start:   start,
 		online:  -1,
@@ -255,11 +256,9 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 			continue
 		}
 		late := finish - m.Stages[i].Weeks
-		for j := i + 1; j < len(m.Stages); j++ {
-			for _, a := range m.Stages[j].After {
-				if a == i && pending(j) {
-					late = min(late, plan[j]-m.Stages[i].Weeks)
-				}
+		for _, j := range s.shape.successors(i) {
+			if pending(int(j)) {
+				late = min(late, plan[j]-m.Stages[i].Weeks)
 			}
 		}
 		plan[i] = max(plan[i], late)
@@ -269,12 +268,8 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 	// start, that is when the first stage needing accelerators begins.
 	if gen < 0 {
 		fit := s.week
-		for i, st := range m.Stages {
-			for _, n := range st.Needs {
-				if n.Line == m.Accel {
-					fit = plan[i]
-				}
-			}
+		if i := s.shape.fitOut; i >= 0 {
+			fit = plan[i]
 		}
 		gen = m.GenerationAt(fit)
 	}
@@ -287,8 +282,8 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 			continue
 		}
 		placed := pre != nil && pre[i] == StageOrdered
-		for _, n := range st.Needs {
-			need := plan[i] + n.offsetWeeks(st.Weeks)
+		for k, n := range st.Needs {
+			need := plan[i] + s.shape.offset(i, k)
 			if placed {
 				s.orderedBefore(n.Line, need, p.amount(n, m.PUE))
 			} else {
@@ -373,8 +368,44 @@ type Options struct {
 
 // RunWith simulates m under policy pol, recording what o asks for.
 func RunWith(m *Model, pol Policy, o Options) *Result {
-	s := newState(m)
-	r := newResult(m, o)
+	// The run's state comes from a pool, so runs one after another reuse
+	// its memory; the Result is new and shares nothing with it.
+	s, _ := states.Get().(*State)
+	if s == nil {
+		s = new(State)
+	}
+	r := new(Result)
+	run(s, r, m, pol, o)
+	s.m = nil
+	states.Put(s)
+	return r
+}
+
+// states holds run states for reuse by RunWith.
+var states sync.Pool
+
+// Runner runs models one after another on the same memory: a study of
+// many runs keeps one Runner per worker, so a run allocates next to
+// nothing once the first has sized the Runner's state. The zero value is
+// ready to use; a Runner is not safe for use by several goroutines.
+type Runner struct {
+	s State
+	r Result
+}
+
+// Run simulates m under policy pol, recording what o asks for, like
+// RunWith. The Result, and every slice in it, is the Runner's own: the
+// next call to Run reuses it, so a caller that keeps a Result must use
+// RunWith or copy what it needs first.
+func (rn *Runner) Run(m *Model, pol Policy, o Options) *Result {
+	run(&rn.s, &rn.r, m, pol, o)
+	return &rn.r
+}
+
+// run simulates m under pol in s, recording into r; both are reset first.
+func run(s *State, r *Result, m *Model, pol Policy, o Options) {
+	s.reset(m)
+	r.reset(m, o)
 	for w := 0; w < m.Weeks; w++ {
 		s.week = w
 		s.addedMW = 0
@@ -390,24 +421,57 @@ func RunWith(m *Model, pol Policy, o Options) *Result {
 		r.record(s)
 	}
 	r.finish(s)
-	return r
 }
 
 func newState(m *Model) *State {
-	s := &State{
-		m:          m,
-		lines:      make([]lineState, len(m.Lines)),
-		schedHead:  make([]int32, m.Weeks),
-		schedTail:  make([]int32, m.Weeks),
-		due:        make([][]int32, m.Weeks),
-		heldBack:   make([]float64, len(m.Lines)),
-		genMW:      make([]float64, len(m.Generations)),
-		capexBy:    make([]float64, len(m.CapexBuckets())),
-		demand:     make([]float64, len(m.Missions)),
-		growth:     make([]float64, len(m.Missions)),
-		served:     make([]float64, len(m.Missions)),
-		claims:     make([]allocate.Claim, len(m.Missions)),
-		powerAlloc: make([]float64, len(m.PowerLines)),
+	s := new(State)
+	s.reset(m)
+	return s
+}
+
+// reset makes s the state of m before week 0, reusing the memory of
+// whatever s ran before.
+func (s *State) reset(m *Model) {
+	old := *s
+	// Keep the lines' queues: the zeroed lines get their arrays back empty.
+	queues := make([]lineState, len(old.lines))
+	for i, ls := range old.lines {
+		queues[i] = lineState{queue: ls.queue[:0], expQueue: ls.expQueue[:0]}
+	}
+	lines := resize(old.lines, len(m.Lines))
+	for i := range min(len(lines), len(queues)) {
+		lines[i].queue, lines[i].expQueue = queues[i].queue, queues[i].expQueue
+	}
+	old.slab.reset()
+	*s = State{
+		m:            m,
+		lines:        lines,
+		projects:     old.projects[:0],
+		waiting:      old.waiting[:0],
+		due:          old.due,
+		work:         old.work[:0],
+		schedHead:    resize(old.schedHead, m.Weeks),
+		schedTail:    resize(old.schedTail, m.Weeks),
+		schedPool:    old.schedPool[:0],
+		heldBack:     resize(old.heldBack, len(m.Lines)),
+		slab:         old.slab,
+		money:        old.money.recycled(),
+		genMW:        resize(old.genMW, len(m.Generations)),
+		capexBy:      resize(old.capexBy, len(m.CapexBuckets())),
+		demand:       resize(old.demand, len(m.Missions)),
+		growth:       resize(old.growth, len(m.Missions)),
+		served:       resize(old.served, len(m.Missions)),
+		claims:       resize(old.claims, len(m.Missions)),
+		faults:       old.faults[:0],
+		powerAlloc:   resize(old.powerAlloc, len(m.PowerLines)),
+		allocScratch: old.allocScratch,
+		probe:        project{power: old.probe.power[:0], stages: old.probe.stages[:0]},
+		shape:        old.shape,
+	}
+	s.due.reset(m.Weeks)
+	s.shape.reset(m)
+	if cap(s.schedPool) == 0 {
+		s.schedPool = make([]scheduled, 0, 1024)
 	}
 	for i, l := range m.Lines {
 		ls := &s.lines[i]
@@ -426,10 +490,8 @@ func newState(m *Model) *State {
 	for w := range s.schedHead {
 		s.schedHead[w], s.schedTail[w] = -1, -1
 	}
-	s.schedPool = make([]scheduled, 0, 1024)
 	s.initMoney()
 	s.seedInitial()
-	return s
 }
 
 func (s *State) placeScheduled() {
@@ -480,15 +542,11 @@ func (s *State) grow() {
 			}
 		}
 		ls.cumOut += ls.base + ls.dedicated
-		ls.learn = 1
-		if l.LearningExponent > 0 && l.CumulativeOutput > 0 {
-			q := ls.cumOut
-			if l.Kind == Accelerator {
-				q = l.CumulativeOutput + ls.cumOut - ls.genStart
-			}
-			// x^-b as exp(-b·ln x): the same value, about twice as fast.
-			ls.learn = math.Exp(-l.LearningExponent * math.Log(q/l.CumulativeOutput))
+		q := ls.cumOut
+		if l.Kind == Accelerator {
+			q = l.CumulativeOutput + ls.cumOut - ls.genStart
 		}
+		ls.learn = l.learning(q)
 		ls.unitCost = l.UnitCostUSD * ls.learn
 		if l.Kind == Accelerator {
 			// Accelerators are priced by the generation in production.
@@ -605,9 +663,8 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 // ending or planned to start this week. Others are not looked at.
 func (s *State) advance() {
 	work := append(s.work[:0], s.waiting...)
-	if s.week < len(s.due) {
-		work = append(work, s.due[s.week]...)
-		s.due[s.week] = nil
+	if s.week < len(s.due.head) {
+		work = s.due.take(s.week, work)
 	}
 	slices.Sort(work)
 	s.waiting = s.waiting[:0]
@@ -618,8 +675,8 @@ func (s *State) advance() {
 		case p.online >= 0:
 		case p.waiting:
 			s.waiting = append(s.waiting, i)
-		case p.wake < len(s.due):
-			s.due[p.wake] = append(s.due[p.wake], i)
+		case p.wake < len(s.due.head):
+			s.due.add(p.wake, i)
 		}
 	}
 	s.work = work
@@ -631,7 +688,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 	p.waiting = false
 	p.wake = math.MaxInt
 	var missing [8]int
-	for i := range m.Stages {
+	for i := p.lo; i < len(m.Stages); i++ { // stages before p.lo are done
 		st := &p.stages[i]
 		if st.status == running && st.next < len(m.Stages[i].Deferred) && st.due <= s.week {
 			if l := s.takeDeferred(p, i); l >= 0 {
@@ -767,7 +824,10 @@ func (s *State) allocate() {
 		s.demand[k] = mi.demandAt(s.week, s.growth[k], perMW)
 		s.claims[k] = allocate.Claim{Demand: s.demand[k], Weight: mi.Weight, Priority: mi.Priority, Guaranteed: mi.Guaranteed}
 	}
-	allocate.Split(m.Allocation, s.onlineFLOPS, s.claims, s.served, nil)
+	if len(s.allocScratch) < 2*len(s.claims) {
+		s.allocScratch = make([]int, 2*len(s.claims))
+	}
+	allocate.Split(m.Allocation, s.onlineFLOPS, s.claims, s.served, s.allocScratch)
 }
 
 // rootCause follows a shortage of accelerators to the upstream line that
@@ -918,6 +978,9 @@ func (s *State) finishStage(p *project, i int) {
 	ss.status = done
 	ss.end = s.week
 	p.ndone++
+	for p.lo < len(p.stages) && p.stages[p.lo].status == done {
+		p.lo++
+	}
 }
 
 func substitutes(r *Line, crew int) bool {

@@ -169,6 +169,7 @@ type money struct {
 	inflow, outflow cents
 	added           []float64 // MW added each week, for utilisation ramps
 	replace         [][]int32 // projects whose accelerators fall due each week
+	carry           []int32   // replacements put off to next week, after its own
 }
 
 const (
@@ -194,9 +195,9 @@ func (s *State) initMoney() {
 	}
 	s.money.cash = toCents(fm.Cash)
 	for k := range s.money.fac {
-		s.money.fac[k].due = make([]float64, s.m.Weeks+1)
+		s.money.fac[k].due = resize(s.money.fac[k].due, s.m.Weeks+1)
 	}
-	s.money.replace = make([][]int32, s.m.Weeks)
+	s.money.replace = resize(s.money.replace, s.m.Weeks)
 }
 
 // resetWeek clears the week's flows.
@@ -217,9 +218,7 @@ func (s *State) Debt() float64 {
 
 // headroom is what facility k can still lend.
 func (s *State) headroom(k int) float64 {
-	f := s.m.Finance.facility(k)
-	limit := f.Limit + f.RevenueMultiple*s.money.annualRevenue
-	return math.Max(0, limit-s.money.fac[k].outstanding)
+	return s.m.Finance.facility(k).Headroom(s.money.fac[k].outstanding, s.money.annualRevenue)
 }
 
 // draw lends amount from facility k, repayable in equal weekly instalments
@@ -234,7 +233,7 @@ func (s *State) draw(k int, amount float64) {
 	// due holds changes to the weekly instalment: it starts next week and
 	// stops after the tenor. Principal due beyond the horizon stays
 	// outstanding at the end.
-	per := amount / float64(f.TenorWeeks)
+	per := f.Instalment(amount)
 	if w := s.week + 1; w < len(fs.due) {
 		fs.due[w] += per
 	}
@@ -314,7 +313,7 @@ func (s *State) Liquidity(horizon int) float64 {
 	}
 	mo := &s.money
 	running := mo.energy + s.onlineMW*fm.OpsPerMWWeek
-	reserve := fm.ReserveWeeks * running
+	reserve := fm.Reserve(running)
 	// Over the horizon: the equity the coming years allow, and what today's
 	// compute earns beyond its running costs and interest ("compute is
 	// revenue"), without assuming growth.
@@ -427,7 +426,7 @@ func (s *State) settleWeek() {
 	if r := fm.RampWeeks; r > 0 {
 		n := len(mo.added)
 		for k := 0; k < r && k < n; k++ {
-			ramped -= mo.added[n-1-k] * (1 - float64(k)/float64(r))
+			ramped -= mo.added[n-1-k] * (1 - fm.RampShare(k))
 		}
 	}
 	if s.week == 0 {
@@ -449,7 +448,7 @@ func (s *State) settleWeek() {
 	for k := range mo.fac {
 		fs := &mo.fac[k]
 		f := fm.facility(k)
-		interest := fs.outstanding * f.WeeklyRate
+		interest := f.Interest(fs.outstanding)
 		fs.instalment += fs.due[s.week]
 		principal := math.Max(0, math.Min(fs.instalment, fs.outstanding))
 		mo.interest += interest
@@ -469,7 +468,7 @@ func (s *State) onlineMoney(p *project, idx int32, online int) {
 		return
 	}
 	for j, mw := range p.power {
-		s.money.energy += mw * 24 * 7 * fm.EnergyPerMWh[j]
+		s.money.energy += fm.EnergyPerWeek(j, mw)
 	}
 	if w := max(s.week, online+fm.AccelLifeWeeks); fm.AccelLifeWeeks > 0 && w < s.m.Weeks {
 		s.money.replace[w] = append(s.money.replace[w], idx)
@@ -481,20 +480,32 @@ func (s *State) onlineMoney(p *project, idx int32, online int) {
 // cannot pay for keep running and wait a week.
 func (s *State) replaceAccelerators() {
 	m := s.m
-	due := s.money.replace[s.week]
-	s.money.replace[s.week] = nil
-	if len(due) == 0 {
+	// This week's replacements, then those put off from last week: kept
+	// apart, so that a long wait for money does not copy the list weekly.
+	due, carry := s.money.replace[s.week], s.money.carry
+	s.money.replace[s.week], s.money.carry = nil, nil
+	if len(due) == 0 && len(carry) == 0 {
 		return
 	}
 	g := m.GenerationAt(s.week)
 	gen := &m.Generations[g]
 	price := s.lines[m.Accel].unitCost
-	for k, idx := range due {
+	for k := range len(due) + len(carry) {
+		var idx int32
+		if k < len(due) {
+			idx = due[k]
+		} else {
+			idx = carry[k-len(due)]
+		}
 		p := s.projects[idx]
 		accels := p.mw * gen.AcceleratorsPerMW()
 		if !s.payCapex(accels*price, vendor, true, false, m.Accel) {
 			if s.week+1 < m.Weeks {
-				s.money.replace[s.week+1] = append(s.money.replace[s.week+1], due[k:]...)
+				if k < len(due) {
+					s.money.carry = append(append(make([]int32, 0, len(due)-k+len(carry)), due[k:]...), carry...)
+				} else {
+					s.money.carry = carry[k-len(due):]
+				}
 			}
 			return
 		}
@@ -559,15 +570,15 @@ func (s *State) accelPrice(g int) float64 {
 func (s *State) ProjectCapex() float64 {
 	m := s.m
 	g := &m.Generations[m.GenerationAt(s.week)]
-	p := project{mw: m.SizeMW, power: make([]float64, len(m.PowerLines))}
+	p := &s.probe // scratch: every stage pending
+	*p = project{mw: m.SizeMW, power: resize(p.power, len(m.PowerLines)), stages: resize(p.stages, len(m.Stages))}
 	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
 	for j := range p.power {
 		p.power[j] = p.mw * m.PUE / float64(len(p.power))
 	}
-	p.stages = make([]stageState, len(m.Stages))
 	p.gen = m.GenerationAt(s.week)
-	return s.remainingCapex(&p, nil)
+	return s.remainingCapex(p, nil)
 }
 
 // stageCapex is the per-MW capex items paid when stage i starts.

@@ -282,6 +282,5 @@ func (s *State) fleetRevenueTerm(priceFactor float64) float64 {
 
 // revenuePerMW is what a fully ramped MW earns in a week.
 func (s *State) revenuePerMW(priceFactor float64) float64 {
-	fm := s.m.Finance
-	return fm.RevenuePerMWWeek * priceFactor * fm.Utilisation
+	return s.m.Finance.RevenuePerMW(priceFactor)
 }

@@ -61,12 +61,14 @@ func (n Need) appliesTo(power []float64) bool {
 // StageEnds is a project's critical path when everything is ordered at its
 // start: ends[i] is the week, counted from the start, stage i ends at the
 // earliest, given the stages it comes after and InputLeadWeeks, a stage
-// that secures power also waiting powerLeadWeeks. finish is the latest end:
-// the start-to-online time. ends is reused when it has room.
-func (m *Model) StageEnds(powerLeadWeeks int, ends []int) (_ []int, finish int) {
+// that secures power also waiting powerLeadWeeks. power is the project's
+// grid MW by source, or nil for any mix (see InputLeadWeeks). finish is
+// the latest end: the start-to-online time. ends is reused when it has
+// room.
+func (m *Model) StageEnds(powerLeadWeeks int, power []float64, ends []int) (_ []int, finish int) {
 	ends = append(ends[:0], make([]int, len(m.Stages))...)
 	for i, st := range m.Stages {
-		es := m.InputLeadWeeks(i, nil)
+		es := m.InputLeadWeeks(i, power)
 		for _, a := range st.After {
 			es = max(es, ends[a])
 		}

@@ -108,10 +108,24 @@ type StageLog struct {
 	WaitedOn  string // the line that held it back last, or ""
 }
 
-func newResult(m *Model, o Options) *Result {
-	r := &Result{Model: m, Weeks: make([]Week, 0, m.Weeks), light: o.WeeksOnly}
+// reset makes r an empty Result of m recording what o asks for. A study's
+// weeks-only results reuse the memory of the one before.
+func (r *Result) reset(m *Model, o Options) {
+	old := *r
+	*r = Result{
+		Model:          m,
+		Weeks:          old.Weeks[:0],
+		Invariants:     old.Invariants[:0],
+		light:          o.WeeksOnly,
+		capexAccelHist: old.capexAccelHist[:0],
+		capexOtherHist: old.capexOtherHist[:0],
+		CapexByBucket:  old.CapexByBucket[:0],
+	}
+	if cap(r.Weeks) < m.Weeks {
+		r.Weeks = make([]Week, 0, m.Weeks)
+	}
 	if r.light {
-		return r
+		return
 	}
 	r.Lines = make([]LineSeries, len(m.Lines))
 	r.HeldBack = make([]float64, 0, m.Weeks*len(m.Lines))
@@ -125,7 +139,6 @@ func newResult(m *Model, o Options) *Result {
 		ls.UnitCost = make([]float64, 0, m.Weeks)
 		ls.Dedicated = make([]float64, 0, m.Weeks)
 	}
-	return r
 }
 
 func (r *Result) record(s *State) {
@@ -299,12 +312,19 @@ func near(a, b float64) bool {
 
 func (r *Result) finish(s *State) {
 	m := s.m
-	r.CapexByBucket = s.capexBy
+	// Copied, so the Result shares nothing with the state, which the next
+	// run reuses.
+	if r.CapexByBucket == nil || cap(r.CapexByBucket) < len(s.capexBy) {
+		r.CapexByBucket = make([]float64, len(s.capexBy))
+	}
+	r.CapexByBucket = r.CapexByBucket[:len(s.capexBy)]
+	copy(r.CapexByBucket, s.capexBy)
 	if r.light {
 		return
 	}
-	ns := len(m.Stages)
+	ns, np := len(m.Stages), len(m.PowerLines)
 	logs := make([]StageLog, len(s.projects)*ns)
+	power := make([]float64, len(s.projects)*np)
 	r.Projects = make([]ProjectLog, 0, len(s.projects))
 	for k, p := range s.projects {
 		pl := ProjectLog{
@@ -315,7 +335,7 @@ func (r *Result) finish(s *State) {
 			OnlineWeek: p.online,
 			MW:         p.mw,
 			Generation: m.Generations[p.gen].Name,
-			PowerMW:    p.power,
+			PowerMW:    power[k*np : (k+1)*np : (k+1)*np],
 			Stages:     logs[k*ns : (k+1)*ns : (k+1)*ns],
 		}
 		for i, st := range p.stages {
@@ -332,6 +352,7 @@ func (r *Result) finish(s *State) {
 			}
 			pl.Stages[i] = sl
 		}
+		copy(pl.PowerMW, p.power)
 		r.Projects = append(r.Projects, pl)
 	}
 	r.cumDelivered = nil

@@ -85,6 +85,7 @@ type project struct {
 	power   []float64 // MW of grid power from each power line
 	stages  []stageState
 	ndone   int
+	lo      int  // every stage before this one is done
 	blocked int  // a line it waits on this week, or -1
 	waiting bool // a stage is ready but lacks inputs or crews
 	wake    int  // the week its next running stage ends
@@ -121,42 +122,128 @@ func (l *lineState) free() float64 {
 	return 0
 }
 
-// slab hands out small slices carved from larger blocks, so starting a
-// project costs a few allocations per hundred projects rather than several
-// each.
+// slab hands out projects and their small slices carved from larger
+// blocks, so starting a project costs a few allocations per thousand
+// projects rather than several each; reset hands the same blocks out again
+// for the next run.
 type slab struct {
-	f []float64
-	s []stageState
-	h []holding
+	p blocks[project]
+	f blocks[float64]
+	s blocks[stageState]
+	h blocks[holding]
 }
 
 const slabBlock = 1024
 
-func (b *slab) floats(n int) []float64 {
-	if len(b.f) < n {
-		b.f = make([]float64, max(n, slabBlock))
-	}
-	out := b.f[:n:n]
-	b.f = b.f[n:]
-	return out
+func (b *slab) project() *project      { return &b.p.take(1)[0] }
+func (b *slab) floats(n int) []float64 { return b.f.take(n) }
+
+func (b *slab) stages(n int) []stageState { return b.s.take(n) }
+
+// holdings returns an empty slice with room for n holdings.
+func (b *slab) holdings(n int) []holding { return b.h.take(n)[:0] }
+
+func (b *slab) reset() {
+	b.p.reset()
+	b.f.reset()
+	b.s.reset()
+	b.h.reset()
 }
 
-func (b *slab) stages(n int) []stageState {
-	if len(b.s) < n {
-		b.s = make([]stageState, max(n, slabBlock))
-	}
-	out := b.s[:n:n]
-	b.s = b.s[n:]
-	return out
+// blocks carves zeroed slices out of the blocks it has made, in order,
+// making a new block only when those run out.
+type blocks[T any] struct {
+	all   [][]T
+	cur   int // the block being carved
+	used  int // how much of it is handed out
+	dirty int // blocks handed out before the last reset: cleared on reuse
 }
 
-func (b *slab) holdings(n int) []holding {
-	if len(b.h) < n {
-		b.h = make([]holding, max(n, slabBlock))
+func (b *blocks[T]) take(n int) []T {
+	for {
+		if b.cur < len(b.all) {
+			if blk := b.all[b.cur]; len(blk)-b.used >= n {
+				out := blk[b.used : b.used+n : b.used+n]
+				b.used += n
+				if b.cur < b.dirty {
+					clear(out)
+				}
+				return out
+			}
+			b.cur++
+			b.used = 0
+			continue
+		}
+		b.all = append(b.all, make([]T, max(n, slabBlock)))
 	}
-	out := b.h[:0:n]
-	b.h = b.h[n:]
-	return out
+}
+
+// reset hands the blocks out again from the first: everything taken
+// before is given up.
+func (b *blocks[T]) reset() {
+	if b.cur < len(b.all) || b.used > 0 {
+		b.dirty = max(b.dirty, min(b.cur+1, len(b.all)))
+	}
+	b.cur, b.used = 0, 0
+}
+
+// calendar holds, for each week, a set of project indices, threaded
+// through one pool of entries that are reused once their week is taken:
+// the projects to visit in a week, with no list allocated per week.
+type calendar struct {
+	head []int32 // per week: the first entry, or -1
+	pool []calEntry
+	free int32 // the first unused entry, or -1
+}
+
+type calEntry struct{ proj, next int32 }
+
+func (c *calendar) reset(weeks int) {
+	c.head = resize(c.head, weeks)
+	for w := range c.head {
+		c.head[w] = -1
+	}
+	c.pool = c.pool[:0]
+	c.free = -1
+}
+
+// add puts project p in week w's set.
+func (c *calendar) add(w int, p int32) {
+	e := c.free
+	if e >= 0 {
+		c.free = c.pool[e].next
+	} else {
+		e = int32(len(c.pool))
+		c.pool = append(c.pool, calEntry{})
+	}
+	c.pool[e] = calEntry{proj: p, next: c.head[w]}
+	c.head[w] = e
+}
+
+// take appends week w's projects to dst, in no particular order, and
+// empties the week.
+func (c *calendar) take(w int, dst []int32) []int32 {
+	e := c.head[w]
+	for e >= 0 {
+		dst = append(dst, c.pool[e].proj)
+		next := c.pool[e].next
+		c.pool[e].next = c.free
+		c.free = e
+		e = next
+	}
+	c.head[w] = -1
+	return dst
+}
+
+// resize returns buf with length n and every element zero, reusing its
+// array when it is large enough.
+func resize[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
 }
 
 // push queues o for delivery, keeping the queue in the order orders fall
@@ -172,3 +259,58 @@ func (l *lineState) push(o order) {
 	i := l.qHead + sort.Search(n-l.qHead, func(k int) bool { return l.queue[l.qHead+k].ready > o.ready })
 	l.queue = slices.Insert(l.queue, i, o)
 }
+
+// recycled is a zero money that keeps mo's arrays for reuse by initMoney
+// and the weekly loop.
+func (mo *money) recycled() money {
+	var out money
+	for k := range mo.fac {
+		out.fac[k].due = mo.fac[k].due[:0]
+	}
+	out.added = mo.added[:0]
+	out.replace = mo.replace[:0]
+	return out
+}
+
+// shape is what planning a project needs of the model's stage graph,
+// worked out once a run rather than once a project.
+type shape struct {
+	succStart []int32 // stage i's successors are succ[succStart[i]:succStart[i+1]]
+	succ      []int32
+	offStart  []int32 // need k of stage i is due offsets[offStart[i]+k] weeks into it
+	offsets   []int32
+	fitOut    int // the last stage that needs accelerators, or -1
+}
+
+func (sh *shape) reset(m *Model) {
+	n := len(m.Stages)
+	sh.succStart = resize(sh.succStart, n+1)
+	sh.succ = sh.succ[:0]
+	for i := range m.Stages {
+		sh.succStart[i] = int32(len(sh.succ))
+		for j := i + 1; j < n; j++ {
+			for _, a := range m.Stages[j].After {
+				if a == i {
+					sh.succ = append(sh.succ, int32(j))
+				}
+			}
+		}
+	}
+	sh.succStart[n] = int32(len(sh.succ))
+	sh.offStart = resize(sh.offStart, n)
+	sh.offsets = sh.offsets[:0]
+	sh.fitOut = -1
+	for i, st := range m.Stages {
+		sh.offStart[i] = int32(len(sh.offsets))
+		for _, nd := range st.Needs {
+			sh.offsets = append(sh.offsets, int32(nd.offsetWeeks(st.Weeks)))
+			if nd.Line == m.Accel {
+				sh.fitOut = i
+			}
+		}
+	}
+}
+
+func (sh *shape) successors(i int) []int32 { return sh.succ[sh.succStart[i]:sh.succStart[i+1]] }
+
+func (sh *shape) offset(i, k int) int { return int(sh.offsets[int(sh.offStart[i])+k]) }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -39,13 +40,49 @@ type Run struct {
 	// TenGW is the date 10 GW are online, "" if never.
 	TenGW   string  `json:"ten_gw_online_date"`
 	FinalMW float64 `json:"final_mw"`
-	// Result is export's JSON of the run.
+	// Headline is a small JSON object of the run's headline figures, listed
+	// with the run (the server decides its shape; the store keeps it as is).
+	Headline json.RawMessage `json:"headline,omitempty"`
+	// Result is export's JSON of the run. It is stored compressed and read
+	// only by Run, never by Runs.
 	Result  []byte    `json:"-"`
 	Created time.Time `json:"created"`
 }
 
+// Job statuses. A job found running when the database is opened was
+// interrupted by a stop or crash of the server that ran it.
+const (
+	JobRunning     = "running"
+	JobDone        = "done"
+	JobCancelled   = "cancelled"
+	JobFailed      = "failed"
+	JobInterrupted = "interrupted"
+)
+
+// Job is a stored Monte Carlo study: what it was asked for, how far it got
+// and its summary.
+type Job struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Runs     int    `json:"runs"`
+	Done     int    `json:"done"`
+	Seed     int64  `json:"seed"`
+	Scenario string `json:"scenario"`
+	// ScenarioID and Overrides are what the study ran, as for a Run.
+	ScenarioID int64             `json:"scenario_id,omitempty"`
+	Overrides  map[string]string `json:"overrides,omitempty"`
+	Error      string            `json:"error,omitempty"`
+	// Result is the study's summary as JSON (the server decides its
+	// shape); Jobs lists jobs without it.
+	Result   json.RawMessage `json:"result,omitempty"`
+	Started  time.Time       `json:"started"`
+	Finished time.Time       `json:"finished,omitzero"`
+}
+
 // Store is what the server needs of a database. Every implementation passes
-// storetest.Run.
+// storetest.Run. Ids are never reused, even after a delete, so an old link
+// never shows another scenario, run or job.
 type Store interface {
 	CreateScenario(ctx context.Context, s *Scenario) error
 	Scenario(ctx context.Context, id int64) (*Scenario, error)
@@ -57,5 +94,12 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]Run, error) // newest first, without Source, Inputs, Result
 	RenameRun(ctx context.Context, id int64, name string) error
 	DeleteRun(ctx context.Context, id int64) error
+
+	CreateJob(ctx context.Context, j *Job) error // sets ID
+	UpdateJob(ctx context.Context, j *Job) error // status, done, error, result, finished
+	Job(ctx context.Context, id int64) (*Job, error)
+	Jobs(ctx context.Context, limit int) ([]Job, error) // newest first, without Result
+	DeleteJob(ctx context.Context, id int64) error
+
 	Close() error
 }

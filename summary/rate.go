@@ -53,14 +53,17 @@ func (q QuarterRate) Judged() bool { return q.Weeks >= QuarterMinWeeks }
 func QuarterRates(start time.Time, added []float64) []QuarterRate {
 	var out []QuarterRate
 	sum := 0.0
+	last := -1 // the quarter of the week before, as year×4 + quarter index
 	for w, a := range added {
-		label := quarterLabel(start.AddDate(0, 0, 7*w))
-		if len(out) == 0 || out[len(out)-1].Label != label {
+		// The label is made once a quarter; Monte Carlo calls this every run.
+		t := start.AddDate(0, 0, 7*w)
+		if key := t.Year()*4 + (int(t.Month())-1)/3; len(out) == 0 || key != last {
+			last = key
 			if len(out) > 0 {
 				q := &out[len(out)-1]
 				q.MeanMW = sum / float64(q.Weeks)
 			}
-			out = append(out, QuarterRate{Label: label, FirstWeek: w})
+			out = append(out, QuarterRate{Label: quarterLabel(t), FirstWeek: w})
 			sum = 0
 		}
 		out[len(out)-1].Weeks++

@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gwf-project/gwf/internal/budget"
+	"github.com/gwf-project/gwf/internal/safefile"
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/scenario"
 )
@@ -45,20 +46,36 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 			code = ExitFailure
 		}
 	}()
-	e := &env{stdout: stdout, stderr: stderr, readFile: os.ReadFile}
+	out := &checkedWriter{w: stdout}
+	e := &env{stdout: out, stderr: stderr, readFile: readScenarioFile}
 	root := e.rootCommand()
 	root.SetArgs(args)
-	root.SetOut(stdout)
+	root.SetOut(out)
 	root.SetErr(stderr)
 	err := root.Execute()
+	if err == nil && out.err != nil {
+		// A command that printed its answer into a full disk or a closed
+		// pipe did not do its job.
+		fmt.Fprintf(stderr, "gwf: writing to standard output: %v\n", out.err)
+		return ExitFailure
+	}
 	if err == nil {
 		return ExitOK
+	}
+	if errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, safefile.ErrTooLarge) {
+		fmt.Fprintf(stderr, "gwf: %v\n", err)
+		return ExitBadInput
 	}
 	if errors.Is(err, silentInvalid{}) {
 		return ExitBadInput // details already printed
 	}
 	if scenario.IsInvalid(err) {
 		fmt.Fprintln(stderr, err)
+		return ExitBadInput
+	}
+	var over *budget.Error
+	if errors.As(err, &over) {
+		fmt.Fprintf(stderr, "gwf: %v\n", err)
 		return ExitBadInput
 	}
 	var ue usageError
@@ -94,10 +111,40 @@ scenario.`,
 	root.AddCommand(e.backtestCommand())
 	root.AddCommand(e.serveCommand())
 	root.AddCommand(e.planCommand())
-	for _, c := range root.Commands() {
-		c.Args = wrapArgs(c.Args)
-	}
+	wrapAllArgs(root)
 	return root
+}
+
+// checkedWriter remembers the first error writing to w, for commands that
+// print without checking each write.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// readScenarioFile reads a scenario named on the command line or as a
+// base: only a regular file, and no more than scenario.MaxFileSize.
+func readScenarioFile(path string) ([]byte, error) {
+	return safefile.ReadFile(path, scenario.MaxFileSize)
+}
+
+// wrapAllArgs wraps the argument checks of c's subcommands, at every depth.
+func wrapAllArgs(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		sub.Args = wrapArgs(sub.Args)
+		wrapAllArgs(sub)
+	}
 }
 
 // wrapArgs turns argument-count errors into usage errors (exit code 2).
@@ -125,8 +172,22 @@ func (e *env) versionCommand() *cobra.Command {
 	}
 }
 
-// load reads the scenario named by args (the reference when none).
+// load reads the scenario named by args (the reference when none) for a
+// command that runs it: one estimated to take more than budget.CLIRun
+// project-weeks is refused before it starts.
 func (e *env) load(args []string) (*scenario.Scenario, error) {
+	sc, err := e.read(args)
+	if err != nil {
+		return nil, err
+	}
+	if err := budget.Check(sc, 1, budget.CLIRun); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// read reads the scenario named by args (the reference when none).
+func (e *env) read(args []string) (*scenario.Scenario, error) {
 	p := ""
 	if len(args) > 0 {
 		p = args[0]

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,7 +93,19 @@ func TestExitCodes(t *testing.T) {
 		},
 
 		{name: "csv into a file", args: []string{"run", "--csv", notADir}, want: cli.ExitFailure, stderr: "creating CSV directory"},
+
+		{name: "scenario show two files", args: []string{"scenario", "show", good, good}, want: cli.ExitBadInput, stderr: "gwf scenario show: accepts at most 1 arg(s), received 2"},
+		{name: "scenario init two files", args: []string{"scenario", "init", "a.yaml", "b.yaml"}, want: cli.ExitBadInput, stderr: "gwf scenario init: accepts at most 1 arg(s)"},
+		{name: "run a directory", args: []string{"run", dir}, want: cli.ExitBadInput, stderr: "it is a directory (want a scenario file)"},
+		{name: "run /dev/zero", args: []string{"run", "/dev/zero"}, want: cli.ExitBadInput, stderr: "it is a character device"},
+		{name: "base /dev/zero", args: []string{"run", writeFile(t, dir, "zero.yaml", "base: /dev/zero\nname: z\n")}, want: cli.ExitBadInput, stderr: "/dev/zero: not a regular file"},
+		{name: "base a password-like file", args: []string{"run", writeFile(t, dir, "shadow.yaml", "base: secret\nname: s\n")}, want: cli.ExitBadInput, stderr: "not a scenario file (none of its 3 top-level keys"},
+		{name: "report over a device", args: []string{"run", "--report", "/dev/null"}, want: cli.ExitBadInput, stderr: "it is a character device, which gwf will not replace"},
+		{name: "report over a directory", args: []string{"run", "--report", dir}, want: cli.ExitBadInput, stderr: "it is a directory, which gwf will not replace"},
+		{name: "scenario init over a directory", args: []string{"scenario", "init", "--force", dir}, want: cli.ExitBadInput, stderr: "it is a directory"},
+		{name: "run over the work budget", args: []string{"run", writeFile(t, dir, "huge.yaml", "base: reference\nname: huge\nhorizon: 50 years\nproject:\n  size: 1 MW\n")}, want: cli.ExitBadInput, stderr: "project-weeks, over the budget of"},
 	}
+	writeFile(t, dir, "secret", "root:$6$hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := run(t, tt.args...)
@@ -103,6 +116,60 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("gwf %s: stderr lacks %q; got:\n%s", strings.Join(tt.args, " "), tt.stderr, stderr)
 			}
 		})
+	}
+}
+
+// TestErrorsQuoteLittle: a base that is some other file is refused without
+// quoting its lines, and a huge bad value is cut in the message.
+func TestErrorsQuoteLittle(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "secret", "root:$6$hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+	shadow := writeFile(t, dir, "shadow.yaml", "base: secret\nname: s\n")
+	huge := writeFile(t, dir, "huge.yaml", "base: reference\nname: h\nproject:\n  size: "+strings.Repeat("x", 1<<20)+"\n")
+	code, _, stderr := run(t, "run", shadow)
+	if code != cli.ExitBadInput || strings.Contains(stderr, "root") || strings.Contains(stderr, "hash") || strings.Count(stderr, "\n") > 1 {
+		t.Errorf("base: secret: exit %d, stderr quotes the file:\n%s", code, stderr)
+	}
+	code, _, stderr = run(t, "run", huge)
+	if code != cli.ExitBadInput || len(stderr) > 1000 || !strings.Contains(stderr, "want a power") {
+		t.Errorf("1 MB bad value: exit %d, %d bytes of error, want under 1000 naming what is wanted:\n%.300s", code, len(stderr), stderr)
+	}
+}
+
+// failWriter fails every write, as standard output on a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestStdoutWriteErrors: a command whose output cannot be written fails.
+func TestStdoutWriteErrors(t *testing.T) {
+	good := writeFile(t, t.TempDir(), "good.yaml", "base: reference\nname: good\n")
+	for _, args := range [][]string{{"run"}, {"validate", good}, {"backtest"}, {"scenario", "show"}, {"version"}} {
+		var errb bytes.Buffer
+		code := cli.Run(args, failWriter{}, &errb)
+		if code != cli.ExitFailure || !strings.Contains(errb.String(), "no space left on device") {
+			t.Errorf("gwf %s > /dev/full: exit %d, stderr %q; want %d with the write error", strings.Join(args, " "), code, errb.String(), cli.ExitFailure)
+		}
+	}
+}
+
+// TestReportThroughSymlink: --report writes the file a link points at and
+// keeps the link.
+func TestReportThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := writeFile(t, dir, "real.html", "old")
+	link := filepath.Join(dir, "link.html")
+	if err := os.Symlink("real.html", link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "run", "--report", link); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file")
+	}
+	if b, _ := os.ReadFile(real); !strings.Contains(string(b), "<html") {
+		t.Errorf("the link's target was not written: %.100s", b)
 	}
 }
 

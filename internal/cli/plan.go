@@ -199,7 +199,7 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool, solver string) erro
 		fmt.Fprintf(&b, "MIP (%s; %s): %s, %s\n", strings.Join(what, ", "), solver, status, gapText(pl))
 	}
 	if pl.Capital {
-		b.WriteString("Capital: in the model (capex paid so far ≤ cash + equity + debt + vendor/lease shares + operating surplus, each period)\n")
+		b.WriteString("Capital: in the model (each period: cash after capex, running costs, interest and repayments stays above the reserve; equity per year, debt within its limits)\n")
 	} else {
 		b.WriteString("Capital: not in the model (capex unlimited)\n")
 	}
@@ -326,30 +326,43 @@ func gapText(pl *plan.Plan) string {
 	return t + "; " + units.FormatNumber(100*pl.Gap, 3) + "% of the objective)"
 }
 
-// writeFinancing prints, per year, the financing drawn and the funding
-// allowed at the year's last period, the periods where the plan draws all
-// of it, and those where more would save money (a positive dual).
+// writeFinancing prints, per year, the plan's money: what its new MW
+// earn, the equity it raises and the interest it pays; cash and debt at
+// the year's end (the committed pipeline's included); the periods where
+// cash is at its floor, and those where more cash would save money (a
+// positive dual).
 func writeFinancing(b *strings.Builder, pl *plan.Plan) {
-	priced, full := map[string]int{}, map[string]int{}
+	priced, floor := map[string]int{}, map[string]int{}
+	type yr struct{ revenue, equity, interest float64 }
+	agg := map[string]*yr{}
 	for _, sp := range pl.ShadowPrices {
 		if sp.Line == sim.CapitalLine && len(sp.Period) >= 4 {
 			priced[sp.Period[:4]]++
 		}
 	}
 	for _, p := range pl.Periods {
-		if p.FundingUSD > 0 && p.FinancingDrawnUSD >= p.FundingUSD*(1-1e-6) {
-			full[p.Label[:4]]++
+		y := p.Label[:4]
+		if p.CashUSD <= p.ReserveUSD+max(1e6, 1e-6*p.ReserveUSD) {
+			floor[y]++
 		}
+		if agg[y] == nil {
+			agg[y] = &yr{}
+		}
+		agg[y].revenue += p.RevenueUSD
+		agg[y].equity += p.EquityUSD
+		agg[y].interest += p.InterestUSD
 	}
-	b.WriteString("\nFinancing by year (drawn and allowed at the year's last period; periods fully drawn, and where more would save):\n")
+	b.WriteString("\nMoney by year (the plan's new MW; cash and debt at the year's end with the committed pipeline's; periods with cash at its reserve, and where more cash would save):\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "year\tdrawn\tfunding\tfull\tpriced\t")
+	fmt.Fprintln(tw, "year\trevenue\tequity\tinterest\tcash\tdebt\tat reserve\tpriced\t")
 	for i, p := range pl.Periods {
 		y := p.Label[:4]
 		if i+1 < len(pl.Periods) && pl.Periods[i+1].Label[:4] == y {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t\n", y, units.FormatUSD(p.FinancingDrawnUSD), units.FormatUSD(p.FundingUSD), full[y], priced[y])
+		a := agg[y]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", y, units.FormatUSD(a.revenue), units.FormatUSD(a.equity), units.FormatUSD(a.interest),
+			units.FormatUSD(p.CashUSD), units.FormatUSD(p.DebtUSD), floor[y], priced[y])
 	}
 	_ = tw.Flush()
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwf-project/gwf/export"
+	"github.com/gwf-project/gwf/internal/safefile"
 	gwfplan "github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/report"
 	"github.com/gwf-project/gwf/sim"
@@ -113,25 +115,13 @@ func writeCSV(dir string, res *sim.Result) error {
 
 // writeFileAtomic writes path through a temporary file in the same
 // directory, renamed into place only when complete, so a failure never
-// leaves a partial file behind.
+// leaves a partial file behind. A symbolic link is written through; a
+// directory, device or pipe is refused (exit code 2).
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := safefile.WriteFile(path, write); err != nil {
+		if errors.Is(err, safefile.ErrNotRegular) {
+			return usageError{err}
+		}
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

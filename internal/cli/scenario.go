@@ -58,7 +58,7 @@ func (e *env) scenarioCommand() *cobra.Command {
 		Short: "Print the effective scenario: every value with its unit and source",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := e.load(args)
+			sc, err := e.read(args)
 			if err != nil {
 				return err
 			}

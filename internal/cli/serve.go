@@ -25,6 +25,7 @@ const shutdownGrace = 15 * time.Second
 
 func (e *env) serveCommand() *cobra.Command {
 	var addr, dbPath, token string
+	var allowHosts []string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web app and JSON API, keeping runs in a database",
@@ -34,7 +35,13 @@ name, compare and delete runs. Scenarios and runs are kept in an SQLite file
 (--db), by default under your data directory.
 
 It listens on 127.0.0.1:8080 by default. Listening on any other address
-requires --token: clients must then send "Authorization: Bearer TOKEN".`,
+requires --token: clients must then send "Authorization: Bearer TOKEN".
+
+The server answers only to requests naming it by a loopback name
+(localhost, 127.0.0.1, ::1), the address it listens on, or a name given with
+--allow-host; on 0.0.0.0 or :: without --allow-host it answers to any name
+(the token guards it). State-changing requests must come from its own page
+(or a client such as curl that sends no Origin) and carry JSON.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkServeAddr(addr, token); err != nil {
@@ -49,18 +56,19 @@ requires --token: clients must then send "Authorization: Bearer TOKEN".`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return e.serve(ctx, addr, dbPath, token, nil)
+			return e.serve(ctx, server.Config{Token: token, AllowedHosts: allowedHosts(addr, allowHosts)}, addr, dbPath, nil)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on; other than loopback requires --token")
 	cmd.Flags().StringVar(&dbPath, "db", "", "SQLite database `FILE` (default: gwf/gwf.db under your data directory)")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` clients must send (required off loopback)")
+	cmd.Flags().StringSliceVar(&allowHosts, "allow-host", nil, "also answer to requests for host `NAME` (repeat or separate with commas)")
 	return cmd
 }
 
 // serve runs the server until ctx is done, then shuts down gracefully. When
 // ready is not nil it receives the address listened on.
-func (e *env) serve(ctx context.Context, addr, dbPath, token string, ready chan<- string) error {
+func (e *env) serve(ctx context.Context, cfg server.Config, addr, dbPath string, ready chan<- string) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	if ctx == nil {
 		ctx = context.Background()
@@ -74,7 +82,8 @@ func (e *env) serve(ctx context.Context, addr, dbPath, token string, ready chan<
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	app := server.New(server.Config{Store: st, Log: log, Token: token})
+	cfg.Store, cfg.Log = st, log
+	app := server.New(cfg)
 	defer app.Close() // after Shutdown: stop Monte Carlo jobs still running
 	srv := &http.Server{
 		Handler:           app,
@@ -84,7 +93,7 @@ func (e *env) serve(ctx context.Context, addr, dbPath, token string, ready chan<
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	url := "http://" + ln.Addr().String() + "/"
-	log.Info("gwf serving", "url", url, "db", dbPath, "token", token != "")
+	log.Info("gwf serving", "url", url, "db", dbPath, "token", cfg.Token != "", "allowed_hosts", cfg.AllowedHosts)
 	fmt.Fprintf(e.stdout, "gwf: serving on %s (database %s); stop with Ctrl-C\n", url, dbPath)
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -119,6 +128,25 @@ func checkServeAddr(addr, token string) error {
 		return nil
 	}
 	return fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could run and delete scenarios, so give --token TOKEN (clients send \"Authorization: Bearer TOKEN\")", addr)
+}
+
+// allowedHosts are the host names the server answers to besides loopback
+// names: those given, and the address listened on. On an unspecified
+// address (0.0.0.0, ::) with none given, any name: the machine's names are
+// not known, and a token is required there.
+func allowedHosts(addr string, given []string) []string {
+	out := append([]string(nil), given...)
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || isLoopback(host) {
+		return out
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		if len(given) == 0 {
+			out = append(out, "*")
+		}
+		return out
+	}
+	return append(out, host)
 }
 
 func isLoopback(host string) bool {

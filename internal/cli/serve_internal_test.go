@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gwf-project/gwf/server"
 )
 
 func TestCheckServeAddr(t *testing.T) {
@@ -45,7 +47,7 @@ func startServe(t *testing.T, db string) (base string, stop func() error, logs *
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- e.serve(ctx, "127.0.0.1:0", db, "", ready) }()
+	go func() { done <- e.serve(ctx, server.Config{}, "127.0.0.1:0", db, ready) }()
 	select {
 	case addr := <-ready:
 		base = "http://" + addr
@@ -57,6 +59,26 @@ func startServe(t *testing.T, db string) (base string, stop func() error, logs *
 		t.Fatal("serve did not start")
 	}
 	return base, func() error { cancel(); return <-done }, logs
+}
+
+func TestAllowedHosts(t *testing.T) {
+	for _, tt := range []struct {
+		addr  string
+		given []string
+		want  string
+	}{
+		{"127.0.0.1:8080", nil, ""},
+		{"localhost:8080", []string{"gwf.lan"}, "gwf.lan"},
+		{"10.0.0.5:8080", nil, "10.0.0.5"},
+		{"0.0.0.0:8080", nil, "*"},
+		{"[::]:8080", nil, "*"},
+		{":8080", nil, "*"},
+		{"0.0.0.0:8080", []string{"gwf.lan"}, "gwf.lan"},
+	} {
+		if got := strings.Join(allowedHosts(tt.addr, tt.given), ","); got != tt.want {
+			t.Errorf("allowedHosts(%q, %q) = %q, want %q", tt.addr, tt.given, got, tt.want)
+		}
+	}
 }
 
 // TestServeRunSurvivesRestart stores a run, stops the server as SIGTERM

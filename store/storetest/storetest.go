@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gwf-project/gwf/store"
 )
@@ -107,24 +108,120 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Errorf("Runs(3) = %+v", list)
 		}
 	})
-	t.Run("ConcurrentWrites", func(t *testing.T) {
+	t.Run("ConcurrentWritesAndReads", func(t *testing.T) {
+		// 50 clients at once, as the load test sends: writes, renames,
+		// deletes and listings never fail with "database is locked".
 		s := open(t)
 		var wg sync.WaitGroup
-		errs := make(chan error, 20)
-		for i := range 20 {
+		errs := make(chan error, 200)
+		big := make([]byte, 256<<10)
+		for i := range 50 {
 			wg.Go(func() {
-				errs <- s.CreateRun(ctx, &store.Run{Name: fmt.Sprint(i), Scenario: "x"})
+				r := &store.Run{Name: fmt.Sprint(i), Scenario: "x", Result: big}
+				if err := s.CreateRun(ctx, r); err != nil {
+					errs <- err
+					return
+				}
+				if err := s.RenameRun(ctx, r.ID, "renamed"); err != nil {
+					errs <- err
+				}
+				if i%5 == 0 {
+					if err := s.DeleteRun(ctx, r.ID); err != nil {
+						errs <- err
+					}
+				}
+			})
+			wg.Go(func() {
+				if _, err := s.Runs(ctx, 100); err != nil {
+					errs <- err
+				}
 			})
 		}
 		wg.Wait()
 		close(errs)
 		for err := range errs {
+			t.Error(err)
+		}
+		if list, _ := s.Runs(ctx, 100); len(list) != 40 {
+			t.Errorf("got %d runs, want 40", len(list))
+		}
+	})
+	t.Run("IDsNeverReused", func(t *testing.T) {
+		s := open(t)
+		r1 := &store.Run{Name: "a", Scenario: "x"}
+		r2 := &store.Run{Name: "b", Scenario: "x"}
+		sc1 := &store.Scenario{Name: "a", Source: "name: a\n"}
+		j1 := &store.Job{Name: "a", Status: store.JobDone, Runs: 1}
+		for _, err := range []error{s.CreateRun(ctx, r1), s.CreateRun(ctx, r2), s.CreateScenario(ctx, sc1), s.CreateJob(ctx, j1)} {
 			if err != nil {
-				t.Error(err)
+				t.Fatal(err)
 			}
 		}
-		if list, _ := s.Runs(ctx, 100); len(list) != 20 {
-			t.Errorf("got %d runs, want 20", len(list))
+		for _, err := range []error{s.DeleteRun(ctx, r2.ID), s.DeleteScenario(ctx, sc1.ID), s.DeleteJob(ctx, j1.ID)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		r3 := &store.Run{Name: "c", Scenario: "x"}
+		sc2 := &store.Scenario{Name: "b", Source: "name: b\n"}
+		j2 := &store.Job{Name: "b", Status: store.JobDone, Runs: 1}
+		for _, err := range []error{s.CreateRun(ctx, r3), s.CreateScenario(ctx, sc2), s.CreateJob(ctx, j2)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r3.ID == r2.ID || sc2.ID == sc1.ID || j2.ID == j1.ID {
+			t.Errorf("ids reused after delete: run %d→%d, scenario %d→%d, job %d→%d", r2.ID, r3.ID, sc1.ID, sc2.ID, j1.ID, j2.ID)
+		}
+	})
+	t.Run("JobRoundTrip", func(t *testing.T) {
+		s := open(t)
+		j := &store.Job{Name: "study", Status: store.JobRunning, Runs: 500, Seed: 7, Scenario: "reference",
+			Overrides: map[string]string{"project.size": "500 MW"}}
+		if err := s.CreateJob(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+		if j.ID == 0 || j.Started.IsZero() {
+			t.Fatalf("CreateJob did not set ID/Started: %+v", j)
+		}
+		j.Status, j.Done, j.Result, j.Finished = store.JobCancelled, 120, []byte(`{"completed":120}`), j.Started.Add(time.Second)
+		if err := s.UpdateJob(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Job(ctx, j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != store.JobCancelled || got.Done != 120 || string(got.Result) != `{"completed":120}` ||
+			got.Overrides["project.size"] != "500 MW" || got.Seed != 7 || got.Finished.IsZero() {
+			t.Errorf("Job = %+v", got)
+		}
+		list, err := s.Jobs(ctx, 10)
+		if err != nil || len(list) != 1 || list[0].Result != nil || list[0].Done != 120 {
+			t.Errorf("Jobs = %+v, %v; want one without result", list, err)
+		}
+		if err := s.DeleteJob(ctx, j.ID); err != nil {
+			t.Fatal(err)
+		}
+		for name, err := range map[string]error{
+			"Job":       second(s.Job(ctx, j.ID)),
+			"DeleteJob": s.DeleteJob(ctx, j.ID),
+			"UpdateJob": s.UpdateJob(ctx, j),
+		} {
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s after delete: err = %v, want ErrNotFound", name, err)
+			}
+		}
+	})
+	t.Run("HeadlineKept", func(t *testing.T) {
+		s := open(t)
+		r := &store.Run{Name: "h", Scenario: "x", Headline: []byte(`{"capex_usd":1}`), Result: []byte(`{"big":true}`)}
+		if err := s.CreateRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.Runs(ctx, 1)
+		if err != nil || len(list) != 1 || string(list[0].Headline) != `{"capex_usd":1}` {
+			t.Errorf("Runs = %+v, %v; want the headline listed", list, err)
 		}
 	})
 }

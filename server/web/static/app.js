@@ -63,13 +63,57 @@ function overrides() {
 
 function fmtDate(d) { return d || "never"; }
 
+function fmtUSD(x) {
+  if (!x) return "—";
+  if (x >= 1e12) return "$" + (x / 1e12).toFixed(2) + " trillion";
+  if (x >= 1e9) return "$" + (x / 1e9).toFixed(1) + " billion";
+  return "$" + (x / 1e6).toFixed(0) + " million";
+}
+
+function fmtRate(mw) { return (mw / 1000).toFixed(2) + " GW/week"; }
+
+let shownRun = null;
+
+// answerOf says in one sentence what a run answers.
+function answerOf(run) {
+  const h = run.headline;
+  if (!h) return "Run #" + run.id + ": target rate sustained " + fmtDate(run.gw_per_week_date) + ".";
+  let s;
+  if (h.sustained_date) s = "Reaches " + h.target_rate + " and holds it from " + h.sustained_date;
+  else if (h.first_quarter) s = "Reaches " + h.target_rate + " in " + h.first_quarter + " but does not hold it to " + h.horizon_end;
+  else s = "Never reaches " + h.target_rate + " by " + h.horizon_end + ": the best is " + fmtRate(h.best_rate_mw);
+  if (h.binds_now) s += "; " + h.binds_now + " binds at the end" + (h.binds_next ? ", then " + h.binds_next : "");
+  return s + ". Capex " + fmtUSD(h.capex_usd) + (h.peak_funding_usd ? ", peak funding need " + fmtUSD(h.peak_funding_usd) : "") + ".";
+}
+
 function showRun(run) {
+  shownRun = run.id;
+  const h = run.headline || {};
+  $("answer").textContent = answerOf(run);
+  $("gw-label").textContent = (h.target_rate || "Target rate") + " sustained";
   $("gw-date").textContent = fmtDate(run.gw_per_week_date);
+  $("quarter-date").textContent = h.first_quarter || (run.headline ? "never" : "—");
+  $("best-rate").textContent = h.best_rate_mw ? fmtRate(h.best_rate_mw) + (h.best_rate_date ? " (" + h.best_rate_date + ")" : "") : "—";
+  $("binds-now").textContent = run.headline ? (h.binds_now || "nothing") : "—";
+  $("capex").textContent = fmtUSD(h.capex_usd);
   $("tengw-date").textContent = fmtDate(run.ten_gw_online_date);
   $("final-gw").textContent = (run.final_mw / 1000).toFixed(1) + " GW";
   $("run-label").textContent = "#" + run.id + " " + run.name;
   $("report").src = "/runs/" + run.id + "/report";
+  history.replaceState(null, "", "#run=" + run.id);
 }
+
+function clearRun() {
+  shownRun = null;
+  $("answer").textContent = "No run shown: press Run, or view one of the runs below.";
+  for (const id of ["gw-date", "quarter-date", "best-rate", "binds-now", "capex", "tengw-date", "final-gw"]) $(id).textContent = "—";
+  $("gw-label").textContent = "Target rate sustained";
+  $("run-label").textContent = "none";
+  $("report").src = "about:blank";
+  history.replaceState(null, "", location.pathname);
+}
+
+function announce(text) { $("announce").textContent = text; }
 
 function runRow(run) {
   const tr = document.createElement("tr");
@@ -80,11 +124,13 @@ function runRow(run) {
     if (i === 0) {
       const cb = document.createElement("input");
       cb.type = "checkbox"; cb.className = "pick"; cb.value = run.id;
+      cb.setAttribute("aria-label", "Pick run #" + run.id + " to compare");
       td.appendChild(cb);
     } else if (i === 5) {
       for (const [label, fn] of [["view", viewRun], ["rename", renameRun], ["delete", deleteRun]]) {
         const b = document.createElement("button");
         b.type = "button"; b.textContent = label; b.className = label;
+        b.setAttribute("aria-label", label + " run #" + run.id);
         b.onclick = () => fn(run.id).catch(showError);
         td.appendChild(b);
       }
@@ -101,6 +147,17 @@ async function refreshRuns() {
   const data = await api("GET", "/api/runs");
   const body = $("runs").querySelector("tbody");
   body.replaceChildren(...data.runs.map(runRow));
+  return data.runs;
+}
+
+// showFirst shows, on load, the run named in the address (#run=ID) or else
+// the newest stored run.
+async function showFirst(runs) {
+  const m = /^#run=(\d+)$/.exec(location.hash);
+  if (m) {
+    try { showRun(await api("GET", "/api/runs/" + m[1])); return; } catch (err) { /* deleted since: fall back */ }
+  }
+  if (runs.length > 0) showRun(runs[0]);
 }
 
 async function viewRun(id) { showRun(await api("GET", "/api/runs/" + id)); }
@@ -115,6 +172,8 @@ async function renameRun(id) {
 async function deleteRun(id) {
   if (!confirm("Delete run #" + id + "?")) return;
   await api("DELETE", "/api/runs/" + id);
+  if (shownRun === id) clearRun();
+  announce("Run #" + id + " deleted.");
   await refreshRuns();
 }
 
@@ -127,6 +186,7 @@ async function run(ev) {
     if ($("run-name").value.trim()) body.name = $("run-name").value.trim();
     const r = await api("POST", "/api/runs", body);
     showRun(r);
+    announce("Run #" + r.id + " finished. " + answerOf(r));
     await refreshRuns();
   } catch (err) {
     showError(err);
@@ -171,12 +231,63 @@ async function upload() {
 
 let mcJob = null;
 
+// fanChart draws GW online over time, P10–P90 shaded around the P50 line,
+// as an SVG (no library).
+function fanChart(fan) {
+  const ns = "http://www.w3.org/2000/svg";
+  const W = 600, H = 260, L = 48, B = 24, T = 10, R = 10;
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+  svg.setAttribute("role", "img");
+  svg.id = "mc-fan-chart";
+  if (!fan || fan.length < 2) return svg;
+  const top = Math.max(...fan.map((p) => p.p90_gw)) || 1;
+  const x = (i) => L + (W - L - R) * i / (fan.length - 1);
+  const y = (v) => H - B - (H - B - T) * v / top;
+  const band = fan.map((p, i) => x(i) + "," + y(p.p90_gw)).concat(fan.slice().reverse().map((p, j) => x(fan.length - 1 - j) + "," + y(p.p10_gw)));
+  const poly = document.createElementNS(ns, "polygon");
+  poly.setAttribute("points", band.join(" "));
+  poly.setAttribute("fill", "#fca31155");
+  svg.appendChild(poly);
+  const line = document.createElementNS(ns, "polyline");
+  line.setAttribute("points", fan.map((p, i) => x(i) + "," + y(p.p50_gw)).join(" "));
+  line.setAttribute("fill", "none"); line.setAttribute("stroke", "#14213d"); line.setAttribute("stroke-width", "2");
+  svg.appendChild(line);
+  const text = (tx, ty, s, anchor) => {
+    const t = document.createElementNS(ns, "text");
+    t.setAttribute("x", tx); t.setAttribute("y", ty); t.setAttribute("font-size", "12");
+    if (anchor) t.setAttribute("text-anchor", anchor);
+    t.textContent = s; svg.appendChild(t);
+  };
+  text(L - 4, y(top) + 10, top.toFixed(0) + " GW", "end");
+  text(L - 4, y(0), "0", "end");
+  text(L, H - 6, fan[0].date.slice(0, 4));
+  text(W - R, H - 6, fan[fan.length - 1].date.slice(0, 4), "end");
+  const title = document.createElementNS(ns, "title");
+  const last = fan[fan.length - 1];
+  title.textContent = "GW online over time: at the end P10 " + last.p10_gw.toFixed(0) + ", P50 " + last.p50_gw.toFixed(0) + ", P90 " + last.p90_gw.toFixed(0) + " GW";
+  svg.prepend(title);
+  return svg;
+}
+
 function showJob(j) {
   $("mc-progress").max = j.runs;
   $("mc-progress").value = j.done;
-  $("mc-status").textContent = "#" + j.id + " " + j.status + ": " + j.done + " of " + j.runs + " runs, " + (j.elapsed_ms / 1000).toFixed(1) + " s";
+  $("mc-status").textContent = "#" + j.id + " " + j.status + ": " + j.done + " of " + j.runs + " runs, " + (j.elapsed_ms / 1000).toFixed(1) + " s" + (j.error ? " (" + j.error + ")" : "");
   $("mc-cancel").disabled = j.status !== "running";
-  if (!j.result) return;
+  const res = j.result;
+  if (!res) return;
+  const pct = Math.round(100 * res.odds_by_target);
+  let odds = pct + "% of " + res.completed + " runs sustain " + res.target_rate + " by " + res.target_by;
+  const sus = res.milestones[0];
+  odds += sus && sus.p50 ? "; half do by " + sus.p50 + " (P10 " + (sus.p10 || "never") + ", P90 " + (sus.p90 || "never") + ")." : "; most never do within the horizon.";
+  odds += " Drawn over " + res.uncertain_inputs + " uncertain inputs and " + res.events + " events";
+  const ov = Object.entries(j.overrides || {}).map(([k, v]) => k + " = " + v);
+  odds += ov.length ? ", with " + ov.join(", ") + "." : ".";
+  if (res.partial) odds = "Partial (" + j.status + " after " + res.completed + " of " + res.runs + " runs): " + odds;
+  $("mc-odds").textContent = odds;
+  $("mc-odds").classList.toggle("partial", !!res.partial);
+  $("mc-fan").replaceChildren(fanChart(res.fan));
   const t = document.createElement("table");
   t.id = "mc-table";
   const row = (cells, tag = "td") => {
@@ -185,10 +296,27 @@ function showJob(j) {
     t.appendChild(tr);
   };
   row(["Milestone", "Runs reaching it", "P10", "P50", "P90"], "th");
-  for (const m of j.result.milestones) {
+  for (const m of res.milestones) {
     row([m.label, m.reached + " (" + Math.round(100 * m.share) + "%)", m.p10 || "never", m.p50 || "never", m.p90 || "never"]);
   }
-  $("mc-result").replaceChildren(t);
+  const wrap = document.createElement("div");
+  wrap.className = "scroll";
+  wrap.appendChild(t);
+  $("mc-result").replaceChildren(wrap);
+}
+
+async function followJob() {
+  $("mc-button").disabled = true;
+  try {
+    while (mcJob.status === "running") {
+      await new Promise((r) => setTimeout(r, 250));
+      mcJob = await api("GET", "/api/mc/" + mcJob.id);
+      showJob(mcJob);
+    }
+    announce("Monte Carlo job #" + mcJob.id + " " + mcJob.status + ". " + $("mc-odds").textContent);
+  } finally {
+    $("mc-button").disabled = false;
+  }
 }
 
 async function startMC() {
@@ -196,14 +324,20 @@ async function startMC() {
   const body = { scenario_id: +$("scenario").value, overrides: overrides(), runs: +$("mc-runs").value };
   mcJob = await api("POST", "/api/mc", body);
   $("mc-result").replaceChildren();
+  $("mc-fan").replaceChildren();
+  $("mc-odds").textContent = "";
   showJob(mcJob);
-  $("mc-button").disabled = true;
-  while (mcJob.status === "running") {
-    await new Promise((r) => setTimeout(r, 250));
-    mcJob = await api("GET", "/api/mc/" + mcJob.id);
-    showJob(mcJob);
-  }
-  $("mc-button").disabled = false;
+  await followJob();
+}
+
+// showLastJob shows the newest Monte Carlo job on load, following it if it
+// is still running.
+async function showLastJob() {
+  const data = await api("GET", "/api/mc");
+  if (!data.jobs.length) return;
+  mcJob = await api("GET", "/api/mc/" + data.jobs[0].id);
+  showJob(mcJob);
+  if (mcJob.status === "running") await followJob();
 }
 
 function init() {
@@ -225,7 +359,8 @@ function init() {
   $("scenario").addEventListener("change", async () => {
     try { setKeys(await api("GET", "/api/scenarios/" + $("scenario").value)); } catch (err) { showError(err); }
   });
-  refreshRuns().catch(showError);
+  refreshRuns().then(showFirst).catch(showError);
+  showLastJob().catch(showError);
 }
 
 init();
