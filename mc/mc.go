@@ -36,6 +36,10 @@ type Config struct {
 	// Policy, if set, makes each run's policy (one per run; a policy may
 	// keep state); nil means the built-in sim.NewController.
 	Policy func() sim.Policy
+	// Checks, if set, asks each run a fixed number of yes-or-no questions
+	// (the same number every run); Result.Checks counts the runs saying
+	// yes to each. It is called from several goroutines at once.
+	Checks func(r *sim.Result) []bool
 }
 
 // Result is what a study found. Every number depends only on the
@@ -51,6 +55,8 @@ type Result struct {
 	Inputs     int // uncertain values drawn in each run
 	Events     int // events that may happen in each run
 	Lines      []string
+	// Checks counts, per Config.Checks question, the runs answering yes.
+	Checks []int
 
 	// RateMW is the scenario's target rate, MW brought online per week
 	// (summary.TargetRateMW; its median when the rate is drawn): the rate
@@ -180,6 +186,16 @@ func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error
 					return
 				}
 				t.add(i, r)
+				if cfg.Checks != nil {
+					for k, yes := range cfg.Checks(r) {
+						for len(t.checks) <= k {
+							t.checks = append(t.checks, 0)
+						}
+						if yes {
+							t.checks[k]++
+						}
+					}
+				}
 				if n := done.Add(1); cfg.Progress != nil {
 					cfg.Progress(int(n))
 				}
@@ -240,6 +256,7 @@ type tally struct {
 	neverShort []int64 // [line+1]
 	online     []Sketch
 	added      []Sketch
+	checks     []int // Config.Checks: runs saying yes to each
 }
 
 func (f *frame) newTally() *tally {
@@ -315,6 +332,12 @@ func (t *tally) merge(o *tally) {
 		t.byTarget[k] += o.byTarget[k]
 	}
 	t.never += o.never
+	for k, c := range o.checks {
+		for len(t.checks) <= k {
+			t.checks = append(t.checks, 0)
+		}
+		t.checks[k] += c
+	}
 	t.examples = lowest(append(t.examples, o.examples...))
 	for i := range t.milestones {
 		addCounts(t.milestones[i], o.milestones[i])
@@ -345,6 +368,7 @@ func (f *frame) result(sc *scenario.Scenario, cfg Config, t *tally) *Result {
 		Start:      m.Start,
 		Weeks:      m.Weeks,
 		TargetWeek: m.TargetWeek,
+		Checks:     t.checks,
 		Inputs:     len(sc.UncertainValues()),
 		Events:     len(sc.Events),
 		RateMW:     summary.TargetRateMW(m),

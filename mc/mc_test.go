@@ -316,3 +316,36 @@ func BenchmarkReferenceStudy(b *testing.B) {
 		}
 	}
 }
+
+// Config.Checks counts the runs answering yes to each question, the same
+// with one worker or several: here whether the run reaches 1 GW online
+// (some do, some do not) and a question every run answers yes.
+func TestChecksCounted(t *testing.T) {
+	sc, err := scenario.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	var first []int
+	for _, workers := range []int{1, 2} {
+		res, err := mc.Run(t.Context(), sc, mc.Config{Runs: 40, Seed: 7, Workers: workers, Checks: func(r *sim.Result) []bool {
+			return []bool{r.Weeks[len(r.Weeks)-1].OnlineMW >= 150e3, true}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Checks) != 2 || res.Checks[1] != 40 {
+			t.Fatalf("%d workers: checks %v, want two counts, the second 40", workers, res.Checks)
+		}
+		if first == nil {
+			first, want = res.Checks, res.Checks[0]
+			continue
+		}
+		if res.Checks[0] != want {
+			t.Errorf("2 workers count %d, 1 worker %d", res.Checks[0], want)
+		}
+	}
+	if want == 0 || want == 40 {
+		t.Errorf("all or none of the runs reach 150 GW (%d of 40): the question does not tell runs apart", want)
+	}
+}

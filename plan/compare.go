@@ -22,6 +22,10 @@ type OnlineYear struct {
 	// DiffShare is (simulated − planned) / planned, or 0 when nothing is
 	// planned.
 	DiffShare float64 `json:"diff_share" yaml:"diff_share"`
+	// Debt outstanding then, the committed pipeline's included, in the
+	// plan and in the run, when capital is in the plan.
+	PlannedDebtUSD   float64 `json:"planned_debt_usd,omitempty" yaml:"planned_debt_usd,omitempty"`
+	SimulatedDebtUSD float64 `json:"simulated_debt_usd,omitempty" yaml:"simulated_debt_usd,omitempty"`
 }
 
 // Divergence is the first year end at which the simulation is further
@@ -54,6 +58,9 @@ func (pl *Plan) Compare(r *sim.Result) *Comparison {
 	n := len(r.Weeks)
 	add := func(at string, w int) {
 		y := OnlineYear{At: at, Week: w, PlannedMW: pl.PlannedOnline(w), SimulatedMW: r.Weeks[w].OnlineMW}
+		if pl.Capital {
+			y.PlannedDebtUSD, y.SimulatedDebtUSD = pl.DebtAt(w), r.Weeks[w].DebtUSD
+		}
 		if y.PlannedMW > 0 {
 			y.DiffShare = (y.SimulatedMW - y.PlannedMW) / y.PlannedMW
 		}
@@ -101,5 +108,18 @@ func divergence(r *sim.Result, y OnlineYear, from int) *Divergence {
 	}
 	d.Line, d.HeldBackMWWeeks = r.Model.Lines[best].Name, sum
 	d.Cause = fmt.Sprintf("%s held the simulation back most since the previous year end (%.0f MW·weeks)", d.Line, sum)
+	return d
+}
+
+// DebtAt is the plan's debt outstanding at the end of the period holding
+// week w (the committed pipeline's included): 0 without capital.
+func (pl *Plan) DebtAt(w int) float64 {
+	d := 0.0
+	for _, p := range pl.Periods {
+		if p.Week > w {
+			break
+		}
+		d = p.DebtUSD
+	}
 	return d
 }

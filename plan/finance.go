@@ -46,15 +46,18 @@ type lender struct {
 	limit []int       // row: outstanding within the limit (-1: none)
 }
 
-// finRows are the capital side of the model (see addFinance).
+// finRows are the capital side of the model (see addFinance), per money
+// period: supply periods grouped to at least minMoneyWeeks weeks.
 type finRows struct {
-	cum    []int // var: MW online by p
-	energy []int // var: energy bill per week of what is online by p (bn), or -1
-	rev    []int // var: revenue in p of the plan's MW (bn)
-	cash   []int // var: the plan's cash at the end of p, net of the committed pipeline's (bn)
-	equity [][]int
-	floor  []int // row: cash at least the reserve (capital's shadow price)
-	facs   []lender
+	fb      []int   // first week of each money period, and the horizon
+	members [][]int // the supply periods of each money period
+	cum     []int   // var: MW online by p
+	energy  []int   // var: energy bill per week of what is online by p (bn), or -1
+	rev     []int   // var: revenue in p of the plan's MW (bn)
+	cash    []int   // var: the plan's cash at the end of p, net of the committed pipeline's (bn)
+	equity  [][]int
+	floor   []int // row: cash at least the reserve (capital's shadow price)
+	facs    []lender
 	// The committed pipeline's money (its simulation, or the scenario's
 	// cash when it has no starting state), per period in dollars: cash at
 	// the end, the reserve it needs then, equity raised per year, and its
@@ -66,9 +69,50 @@ type finRows struct {
 	interest map[int]bool
 }
 
+// minMoneyWeeks is the shortest money period: weekly plans sum their money
+// over four or five weeks (money is smooth; weekly rows of it made the
+// weekly LP ten times slower to solve, for nothing a week would show).
+const minMoneyWeeks = 4
+
+// moneyPeriods groups the supply periods beginning at begin (begin[len]
+// is the horizon) into money periods of at least minMoneyWeeks weeks (a
+// short tail joins the last): their first weeks with the horizon, and
+// their members.
+func moneyPeriods(begin []int) ([]int, [][]int) {
+	fb := []int{begin[0]}
+	var members [][]int
+	var cur []int
+	for q := 0; q+1 < len(begin); q++ {
+		cur = append(cur, q)
+		if begin[q+1]-fb[len(fb)-1] >= minMoneyWeeks {
+			members = append(members, cur)
+			fb = append(fb, begin[q+1])
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		if len(members) == 0 {
+			members = append(members, cur)
+			fb = append(fb, begin[len(begin)-1])
+		} else {
+			members[len(members)-1] = append(members[len(members)-1], cur...)
+			fb[len(fb)-1] = begin[len(begin)-1]
+		}
+	}
+	return fb, members
+}
+
+// nw is the length of money period f in weeks.
+func (fr *finRows) nw(f int) float64 { return float64(fr.fb[f+1] - fr.fb[f]) }
+
+// last is the last supply period of money period f.
+func (fr *finRows) last(f int) int { return fr.members[f][len(fr.members[f])-1] }
+
 // addFinance adds the capital rows: the money the simulation moves week
-// by week (sim/money.go), summed per period, for what the plan adds on
-// top of the committed pipeline. Money is in bn. Per period p of nw weeks:
+// by week (sim/money.go), summed per money period (moneyPeriods: the
+// supply periods, or for weekly plans four or five weeks of them), for
+// what the plan adds on top of the committed pipeline. Money is in bn.
+// Per money period p of nw weeks:
 //
 //	cash_p = cash_{p-1} + revenue_p + equity_p + Σ_f (drawn_f,p − drawn_f,p-1)
 //	         − capex paid in p − operations × nw × cum_p − nw × energy_p
@@ -93,9 +137,10 @@ type finRows struct {
 // stays feasible even when the committed pipeline overdraws.
 func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 	f, L := pr.M.Finance, pr.LP
-	np := len(pr.online)
 	inf := math.Inf(1)
-	fr := &finRows{cum: make([]int, np), energy: make([]int, np), rev: make([]int, np), cash: make([]int, np), equity: make([][]int, np), floor: make([]int, np), interest: map[int]bool{}}
+	fb, members := moneyPeriods(pr.Begin)
+	np := len(members)
+	fr := &finRows{fb: fb, members: members, cum: make([]int, np), energy: make([]int, np), rev: make([]int, np), cash: make([]int, np), equity: make([][]int, np), floor: make([]int, np), interest: map[int]bool{}}
 	pr.fin = fr
 	pr.committedMoney(fr)
 	for k, fc := range f.Facilities() {
@@ -109,10 +154,13 @@ func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 	}
 	energy := -1
 	for p := range np {
-		nw := pr.nweeks(p)
+		nw := fr.nw(p)
 		// MW online by p.
 		c := L.AddVar(fmt.Sprintf("cum_online_p%d", p), 0, inf, 0)
-		t := []lp.Term{{Var: c, Coef: 1}, {Var: pr.online[p], Coef: -1}}
+		t := []lp.Term{{Var: c, Coef: 1}}
+		for _, q := range members[p] {
+			t = append(t, lp.Term{Var: pr.online[q], Coef: -1})
+		}
 		if p > 0 {
 			t = append(t, lp.Term{Var: fr.cum[p-1], Coef: -1})
 		}
@@ -135,9 +183,11 @@ func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 func (pr *Problem) addEnergy(p, prev int) int {
 	f, L := pr.M.Finance, pr.LP
 	var et []lp.Term
-	for k, v := range pr.power[p] {
-		if v >= 0 && k < len(f.EnergyPerMWh) && f.EnergyPerMWh[k] != 0 {
-			et = append(et, lp.Term{Var: v, Coef: -f.EnergyPerWeek(k, 1) / bn})
+	for _, q := range pr.fin.members[p] {
+		for k, v := range pr.power[q] {
+			if v >= 0 && k < len(f.EnergyPerMWh) && f.EnergyPerMWh[k] != 0 {
+				et = append(et, lp.Term{Var: v, Coef: -f.EnergyPerWeek(k, 1) / bn})
+			}
 		}
 	}
 	if len(et) == 0 && prev < 0 {
@@ -160,27 +210,29 @@ func (pr *Problem) addRevenue(p int) {
 	f, fr, L := pr.M.Finance, pr.fin, pr.LP
 	coef := map[int]float64{}
 	full := 0.0
-	for w := pr.Begin[p]; w < pr.Begin[p+1]; w++ {
+	for w := fr.fb[p]; w < fr.fb[p+1]; w++ {
 		full += f.RevenuePerMW(f.PriceFactor(w))
 	}
-	// The last period whose MW are fully ramped all through p.
-	qf := -1
-	for q := p; q >= 0; q-- {
-		if pr.Begin[q]+f.RampWeeks <= pr.Begin[p] {
-			qf = q
+	// The last money period whose MW are all fully ramped through p.
+	g := -1
+	for h := p; h >= 0; h-- {
+		if pr.Begin[fr.last(h)]+f.RampWeeks <= fr.fb[p] {
+			g = h
 			break
 		}
 	}
-	if qf >= 0 && full != 0 {
-		coef[fr.cum[qf]] -= full / bn
+	if g >= 0 && full != 0 {
+		coef[fr.cum[g]] -= full / bn
 	}
-	for q := qf + 1; q <= p; q++ {
-		c := 0.0
-		for w := max(pr.Begin[p], pr.Begin[q]); w < pr.Begin[p+1]; w++ {
-			c += f.RevenuePerMW(f.PriceFactor(w)) * f.RampShare(w-pr.Begin[q])
-		}
-		if c != 0 {
-			coef[pr.online[q]] -= c / bn
+	for h := g + 1; h <= p; h++ {
+		for _, q := range fr.members[h] {
+			c := 0.0
+			for w := max(fr.fb[p], pr.Begin[q]); w < fr.fb[p+1]; w++ {
+				c += f.RevenuePerMW(f.PriceFactor(w)) * f.RampShare(w-pr.Begin[q])
+			}
+			if c != 0 {
+				coef[pr.online[q]] -= c / bn
+			}
 		}
 	}
 	r := L.AddVar(fmt.Sprintf("revenue_bn_p%d", p), 0, math.Inf(1), 0)
@@ -205,8 +257,10 @@ func (pr *Problem) addLender(x *lender, p int) {
 	L.AddRow(fmt.Sprintf("%s_draw_p%d", x.name, p), lp.GE, 0, dt...)
 	if x.kind != sim.DebtKind {
 		st := slices.Clone(dt)
-		for _, y := range x.paid[p] {
-			st = append(st, lp.Term{Var: y.Var, Coef: -f.Share * y.Coef / bn})
+		for _, q := range pr.fin.members[p] {
+			for _, y := range x.paid[q] {
+				st = append(st, lp.Term{Var: y.Var, Coef: -f.Share * y.Coef / bn})
+			}
 		}
 		L.AddRow(fmt.Sprintf("%s_share_p%d", x.name, p), lp.LE, 0, st...)
 	}
@@ -217,17 +271,18 @@ func (pr *Problem) addLender(x *lender, p int) {
 		ot[x.out[p-1]] -= 1
 		ot[x.drawn[p-1]] += 1
 	}
-	for w := pr.Begin[p]; w < pr.Begin[p+1]; w++ {
-		pr.interpolate(ot, x.drawn, w-1, f.Instalment(1))
-		pr.interpolate(ot, x.drawn, w-1-f.TenorWeeks, -f.Instalment(1))
+	for w := pr.fin.fb[p]; w < pr.fin.fb[p+1]; w++ {
+		pr.fin.interpolate(ot, x.drawn, w-1, f.Instalment(1))
+		pr.fin.interpolate(ot, x.drawn, w-1-f.TenorWeeks, -f.Instalment(1))
 	}
 	L.AddRow(fmt.Sprintf("%s_out_p%d", x.name, p), lp.EQ, 0, sortedTerms(ot)...)
 	// Within the limit and the revenue multiple, less what the committed
 	// pipeline owes the facility.
-	nw := pr.nweeks(p)
+	nw := pr.fin.nw(p)
 	room := f.Limit
 	if pr.cm != nil {
-		room += f.RevenueMultiple*pr.cm.annualRevenue[p] - pr.cm.owed(x.kind, p)
+		q := pr.fin.last(p)
+		room += f.RevenueMultiple*pr.cm.annualRevenue[q] - pr.cm.owed(x.kind, q)
 	}
 	lt := []lp.Term{{Var: o, Coef: 1}}
 	if f.RevenueMultiple != 0 {
@@ -236,19 +291,20 @@ func (pr *Problem) addLender(x *lender, p int) {
 	x.limit = append(x.limit, L.AddRow(fmt.Sprintf("%s_limit_p%d", x.name, p), lp.LE, max(0, room)/bn, lt...))
 }
 
-// interpolate adds coef × the value of chain (a variable per period: its
-// value at the period's end) at the end of week t to terms, linear
-// within a period; 0 before week 0, the last period's beyond the horizon.
-func (pr *Problem) interpolate(terms map[int]float64, chain []int, t int, coef float64) {
+// interpolate adds coef × the value of chain (a variable per money
+// period: its value at the period's end) at the end of week t to terms,
+// linear within a period; 0 before week 0, the last period's beyond the
+// horizon.
+func (fr *finRows) interpolate(terms map[int]float64, chain []int, t int, coef float64) {
 	if t < 0 {
 		return
 	}
-	q := pr.periodOf(t)
+	q := periodIndex(fr.fb, t)
 	if q < 0 {
-		q = len(pr.Begin) - 2
-		t = pr.Begin[q+1] - 1
+		q = len(fr.fb) - 2
+		t = fr.fb[q+1] - 1
 	}
-	frac := float64(t-pr.Begin[q]+1) / pr.nweeks(q)
+	frac := float64(t-fr.fb[q]+1) / fr.nw(q)
 	if q >= len(chain) {
 		return // not added yet: only when t is beyond the period being built
 	}
@@ -266,7 +322,7 @@ func (pr *Problem) addEquity(p int) {
 	if f.EquityPerYear <= 0 {
 		return
 	}
-	for y := sim.EquityYear(pr.Begin[p]); y <= sim.EquityYear(pr.Begin[p+1]-1); y++ {
+	for y := sim.EquityYear(fr.fb[p]); y <= sim.EquityYear(fr.fb[p+1]-1); y++ {
 		room := max(0, f.EquityPerYear-fr.committedEquity[y]) / bn
 		v := L.AddVar(fmt.Sprintf("equity_bn_p%d_y%d", p, y), 0, room, 0)
 		fr.equity[p] = append(fr.equity[p], v)
@@ -292,8 +348,10 @@ func (pr *Problem) addCash(p int, paid [3][][]lp.Term, nw float64) {
 		bt[v] -= 1
 	}
 	for k := range paid {
-		for _, x := range paid[k][p] {
-			bt[x.Var] += x.Coef / bn
+		for _, q := range fr.members[p] {
+			for _, x := range paid[k][q] {
+				bt[x.Var] += x.Coef / bn
+			}
 		}
 	}
 	if f.OpsPerMWWeek != 0 {
@@ -302,7 +360,7 @@ func (pr *Problem) addCash(p int, paid [3][][]lp.Term, nw float64) {
 	if e := fr.energy[p]; e >= 0 {
 		bt[e] += nw
 	}
-	mid := pr.df((pr.Begin[p] + pr.Begin[p+1]) / 2)
+	mid := pr.df((fr.fb[p] + fr.fb[p+1]) / 2)
 	for i := range fr.facs {
 		x := &fr.facs[i]
 		bt[x.drawn[p]] -= 1
@@ -310,15 +368,15 @@ func (pr *Problem) addCash(p int, paid [3][][]lp.Term, nw float64) {
 			bt[x.drawn[p-1]] += 1
 		}
 		// Principal: what the outstanding row takes off (instalments).
-		for w := pr.Begin[p]; w < pr.Begin[p+1]; w++ {
-			pr.interpolate(bt, x.drawn, w-1, x.f.Instalment(1))
-			pr.interpolate(bt, x.drawn, w-1-x.f.TenorWeeks, -x.f.Instalment(1))
+		for w := fr.fb[p]; w < fr.fb[p+1]; w++ {
+			fr.interpolate(bt, x.drawn, w-1, x.f.Instalment(1))
+			fr.interpolate(bt, x.drawn, w-1-x.f.TenorWeeks, -x.f.Instalment(1))
 		}
 		// Interest on what is outstanding each week, also a cost in the
 		// objective (discounted at the period's middle).
 		it := map[int]float64{}
-		for w := pr.Begin[p]; w < pr.Begin[p+1]; w++ {
-			pr.interpolate(it, x.out, w, x.f.Interest(1))
+		for w := fr.fb[p]; w < fr.fb[p+1]; w++ {
+			fr.interpolate(it, x.out, w, x.f.Interest(1))
 		}
 		for v, k := range it {
 			bt[v] += k
@@ -370,7 +428,7 @@ func (pr *Problem) addCash(p int, paid [3][][]lp.Term, nw float64) {
 // at the start and nothing else.
 func (pr *Problem) committedMoney(fr *finRows) {
 	f := pr.M.Finance
-	np := len(pr.Begin) - 1
+	np := len(fr.members)
 	fr.committedCash, fr.committedReserve = make([]float64, np), make([]float64, np)
 	fr.committedEquity = map[int]float64{}
 	pr.equityRow = map[int]int{}
@@ -380,9 +438,14 @@ func (pr *Problem) committedMoney(fr *finRows) {
 	if pr.cm == nil {
 		return
 	}
-	copy(fr.committedCash, pr.cm.cash)
-	for p := range min(np, len(pr.cm.runningPerWeek)) {
-		fr.committedReserve[p] = f.Reserve(pr.cm.runningPerWeek[p])
+	for p := range np {
+		q := fr.last(p)
+		if q < len(pr.cm.cash) {
+			fr.committedCash[p] = pr.cm.cash[q]
+		}
+		if q < len(pr.cm.runningPerWeek) {
+			fr.committedReserve[p] = f.Reserve(pr.cm.runningPerWeek[q])
+		}
 	}
 	for w, e := range pr.committed.EquityUSD {
 		fr.committedEquity[sim.EquityYear(w)] += e

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gwf-project/gwf/plan/lp"
@@ -140,8 +142,10 @@ func stageTiming(m *sim.Model) (int, []int) {
 // ValueLeadTimes re-solves the model once per LeadTimeCandidates line,
 // with that line's lead time one period shorter (clamped at 0) on a copy
 // of m, and records the objective's fall against base (the main plan's
-// objective). The values are sorted by saving per week, largest first;
-// the duration is the time the re-solves took. Each re-solve is bounded
+// objective; for a MIP, its LP relaxation's, the re-solves being of the
+// relaxation too). The values are sorted by saving per week, largest first;
+// the duration is the time the re-solves took; they run as many at once
+// as there are CPUs. Each re-solve is bounded
 // by the solver's own time limit; one that fails or times out is
 // reported in its value (Error, and the text says so) and the others go
 // on: only an error building the model, or ctx ending, is returned as an
@@ -152,7 +156,15 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		opt.Period = Month
 	}
 	step := leadStep(opt.Period)
-	name := opt.Period
+	baseUSD := base.ObjectiveUSD
+	if opt.Integer || opt.ExpansionBlock > 0 {
+		// A MIP's lead times are valued on its LP relaxation: a re-solve
+		// each within the time limit, against the relaxation's objective.
+		opt.Integer, opt.ExpansionBlock = false, 0
+		if base.RelaxationUSD != 0 {
+			baseUSD = base.RelaxationUSD
+		}
+	}
 	if opt.Committed == nil && HasStartingState(m) {
 		// The pipeline's orders are placed: a shorter lead time is for
 		// the new orders only, so every re-solve takes the same pipeline.
@@ -162,76 +174,32 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		}
 		opt.Committed = c
 	}
-	out := []LeadTimeValue{}
 	plain := false // s is already without presolve (a solve needed it)
 	if base != nil && base.plainSolver != nil {
 		s, plain = base.plainSolver, true
 	}
-	for _, l := range LeadTimeCandidates(m, opt.Period) {
-		mm := *m
-		mm.Lines = slices.Clone(m.Lines)
-		lead := mm.Lines[l].LeadWeeks
-		mm.Lines[l].LeadWeeks = max(0, lead-step)
-		shorter := lead - mm.Lines[l].LeadWeeks
-		pr, err := Build(&mm, opt)
-		if err != nil {
-			return out, time.Since(t0), fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, err)
+	cands := LeadTimeCandidates(m, opt.Period)
+	vals := make([]LeadTimeValue, len(cands))
+	errs := make([]error, len(cands))
+	// The re-solves are independent: run as many at once as there are
+	// CPUs, each a solver process of its own.
+	sem := make(chan struct{}, max(1, runtime.NumCPU()))
+	var wg sync.WaitGroup
+	for i, l := range cands {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			vals[i], errs[i] = valueLeadTime(ctx, m, opt, s, plain, l, step, baseUSD)
+		}()
+	}
+	wg.Wait()
+	out := []LeadTimeValue{}
+	for i := range cands {
+		if errs[i] != nil {
+			return out, time.Since(t0), errs[i]
 		}
-		what := "lead time"
-		if m.Lines[l].Kind == sim.Power {
-			what = "queue"
-		}
-		sol, used, err := solveLP(ctx, s, pr.LP, !plain)
-		if err == nil && used != nil {
-			s, plain = used, true
-		}
-		if ctx.Err() != nil {
-			return out, time.Since(t0), fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, ctx.Err())
-		}
-		if err == nil && sol.Status != lp.Optimal && sol.Status != lp.Stopped {
-			err = fmt.Errorf("%s", sol.Status)
-		}
-		if err != nil {
-			v := LeadTimeValue{
-				Line: m.Lines[l].Name, Queue: m.Lines[l].Kind == sim.Power, LeadWeeks: lead, ShorterWeeks: shorter,
-				Error: firstLine(err.Error()),
-			}
-			state := "failed"
-			if errors.Is(err, lp.ErrTimedOut) {
-				state = "timed out"
-			}
-			v.Text = fmt.Sprintf("one %s less of %s %s: not valued, the re-solve %s (%s)", name, v.Line, what, state, v.Error)
-			out = append(out, v)
-			continue
-		}
-		saves := base.ObjectiveUSD - sol.Objective
-		if math.Abs(saves) <= 1e-9*math.Max(1, math.Abs(base.ObjectiveUSD)) {
-			saves = 0
-		}
-		v := LeadTimeValue{
-			Line: m.Lines[l].Name, Queue: m.Lines[l].Kind == sim.Power, LeadWeeks: lead, ShorterWeeks: shorter,
-			SavesUSD: saves, SavesUSDPerWeek: saves / float64(shorter), ShortfallMW: saves / pr.Opt.ShortfallPenalty,
-			Stopped: sol.Status == lp.Stopped,
-		}
-		if v.Stopped && sol.Gap > 0 {
-			v.GapUSD = math.Max(0, sol.Objective-sol.Bound)
-		}
-		v.Text = fmt.Sprintf("one %s less of %s %s saves %s", name, v.Line, what, units.FormatUSD(v.SavesUSDPerWeek))
-		var notes []string
-		if shorter > 1 {
-			v.Text += " per week"
-			notes = append(notes, fmt.Sprintf("%s for %d weeks less", units.FormatUSD(saves), shorter))
-		}
-		if v.ShortfallMW >= 0.01 {
-			notes = append(notes, fmt.Sprintf("≈ %s of shortfall", units.FormatMW(v.ShortfallMW)))
-		}
-		if v.GapUSD > 0 {
-			notes = append(notes, fmt.Sprintf("re-solve stopped at its time limit, %s from its bound", units.FormatUSD(v.GapUSD)))
-		}
-		if len(notes) > 0 {
-			v.Text += " (" + strings.Join(notes, "; ") + ")"
-		}
-		out = append(out, v)
+		out = append(out, vals[i])
 	}
 	slices.SortStableFunc(out, func(a, b LeadTimeValue) int {
 		switch {
@@ -243,6 +211,73 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 		return 0
 	})
 	return out, time.Since(t0), nil
+}
+
+// valueLeadTime re-solves with line l's lead time step weeks shorter and
+// values it against baseUSD (see ValueLeadTimes). A failed re-solve is in
+// the value; the error is for a model that would not build or ctx ending.
+func valueLeadTime(ctx context.Context, m *sim.Model, opt Options, s lp.Solver, plain bool, l, step int, baseUSD float64) (LeadTimeValue, error) {
+	name := opt.Period
+	mm := *m
+	mm.Lines = slices.Clone(m.Lines)
+	lead := mm.Lines[l].LeadWeeks
+	mm.Lines[l].LeadWeeks = max(0, lead-step)
+	shorter := lead - mm.Lines[l].LeadWeeks
+	pr, err := Build(&mm, opt)
+	if err != nil {
+		return LeadTimeValue{}, fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, err)
+	}
+	what := "lead time"
+	if m.Lines[l].Kind == sim.Power {
+		what = "queue"
+	}
+	sol, _, err := solveLP(ctx, s, pr.LP, !plain)
+	if ctx.Err() != nil {
+		return LeadTimeValue{}, fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, ctx.Err())
+	}
+	if err == nil && sol.Status != lp.Optimal && sol.Status != lp.Stopped {
+		err = fmt.Errorf("%s", sol.Status)
+	}
+	if err != nil {
+		v := LeadTimeValue{
+			Line: m.Lines[l].Name, Queue: m.Lines[l].Kind == sim.Power, LeadWeeks: lead, ShorterWeeks: shorter,
+			Error: firstLine(err.Error()),
+		}
+		state := "failed"
+		if errors.Is(err, lp.ErrTimedOut) {
+			state = "timed out"
+		}
+		v.Text = fmt.Sprintf("one %s less of %s %s: not valued, the re-solve %s (%s)", name, v.Line, what, state, v.Error)
+		return v, nil
+	}
+	saves := baseUSD - sol.Objective
+	if math.Abs(saves) <= 1e-9*math.Max(1, math.Abs(baseUSD)) {
+		saves = 0
+	}
+	v := LeadTimeValue{
+		Line: m.Lines[l].Name, Queue: m.Lines[l].Kind == sim.Power, LeadWeeks: lead, ShorterWeeks: shorter,
+		SavesUSD: saves, SavesUSDPerWeek: saves / float64(shorter), ShortfallMW: saves / pr.Opt.ShortfallPenalty,
+		Stopped: sol.Status == lp.Stopped,
+	}
+	if v.Stopped && sol.Gap > 0 {
+		v.GapUSD = math.Max(0, sol.Objective-sol.Bound)
+	}
+	v.Text = fmt.Sprintf("one %s less of %s %s saves %s", name, v.Line, what, units.FormatUSD(v.SavesUSDPerWeek))
+	var notes []string
+	if shorter > 1 {
+		v.Text += " per week"
+		notes = append(notes, fmt.Sprintf("%s for %d weeks less", units.FormatUSD(saves), shorter))
+	}
+	if v.ShortfallMW >= 0.01 {
+		notes = append(notes, fmt.Sprintf("≈ %s of shortfall", units.FormatMW(v.ShortfallMW)))
+	}
+	if v.GapUSD > 0 {
+		notes = append(notes, fmt.Sprintf("re-solve stopped at its time limit, %s from its bound", units.FormatUSD(v.GapUSD)))
+	}
+	if len(notes) > 0 {
+		v.Text += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return v, nil
 }
 
 // firstLine is s up to its first newline (a solver's error carries its

@@ -644,6 +644,18 @@ func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, 
 		return nil, err
 	}
 	t0 := time.Now()
+	if pr.LP.HasInteger() {
+		ms, err := solveMIP(ctx, s, pr.LP)
+		if err != nil {
+			return nil, err
+		}
+		pl := pr.Read(ms.sol)
+		pl.plainSolver = ms.plain
+		pl.setGap(ms.sol)
+		pl.RelaxationUSD, pl.Rounded = ms.relaxation, ms.rounded
+		pl.Stats.SolveSeconds = time.Since(t0).Seconds()
+		return pl, nil
+	}
 	sol, plain, err := solveLP(ctx, s, pr.LP, true)
 	if err != nil {
 		return nil, err
@@ -651,6 +663,7 @@ func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, 
 	pl := pr.Read(sol)
 	pl.plainSolver = plain
 	pl.setGap(sol)
+	pl.RelaxationUSD = sol.Objective
 	pl.Stats.SolveSeconds = time.Since(t0).Seconds()
 	return pl, nil
 }
@@ -701,6 +714,14 @@ type Plan struct {
 	// penalty apart); both 0 when proven optimal.
 	GapUSD    float64 `json:"mip_gap_usd,omitempty" yaml:"mip_gap_usd,omitempty"`
 	GapOfCost float64 `json:"mip_gap_of_cost,omitempty" yaml:"mip_gap_of_cost,omitempty"`
+	// RelaxationUSD is the objective of the LP relaxation (the plan's own
+	// objective when it is an LP): a bound on any MIP's, and the base the
+	// lead-time values of a MIP are measured from. Rounded is set when the
+	// MIP solver found no whole-project plan within its time limit and the
+	// plan is the relaxation's rounded down (its gap then against the
+	// relaxation).
+	RelaxationUSD float64 `json:"relaxation_objective_usd,omitempty" yaml:"relaxation_objective_usd,omitempty"`
+	Rounded       bool    `json:"rounded_from_relaxation,omitempty" yaml:"rounded_from_relaxation,omitempty"`
 	// plainSolver is the solver without presolve when the main solve
 	// needed that retry (nil otherwise): ValueLeadTimes then starts
 	// with it instead of failing the same way again.
@@ -723,7 +744,10 @@ type Period struct {
 	// PowerMW is the grid MW each source feeds the MW online in this
 	// period (absent when nothing comes online).
 	PowerMW []PowerBySource `json:"power_mw,omitempty" yaml:"power_mw,omitempty"`
-	// Money, when capital is in the model (all 0 otherwise): what the
+	// Money, when capital is in the model (all 0 otherwise), summed over
+	// money periods of at least four weeks (a weekly plan's four or five
+	// weeks; other plans' periods): flows on the money period's last
+	// period, cash, debt and the reserve at its end on each. What the
 	// plan's new MW earn in the period (RevenueUSD), the equity it raises
 	// (EquityUSD) and the interest it pays on its own draws (InterestUSD);
 	// at the period's end, cash and debt outstanding on every facility,
@@ -974,9 +998,11 @@ func sortedLayers(layers map[string]float64) []LayerCost {
 	return out
 }
 
-// financing reads, per period, the money when capital is in the model:
-// the plan's revenue, equity raised and interest paid, and the cash and
-// debt outstanding at the end with the committed pipeline's.
+// financing reads the money per money period when capital is in the
+// model: the plan's revenue, equity raised and interest paid (on the
+// money period's last period), and cash, debt outstanding (the committed
+// pipeline's included) and the reserve at its end (on each of its
+// periods).
 func (rd *reading) financing() {
 	fr := rd.fin
 	if fr == nil {
@@ -984,40 +1010,40 @@ func (rd *reading) financing() {
 	}
 	rd.pl.Capital = true
 	f := rd.M.Finance
-	for p := range rd.online {
-		per := &rd.pl.Periods[p]
-		per.RevenueUSD = clean(rd.x(fr.rev[p]) * bn)
-		for _, v := range fr.equity[p] {
-			per.EquityUSD += rd.x(v) * bn
-		}
-		per.CashUSD = clean(rd.x(fr.cash[p])*bn + fr.committedCash[p])
-		per.ReserveUSD = fr.committedReserve[p] + f.Reserve(f.OpsPerMWWeek)*rd.x(fr.cum[p]) + f.Reserve(1)*rd.x(fr.energy[p])*bn
-		for _, x := range fr.facs {
-			per.DebtUSD += rd.x(x.out[p]) * bn
-		}
-		if rd.cm != nil {
-			for k := range rd.cm.outstanding {
-				per.DebtUSD += rd.cm.owed(k, p)
-			}
-		}
-		per.DebtUSD = clean(per.DebtUSD)
-	}
-	// Interest: its cost in the objective, undiscounted per period.
 	for v := range fr.interest {
 		rd.pl.InterestUSD += rd.LP.Vars[v].Cost * rd.x(v)
 	}
-	for p := range rd.online {
-		it := 0.0
+	for g, members := range fr.members {
+		last := &rd.pl.Periods[fr.last(g)]
+		last.RevenueUSD = clean(rd.x(fr.rev[g]) * bn)
+		for _, v := range fr.equity[g] {
+			last.EquityUSD += rd.x(v) * bn
+		}
+		it := map[int]float64{}
 		for _, x := range fr.facs {
-			t := map[int]float64{}
-			for w := rd.Begin[p]; w < rd.Begin[p+1]; w++ {
-				rd.interpolate(t, x.out, w, x.f.Interest(1))
-			}
-			for v, k := range t {
-				it += k * rd.x(v) * bn
+			for w := fr.fb[g]; w < fr.fb[g+1]; w++ {
+				fr.interpolate(it, x.out, w, x.f.Interest(1))
 			}
 		}
-		rd.pl.Periods[p].InterestUSD = clean(it)
+		for v, k := range it {
+			last.InterestUSD += k * rd.x(v) * bn
+		}
+		last.InterestUSD = clean(last.InterestUSD)
+		cash := clean(rd.x(fr.cash[g])*bn + fr.committedCash[g])
+		reserve := fr.committedReserve[g] + f.Reserve(f.OpsPerMWWeek)*rd.x(fr.cum[g]) + f.Reserve(1)*rd.x(fr.energy[g])*bn
+		debt := 0.0
+		for _, x := range fr.facs {
+			debt += rd.x(x.out[g]) * bn
+		}
+		if rd.cm != nil {
+			for k := range rd.cm.outstanding {
+				debt += rd.cm.owed(k, fr.last(g))
+			}
+		}
+		for _, q := range members {
+			per := &rd.pl.Periods[q]
+			per.CashUSD, per.DebtUSD, per.ReserveUSD = cash, clean(debt), reserve
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -159,5 +160,52 @@ func TestRetryCarriesToResolves(t *testing.T) {
 	}
 	if strings.Join(calls, ",") != "presolve,no presolve,no presolve" {
 		t.Errorf("solves %v, want the main one, its retry, then the re-solve without presolve", calls)
+	}
+}
+
+// mipTimesOut solves LPs with its solver and times out, with no solution,
+// on any model with integer variables: a MIP solver that finds no whole
+// plan within its limit.
+type mipTimesOut struct {
+	lp.Solver
+	mips *int
+}
+
+func (s mipTimesOut) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
+	if m.HasInteger() {
+		*s.mips++
+		return nil, fmt.Errorf("fake: %w: no solution within the time limit", lp.ErrTimedOut)
+	}
+	return s.Solver.Solve(ctx, m)
+}
+
+// A MIP whose solver finds no whole plan in time still gets one: the LP
+// relaxation rounded. On TestHandMIPWholeProjects's model the relaxation
+// meets 10 MW a week from week 5 (short 50 MW); rounding it down gives
+// three 3 MW projects a week (rounding cumulatively would put a fourth in
+// some weeks, which 10 widgets a week cannot supply), short 5 × 10 + 15 ×
+// 1 = 65 MW: here the MIP's own optimum. The plan says it was rounded and
+// its gap is measured from the relaxation's objective, in dollars.
+func TestMIPTimedOutRoundsTheRelaxation(t *testing.T) {
+	m := handModel(10)
+	m.SizeMW = 3
+	opt := weekly
+	opt.Integer = true
+	mips := 0
+	pl, err := plan.Solve(t.Context(), m, opt, mipTimesOut{solver(t), &mips})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mips != 1 || !pl.Rounded || !pl.Stopped {
+		t.Fatalf("MIP solves %d, rounded %v, stopped %v: want one MIP solve, then the rounded relaxation", mips, pl.Rounded, pl.Stopped)
+	}
+	near(t, "shortfall", pl.ShortfallMW, 65)
+	near(t, "relaxation's objective", pl.RelaxationUSD, 50*1e6+15*10*100)
+	near(t, "gap in dollars", pl.GapUSD, pl.ObjectiveUSD-pl.RelaxationUSD)
+	near(t, "gap: 15 MW of penalty less 15 widgets", pl.GapUSD, 15*1e6-15*100)
+	for _, p := range pl.Periods {
+		if r := math.Mod(p.OnlineMW+1e-9, 3); r > 1e-6 {
+			t.Errorf("week %s: %g MW online, not whole 3 MW projects", p.Label, p.OnlineMW)
+		}
 	}
 }

@@ -146,28 +146,32 @@ func (rd *reading) capitalPrices() []ShadowPrice {
 		add(rd.equityRow[y], p, rd.LP.Rows[rd.equityRow[y]].RHS*bn, fmt.Sprintf("equity in the funding year from %s", rd.Label(p)))
 	}
 	for _, x := range fr.facs {
-		for p, row := range x.limit {
-			add(row, p, rd.LP.Rows[row].RHS*bn+x.f.RevenueMultiple*units.WeeksPerYear/rd.nweeks(p)*rd.x(fr.rev[p])*bn, fmt.Sprintf("%s limit in %s", x.name, rd.Label(p)))
+		for g, row := range x.limit {
+			p := fr.members[g][0]
+			add(row, p, rd.LP.Rows[row].RHS*bn+x.f.RevenueMultiple*units.WeeksPerYear/fr.nw(g)*rd.x(fr.rev[g])*bn, fmt.Sprintf("%s limit in %s", x.name, rd.Label(p)))
 		}
 	}
 	spent := 0.0
-	for p, row := range fr.floor {
-		spent += rd.spending(p)
+	for g, row := range fr.floor {
+		p := fr.members[g][0]
+		spent += rd.spending(g)
 		add(row, p, spent, fmt.Sprintf("cash in %s (1%% of all spent by then)", rd.Label(p)))
 	}
 	return out
 }
 
-// spending is what the plan and the committed pipeline pay out in period
-// p: capex, running costs and the plan's interest (the committed
+// spending is what the plan and the committed pipeline pay out in money
+// period g: capex, running costs and the plan's interest (the committed
 // pipeline's net of its revenue).
-func (rd *reading) spending(p int) float64 {
-	per := &rd.pl.Periods[p]
-	s := per.CapexUSD + per.InterestUSD
-	f := rd.M.Finance
-	s += rd.nweeks(p) * (f.OpsPerMWWeek*rd.x(rd.fin.cum[p]) + rd.x(rd.fin.energy[p])*bn)
-	if rd.cm != nil {
-		s += max(0, rd.cm.net[p])
+func (rd *reading) spending(g int) float64 {
+	fr, f := rd.fin, rd.M.Finance
+	s := fr.nw(g) * (f.OpsPerMWWeek*rd.x(fr.cum[g]) + rd.x(fr.energy[g])*bn)
+	for _, q := range fr.members[g] {
+		per := &rd.pl.Periods[q]
+		s += per.CapexUSD + per.InterestUSD
+		if rd.cm != nil {
+			s += max(0, rd.cm.net[q])
+		}
 	}
 	return s
 }

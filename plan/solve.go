@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
+	"time"
 
 	"github.com/gwf-project/gwf/plan/lp"
 )
@@ -116,4 +118,154 @@ func GapShare(gapUSD, objectiveUSD, penaltyUSD float64) float64 {
 		return 0
 	}
 	return gapUSD / cost
+}
+
+// mipSolve is a MIP's solution as solveMIP found it.
+type mipSolve struct {
+	sol        *lp.Solution
+	plain      lp.Solver // the solver without presolve, when a solve needed it
+	relaxation float64   // the LP relaxation's objective
+	rounded    bool      // sol is the relaxation rounded down
+}
+
+// solveMIP solves a MIP within the solver's time limit in all, and never
+// without a plan. It solves the LP relaxation first (a bound, and a
+// fallback), then the MIP with what is left of the limit less twice the
+// relaxation's time (skipped when less than a second would be left).
+// When the MIP solver finds no whole solution in that time (or calls the
+// model infeasible), the relaxation's integer variables are rounded down
+// and the rest re-solved as an LP; with time left, rounding cumulatively
+// (whole units where the relaxation's running total reaches them) is
+// tried too and kept when feasible and better; should rounding down fail,
+// the integer variables are fixed at 0 (build nothing new: always
+// feasible). The bound is the better of the solver's and the
+// relaxation's, so the gap is honest either way.
+func solveMIP(ctx context.Context, s lp.Solver, m *lp.Model) (*mipSolve, error) {
+	t0 := time.Now()
+	relax := m.Relaxed()
+	rsol, plain, err := solveLP(ctx, s, relax, true)
+	if err != nil {
+		return nil, fmt.Errorf("the LP relaxation: %w", err)
+	}
+	out := &mipSolve{plain: plain, relaxation: rsol.Objective}
+	lpTime := time.Since(t0)
+	if plain != nil {
+		s = plain
+	}
+	var limit time.Duration
+	tl, timed := s.(lp.TimeLimited)
+	if timed {
+		limit = tl.TimeLimitOf()
+	}
+	// left is what remains of the limit, less reserve; ok when positive
+	// (always, without a limit).
+	left := func(reserve time.Duration) (time.Duration, bool) {
+		if limit <= 0 {
+			return 0, true
+		}
+		d := limit - time.Since(t0) - reserve
+		return d, d >= time.Second
+	}
+	within := func(d time.Duration) lp.Solver {
+		if limit <= 0 {
+			return s
+		}
+		return tl.WithTimeLimit(max(time.Second, d))
+	}
+	var sol *lp.Solution
+	if d, ok := left(2 * lpTime); ok {
+		sol, err = within(d).Solve(ctx, m)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err == nil && (sol.Status == lp.Optimal || sol.Status == lp.Stopped) && len(sol.X) == len(m.Vars) {
+			if sol.Bound < rsol.Objective {
+				sol.SetBound(rsol.Objective)
+			}
+			out.sol = sol
+			return out, nil
+		}
+		if err != nil && !errors.Is(err, lp.ErrTimedOut) && !infeasible(sol) {
+			return nil, err
+		}
+	}
+	// No whole plan in time: round the relaxation.
+	fix := func(how rounding) *lp.Solution {
+		fixed := m.Relaxed()
+		for i, x := range how.apply(m, rsol.X) {
+			fixed.Vars[i].Lo, fixed.Vars[i].Hi = x, x
+		}
+		d, _ := left(0)
+		fsol, err := within(d).Solve(ctx, fixed)
+		if err != nil || fsol.Status != lp.Optimal {
+			return nil
+		}
+		fsol.Status = lp.Stopped
+		fsol.SetBound(rsol.Objective)
+		return fsol
+	}
+	best := fix(roundDown)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if _, ok := left(lpTime); ok || best == nil {
+		if c := fix(roundCumulative); c != nil && (best == nil || c.Objective < best.Objective) {
+			best = c
+		}
+	}
+	if best == nil {
+		best = fix(roundZero)
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if best == nil {
+		return nil, fmt.Errorf("%s found no whole plan in its time limit, and neither the relaxation rounded nor building nothing new re-solved (%s)", SolverName(s), reason(sol, err))
+	}
+	out.sol, out.rounded = best, true
+	return out, nil
+}
+
+// rounding fixes a MIP's integer variables from its relaxation's values.
+type rounding int
+
+const (
+	// roundCumulative rounds each run of integer variables sharing a name
+	// stem (projects_p0, projects_p1, …: one per period) so that their
+	// running total is the relaxation's rounded down: a whole unit lands
+	// in the period where the relaxation's total reaches it, and nothing
+	// is lost to many fractions each rounded away.
+	roundCumulative rounding = iota
+	// roundDown rounds each integer variable down.
+	roundDown
+	// roundZero fixes every integer variable at 0.
+	roundZero
+)
+
+// apply returns the fixed values of m's integer variables, by index.
+func (r rounding) apply(m *lp.Model, x []float64) map[int]float64 {
+	out := map[int]float64{}
+	total := map[string]float64{}
+	done := map[string]float64{}
+	for i, v := range m.Vars {
+		if !v.Integer {
+			continue
+		}
+		switch r {
+		case roundZero:
+			out[i] = 0
+		case roundDown:
+			out[i] = math.Floor(x[i] + 1e-6)
+		case roundCumulative:
+			stem := v.Name
+			if k := strings.LastIndex(stem, "_p"); k > 0 {
+				stem = stem[:k]
+			}
+			total[stem] += x[i]
+			whole := math.Floor(total[stem] + 1e-6)
+			out[i] = whole - done[stem]
+			done[stem] = whole
+		}
+	}
+	return out
 }

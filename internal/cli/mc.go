@@ -79,6 +79,7 @@ the finished runs show.`,
 					return err
 				}
 				cfg.Policy = func() sim.Policy { return gwfplan.NewFollower(pl) }
+				cfg.Checks = onPlanChecks(pl, m)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -100,7 +101,7 @@ the finished runs show.`,
 				}
 			}
 			if asJSON {
-				err = writeMCJSON(e.stdout, sc, res)
+				err = writeMCJSON(e.stdout, sc, res, pl)
 			} else {
 				err = writeMCText(e.stdout, sc, res)
 				if err == nil && pl != nil {
@@ -246,6 +247,19 @@ type (
 		Never           mcNeverJSON      `json:"never_reach_gw_per_week"`
 		Bands           mcBandsJSON      `json:"bands"`
 		Weekly          []mcWeekJSON     `json:"weekly"`
+		// PlanVsSimulated is, with --plan, the plan's MW online against the
+		// study's bands at each year end, and the share of runs on plan.
+		PlanVsSimulated []mcPlanYearJSON `json:"plan_vs_simulated,omitempty"`
+	}
+	mcPlanYearJSON struct {
+		At        string     `json:"at"`
+		Week      int        `json:"week"`
+		PlannedMW export.Num `json:"planned_mw"`
+		OnlineMW  mcBandJSON `json:"online_mw"`
+		// OnPlan is the share of runs with at least the plan's MW online
+		// less the tolerance.
+		OnPlan    export.Num `json:"on_plan_share"`
+		Tolerance export.Num `json:"tolerance"`
 	}
 	mcMilestonesJSON struct {
 		// RateMW is the target rate the rate milestones test.
@@ -306,7 +320,7 @@ type (
 	}
 )
 
-func writeMCJSON(w io.Writer, sc *scenario.Scenario, res *mc.Result) error {
+func writeMCJSON(w io.Writer, sc *scenario.Scenario, res *mc.Result, pl *gwfplan.Plan) error {
 	date := func(wk int) string { return res.Start.AddDate(0, 0, 7*wk).Format(time.DateOnly) }
 	share := func(n int) export.Num {
 		if res.Completed == 0 {
@@ -362,6 +376,16 @@ func writeMCJSON(w io.Writer, sc *scenario.Scenario, res *mc.Result) error {
 	}
 	for wk := range res.Online {
 		out.Weekly[wk] = mcWeekJSON{Week: wk, Date: date(wk), OnlineMW: band(res.Online[wk]), AddedMW: band(res.Added[wk])}
+	}
+	if pl != nil {
+		weeks, labels := planYearEnds(res.Start, len(res.Online))
+		for k, wk := range weeks {
+			y := mcPlanYearJSON{At: labels[k], Week: wk, PlannedMW: export.Num(pl.PlannedOnline(wk)), OnlineMW: band(res.Online[wk]), Tolerance: export.Num(gwfplan.DivergenceTolerance)}
+			if k < len(res.Checks) {
+				y.OnPlan = share(res.Checks[k])
+			}
+			out.PlanVsSimulated = append(out.PlanVsSimulated, y)
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

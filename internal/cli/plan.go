@@ -193,7 +193,10 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool, solver string) erro
 			what = append(what, fmt.Sprintf("expansions in blocks of %s units/week", units.FormatNumber(pl.ExpansionBlock, 1)))
 		}
 		status := "proven optimal"
-		if pl.Stopped {
+		switch {
+		case pl.Rounded:
+			status = "no whole plan found within the time limit, so the LP relaxation's rounded"
+		case pl.Stopped:
 			status = "stopped at the time limit"
 		}
 		fmt.Fprintf(&b, "MIP (%s; %s): %s, %s\n", strings.Join(what, ", "), solver, status, gapText(pl))
@@ -279,7 +282,7 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool, solver string) erro
 			fmt.Fprintf(&b, "  %-24s %s\n", c.Layer, units.FormatUSD(c.CostUSD))
 		}
 	}
-	b.WriteString("\nMost valuable relaxations (binding supply and funding rows, ranked by the $ saved by 1% more for one period):\n")
+	b.WriteString("\nMost valuable relaxations (binding supply and money rows, ranked by the $ saved by 1% more for one period):\n")
 	if err := pl.WriteRanking(&b, 10); err != nil {
 		return err
 	}

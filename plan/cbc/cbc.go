@@ -42,6 +42,12 @@ type Solver struct {
 // DefaultTimeout bounds a cbc run when neither ctx nor Solver.Timeout does.
 const DefaultTimeout = solvecmd.DefaultTimeout
 
+// TimeLimitOf implements lp.TimeLimited.
+func (s Solver) TimeLimitOf() time.Duration { return s.TimeLimit }
+
+// WithTimeLimit implements lp.TimeLimited.
+func (s Solver) WithTimeLimit(d time.Duration) lp.Solver { s.TimeLimit = d; return s }
+
 // String names the solver in messages.
 func (s Solver) String() string { return "cbc" }
 

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
+	"time"
 )
 
 // Sense is how a row's activity compares with its right-hand side.
@@ -162,6 +164,29 @@ func (s *Solution) SetBound(bound float64) {
 // Solver solves a Model.
 type Solver interface {
 	Solve(ctx context.Context, m *Model) (*Solution, error)
+}
+
+// TimeLimited is implemented by a Solver with a time limit: TimeLimitOf
+// returns it (0: none), and WithTimeLimit a copy of the solver with
+// another.
+type TimeLimited interface {
+	TimeLimitOf() time.Duration
+	WithTimeLimit(d time.Duration) Solver
+}
+
+// Relaxed returns a copy of m with every variable continuous (its LP
+// relaxation). The rows are shared: change only the copy's variables.
+func (m *Model) Relaxed() *Model {
+	r := &Model{Vars: slices.Clone(m.Vars), Rows: m.Rows}
+	for i := range r.Vars {
+		r.Vars[i].Integer = false
+	}
+	return r
+}
+
+// HasInteger reports whether any of m's variables is integer.
+func (m *Model) HasInteger() bool {
+	return slices.ContainsFunc(m.Vars, func(v Var) bool { return v.Integer })
 }
 
 // ErrTimedOut is returned (wrapped) by a Solver that passed its time limit
