@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,20 +17,20 @@ import (
 	"github.com/gwf-project/gwf/units"
 )
 
-// Load reads a plan written by `gwf plan --out`. Unknown fields and
-// malformed values are refused with the file, line and column:
-// "plan.yaml:12:3: ...".
-func Load(path string) (*Plan, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, b)
+// MaxFileSize is the largest plan file read: a weekly plan of the
+// reference is about 2 MB.
+const MaxFileSize = 64 << 20
+
+// Marshal writes pl as the YAML Parse reads (`gwf plan --out`).
+func (pl *Plan) Marshal() ([]byte, error) {
+	return yaml.MarshalWithOptions(pl, yaml.UseLiteralStyleIfMultiline(true))
 }
 
 var yamlPos = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*(.*)$`)
 
-// Parse reads a plan from b; name is the file it came from, for errors.
+// Parse reads a plan written by Marshal from b; name is the file it came
+// from, for errors. Unknown fields and malformed values are refused with
+// the file, line and column: "plan.yaml:12:3: ...".
 func Parse(name string, b []byte) (*Plan, error) {
 	var pl Plan
 	if len(bytes.TrimSpace(b)) == 0 {

@@ -172,7 +172,7 @@ func TestHandMIPExpansionBlock(t *testing.T) {
 	m.Lines[1].ExpansionCostUSD = 1000
 	m.Lines[1].MaxGrowth = 1000
 	opt := weekly
-	opt.ExpansionBlock = 5
+	opt.ExpansionBlocks = map[string]float64{"widget": 5}
 	pl, err := plan.Solve(t.Context(), m, opt, solver(t))
 	if err != nil {
 		t.Fatal(err)
@@ -321,5 +321,31 @@ func TestLeadTimeCandidates(t *testing.T) {
 	}
 	if got := names(plan.LeadTimeCandidates(m, plan.Month)); len(got) != 1 || got[0] != "gizmo" {
 		t.Errorf("monthly candidates %v, want [gizmo]", got)
+	}
+}
+
+// Lumpy expansions from the scenario's expansion steps: with the widget
+// line's step of 5 widgets/week, Options.Lumpy funds the same whole block
+// as TestHandMIPExpansionBlock's explicit block, and the plan names it.
+func TestHandMIPExpansionSteps(t *testing.T) {
+	m := handModel(12)
+	m.Expand = true
+	m.Lines[1].ExpansionCostUSD = 1000
+	m.Lines[1].MaxGrowth = 1000
+	m.Lines[1].ExpansionStep = 5
+	opt := weekly
+	opt.Lumpy = true
+	pl, err := plan.Solve(t.Context(), m, opt, solver(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "shortfall", pl.ShortfallMW, 5*12)
+	added := 0.0
+	for _, e := range pl.Expansions {
+		added += e.PerWeek
+	}
+	near(t, "widgets/week added", added, 5)
+	if b := pl.ExpansionBlocks["widget"]; b != 5 || len(pl.ExpansionBlocks) != 1 {
+		t.Errorf("expansion blocks %v, want widget 5", pl.ExpansionBlocks)
 	}
 }

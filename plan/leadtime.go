@@ -157,10 +157,10 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 	}
 	step := leadStep(opt.Period)
 	baseUSD := base.ObjectiveUSD
-	if opt.Integer || opt.ExpansionBlock > 0 {
+	if opt.Integer || opt.Blocky() {
 		// A MIP's lead times are valued on its LP relaxation: a re-solve
 		// each within the time limit, against the relaxation's objective.
-		opt.Integer, opt.ExpansionBlock = false, 0
+		opt.Integer, opt.ExpansionBlocks, opt.Lumpy = false, nil, false
 		if base.RelaxationUSD != 0 {
 			baseUSD = base.RelaxationUSD
 		}

@@ -20,6 +20,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -51,9 +52,13 @@ type Options struct {
 	// Integer makes the MW online in each period a whole number of
 	// projects (project.size each): the model becomes a MIP.
 	Integer bool
-	// ExpansionBlock, when positive, makes every expansion a whole number
-	// of blocks of this many units/week (a MIP).
-	ExpansionBlock float64
+	// ExpansionBlocks makes the expansions of the lines named a whole
+	// number of blocks of so many units/week of the line (crews: workers)
+	// each: a MIP. Lumpy does so for every line with an expansion step in
+	// the scenario (sim.Line.ExpansionStep), a block being its step, unless
+	// ExpansionBlocks names the line.
+	ExpansionBlocks map[string]float64
+	Lumpy           bool
 	// NoFinance leaves capital out of the model even when the scenario
 	// has finance (for comparison): capex is then unlimited.
 	NoFinance bool
@@ -63,6 +68,20 @@ type Options struct {
 	// solve's, since the pipeline's orders are already placed.
 	Committed *Committed
 }
+
+// block is line ln's expansion block under opt (0: continuous).
+func (opt *Options) block(ln *sim.Line) float64 {
+	if b, ok := opt.ExpansionBlocks[ln.Name]; ok {
+		return b
+	}
+	if opt.Lumpy {
+		return ln.ExpansionStep
+	}
+	return 0
+}
+
+// Blocky reports whether opt makes any expansion lumpy (a MIP).
+func (opt *Options) Blocky() bool { return opt.Lumpy || len(opt.ExpansionBlocks) > 0 }
 
 // PeriodWeeks is the nominal length of a period in weeks.
 func PeriodWeeks(p string) (float64, bool) {
@@ -560,10 +579,10 @@ func (pr *Problem) addSupply(use [][][]lp.Term, paid [3][][]lp.Term) {
 				if ln.ExpansionCostUSD != 0 {
 					paid[fNone][p] = append(paid[fNone][p], lp.Term{Var: v, Coef: ln.ExpansionCostUSD})
 				}
-				if opt.ExpansionBlock > 0 {
+				if b := opt.block(ln); b > 0 {
 					k := L.AddVar(fmt.Sprintf("blocks_%s_p%d", ln.Name, p), 0, inf, 0)
 					L.Vars[k].Integer = true
-					L.AddRow(fmt.Sprintf("block_%s_p%d", ln.Name, p), lp.EQ, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: k, Coef: -opt.ExpansionBlock})
+					L.AddRow(fmt.Sprintf("block_%s_p%d", ln.Name, p), lp.EQ, 0, lp.Term{Var: v, Coef: 1}, lp.Term{Var: k, Coef: -b})
 				}
 			}
 		}
@@ -694,17 +713,19 @@ type Plan struct {
 	// Integer is set when projects are whole (a MIP); ExpansionBlock when
 	// expansions come in blocks. Gap is the MIP's relative optimality gap
 	// (0: proven optimal), Stopped whether its time limit ended the search.
-	Integer        bool            `json:"integer,omitempty" yaml:"integer,omitempty"`
-	ExpansionBlock float64         `json:"expansion_block,omitempty" yaml:"expansion_block,omitempty"`
-	Gap            float64         `json:"mip_gap,omitempty" yaml:"mip_gap,omitempty"`
-	Stopped        bool            `json:"stopped_on_time_limit,omitempty" yaml:"stopped_on_time_limit,omitempty"`
-	CostByLayer    []LayerCost     `json:"cost_by_layer" yaml:"cost_by_layer"`
-	Periods        []Period        `json:"periods" yaml:"periods"`
-	Expansions     []Expansion     `json:"expansions" yaml:"expansions"`
-	ShadowPrices   []ShadowPrice   `json:"shadow_prices" yaml:"shadow_prices"`
-	Stats          Stats           `json:"stats" yaml:"stats"`
-	Omitted        []string        `json:"not_modelled" yaml:"not_modelled"`
-	PowerMix       []PowerBySource `json:"power_mw_by_source" yaml:"power_mw_by_source"`
+	Integer bool `json:"integer,omitempty" yaml:"integer,omitempty"`
+	// ExpansionBlocks is each line's expansion block (units/week), for
+	// the lines whose expansions come in blocks.
+	ExpansionBlocks map[string]float64 `json:"expansion_blocks,omitempty" yaml:"expansion_blocks,omitempty"`
+	Gap             float64            `json:"mip_gap,omitempty" yaml:"mip_gap,omitempty"`
+	Stopped         bool               `json:"stopped_on_time_limit,omitempty" yaml:"stopped_on_time_limit,omitempty"`
+	CostByLayer     []LayerCost        `json:"cost_by_layer" yaml:"cost_by_layer"`
+	Periods         []Period           `json:"periods" yaml:"periods"`
+	Expansions      []Expansion        `json:"expansions" yaml:"expansions"`
+	ShadowPrices    []ShadowPrice      `json:"shadow_prices" yaml:"shadow_prices"`
+	Stats           Stats              `json:"stats" yaml:"stats"`
+	Omitted         []string           `json:"not_modelled" yaml:"not_modelled"`
+	PowerMix        []PowerBySource    `json:"power_mw_by_source" yaml:"power_mw_by_source"`
 	// LeadTimeValues is what one period less of each line's lead time
 	// would save (ValueLeadTimes), most valuable per week first; absent
 	// when not computed.
@@ -870,7 +891,15 @@ func (pr *Problem) newPlan(sol *lp.Solution) *Plan {
 			"whole projects: MW are continuous, not campuses of project.size",
 		},
 	}
-	pl.Integer, pl.ExpansionBlock = pr.Opt.Integer, pr.Opt.ExpansionBlock
+	pl.Integer = pr.Opt.Integer
+	for _, ln := range m.Lines {
+		if b := pr.Opt.block(&ln); b > 0 && m.Expand && ln.MaxGrowth > 0 {
+			if pl.ExpansionBlocks == nil {
+				pl.ExpansionBlocks = map[string]float64{}
+			}
+			pl.ExpansionBlocks[ln.Name] = b
+		}
+	}
 	pl.Gap, pl.Stopped = sol.Gap, sol.Status == lp.Stopped
 	if pl.Integer {
 		pl.Omitted = slices.DeleteFunc(pl.Omitted, func(s string) bool { return strings.HasPrefix(s, "whole projects") })
@@ -1010,7 +1039,7 @@ func (rd *reading) financing() {
 	}
 	rd.pl.Capital = true
 	f := rd.M.Finance
-	for v := range fr.interest {
+	for _, v := range slices.Sorted(maps.Keys(fr.interest)) { // a fixed order: the same sum every time
 		rd.pl.InterestUSD += rd.LP.Vars[v].Cost * rd.x(v)
 	}
 	for g, members := range fr.members {
@@ -1025,8 +1054,8 @@ func (rd *reading) financing() {
 				fr.interpolate(it, x.out, w, x.f.Interest(1))
 			}
 		}
-		for v, k := range it {
-			last.InterestUSD += k * rd.x(v) * bn
+		for _, t := range sortedTerms(it) {
+			last.InterestUSD += t.Coef * rd.x(t.Var) * bn
 		}
 		last.InterestUSD = clean(last.InterestUSD)
 		cash := clean(rd.x(fr.cash[g])*bn + fr.committedCash[g])

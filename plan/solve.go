@@ -138,8 +138,11 @@ type mipSolve struct {
 // (whole units where the relaxation's running total reaches them) is
 // tried too and kept when feasible and better; should rounding down fail,
 // the integer variables are fixed at 0 (build nothing new: always
-// feasible). The bound is the better of the solver's and the
-// relaxation's, so the gap is honest either way.
+// feasible). Each rounding's re-solve gets what is left of the limit but
+// at least twice the relaxation's time, so a plan comes back even when
+// the relaxation alone takes most of the limit (the whole then takes up
+// to about the relaxation's time beyond it). The bound is the better of
+// the solver's and the relaxation's, so the gap is honest either way.
 func solveMIP(ctx context.Context, s lp.Solver, m *lp.Model) (*mipSolve, error) {
 	t0 := time.Now()
 	relax := m.Relaxed()
@@ -195,8 +198,10 @@ func solveMIP(ctx context.Context, s lp.Solver, m *lp.Model) (*mipSolve, error) 
 		for i, x := range how.apply(m, rsol.X) {
 			fixed.Vars[i].Lo, fixed.Vars[i].Hi = x, x
 		}
+		// What is left of the limit, but never less than twice the
+		// relaxation's time: a plan must come back.
 		d, _ := left(0)
-		fsol, err := within(d).Solve(ctx, fixed)
+		fsol, err := within(max(d, 2*lpTime)).Solve(ctx, fixed)
 		if err != nil || fsol.Status != lp.Optimal {
 			return nil
 		}

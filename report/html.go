@@ -3,6 +3,7 @@ package report
 import (
 	"embed"
 	"fmt"
+	"github.com/gwf-project/gwf/calendar"
 	"html/template"
 	"io"
 	"strings"
@@ -213,7 +214,7 @@ func newPage(sc *scenario.Scenario, r *sim.Result, s *summary.Summary) (*page, e
 		Script:      template.JS(js),
 		Data:        payload{Start: day(m.Start), Weeks: len(r.Weeks)},
 	}
-	end := m.Date(m.Weeks-1).AddDate(0, 0, 6)
+	end := calendar.New(m.Start).LastDay(m.Weeks - 1)
 	p.Facts = []string{
 		fmt.Sprintf("Seed %d · %d weeks, %s to %s · gwf %s", m.Seed, m.Weeks, day(m.Start), day(end), version.Version),
 		fmt.Sprintf("Target: %s/week by %s (from %s/week at the start).",

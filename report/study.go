@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/gwf-project/gwf/calendar"
 	"io"
 	"math"
 
@@ -125,5 +126,5 @@ func weekText(st *mc.Result, w int) string {
 	if w < 0 {
 		return "not reached"
 	}
-	return day(st.Start.AddDate(0, 0, 7*w))
+	return calendar.New(st.Start).Day(w)
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/gwf-project/gwf/calendar"
 
 	"github.com/gwf-project/gwf/allocate"
 	"io"
@@ -20,7 +21,7 @@ import (
 func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary) error {
 	m := r.Model
 	b := &errWriter{w: w}
-	end := m.Date(m.Weeks-1).AddDate(0, 0, 6)
+	end := calendar.New(m.Start).LastDay(m.Weeks - 1)
 	b.printf("gwf run — scenario %q (seed %d)\n", m.Name, m.Seed)
 	if d := strings.TrimSpace(sc.Description); d != "" {
 		b.printf("%s\n", wrap(d, 78))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/gwf-project/gwf/calendar"
 	"io"
 
 	"github.com/gwf-project/gwf/scenario"
@@ -47,17 +48,7 @@ func HTMLWithTornado(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summa
 // ByDate reports whether a tornado is measured by the date the target rate
 // (1 GW/week in the reference) is sustained
 // (some run reaches it) or, failing that, by the capacity online at the end.
-func ByDate(t *sensitivity.Result) bool {
-	if t.Base.Week >= 0 {
-		return true
-	}
-	for _, in := range t.Inputs {
-		if in.AtLow.Week >= 0 || in.AtHigh.Week >= 0 {
-			return true
-		}
-	}
-	return false
-}
+func ByDate(t *sensitivity.Result) bool { return t.ByDate() }
 
 func tornadoSection(t *sensitivity.Result) *section {
 	if len(t.Inputs) == 0 {
@@ -77,7 +68,7 @@ func tornadoSection(t *sensitivity.Result) *section {
 		spec.Measure, spec.Unit = "change in the "+rate+" date, weeks (later is positive)", "weeks"
 		base := "is not reached"
 		if t.Base.Week >= 0 {
-			base = "comes on " + day(t.Start.AddDate(0, 0, 7*t.Base.Week))
+			base = "comes on " + calendar.New(t.Start).Day(t.Base.Week)
 		}
 		caption = fmt.Sprintf("Each uncertain input set to its P10 (blue) and its P90 (orange) with every other input at its median: how many weeks earlier or later %s is reached and sustained (a run that never reaches it counts as reaching it at the end of the horizon). With every input at its median it %s. Sorted by swing.", rate, base)
 	} else {

@@ -191,6 +191,10 @@ type Expansion struct {
 	// MaxGrowth caps funded additions per year as a share of the line's
 	// capacity; zero means the factory cannot expand the line.
 	MaxGrowth Value `yaml:"max_growth" unit:"growth" min:"0" max:"10"`
+	// Step, when set, is the capacity one expansion adds (a factory line,
+	// a substation bay), in the line's capacity unit: expansions then come
+	// in whole steps, in the simulation and in a lumpy plan.
+	Step Value `yaml:"step"`
 }
 
 // Value is one scenario number: its canonical value, the text it was

@@ -200,9 +200,21 @@ func validate(s *Scenario, t *tree) error {
 }
 
 func validateCapacity(errs *ErrorList, r *Resource, p string) {
-	c := &r.Capacity
+	validateLineQuantity(errs, r, &r.Capacity, p+".capacity")
+	if r.Expansion.Step.Set {
+		validateLineQuantity(errs, r, &r.Expansion.Step, p+".expansion.step")
+	}
+}
+
+// validateLineQuantity checks and parses c, a quantity in the line's
+// capacity unit (units per time; a crew's, workers) at path cp.
+func validateLineQuantity(errs *ErrorList, r *Resource, c *Value, cp string) {
 	if !c.Set {
 		return
+	}
+	what := "capacity"
+	if strings.HasSuffix(cp, ".step") {
+		what = "expansion step"
 	}
 	dim, want := units.Rate, fmt.Sprintf("%s per time, e.g. \"1000 %ss/week\"", r.Unit, r.Unit)
 	if r.Kind == KindCrew {
@@ -222,7 +234,7 @@ func validateCapacity(errs *ErrorList, r *Resource, p string) {
 			return q, false
 		}
 		if q.Value < 0 && !strings.HasSuffix(path, ".std") {
-			errs.add(pos, path, "negative capacity (got %s, want zero or more)", text)
+			errs.add(pos, path, "negative %s (got %s, want zero or more)", what, text)
 			return q, false
 		}
 		if q.Value > 1e12 {
@@ -232,10 +244,10 @@ func validateCapacity(errs *ErrorList, r *Resource, p string) {
 		return q, true
 	}
 	if c.Dist != nil {
-		resolveDist(errs, c, p+".capacity", parse, 0, 1e12)
+		resolveDist(errs, c, cp, parse, 0, 1e12)
 		return
 	}
-	if q, ok := parse(c.Text, c.Pos, p+".capacity"); ok {
+	if q, ok := parse(c.Text, c.Pos, cp); ok {
 		c.Q, c.V = q, q.Value
 	}
 }

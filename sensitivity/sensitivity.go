@@ -182,3 +182,18 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// ByDate reports whether the tornado is measured by the date the target
+// rate is sustained (some run reaches it) or, failing that, by the
+// capacity online at the end of the horizon.
+func (r *Result) ByDate() bool {
+	if r.Base.Week >= 0 {
+		return true
+	}
+	for _, in := range r.Inputs {
+		if in.AtLow.Week >= 0 || in.AtHigh.Week >= 0 {
+			return true
+		}
+	}
+	return false
+}

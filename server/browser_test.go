@@ -99,8 +99,12 @@ func TestBrowserMainFlow(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#run-form`)),
 		chromedp.Click(chromedp.CSS(`#run-button`)),
 		wait(`document.getElementById('run-label').textContent.startsWith('#1 ')`),
-		wait(reportDrawn))
+		wait(reportDrawn),
+		wait(`document.querySelectorAll('#run-downloads a[href$=".parquet"]').length > 0`))
 	firstTenGW := text("tengw-date")
+	if d := text("run-downloads"); !strings.Contains(d, "Excel workbook") || !strings.Contains(d, "weekly CSV Parquet") {
+		t.Errorf("run downloads: %q", d)
+	}
 	shot("run")
 	step("change the campus size to 500 MW and run again",
 		js(`(function () {
@@ -126,6 +130,7 @@ func TestBrowserMainFlow(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#mc-button`)),
 		wait(`document.getElementById('mc-status').textContent.includes(' done: 200 of 200')`),
 		chromedp.WaitVisible(chromedp.CSS(`#mc-table`)),
+		wait(`document.querySelectorAll('#mc-downloads a[href$="bands.parquet"]').length === 1`),
 		chromedp.ScrollIntoView(chromedp.CSS(`#mc-table`)))
 	mcText := text("mc-result")
 	shot("mc")

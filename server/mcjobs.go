@@ -4,17 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/store"
-	"github.com/gwf-project/gwf/summary"
 )
 
 // errTooManyJobs is returned when MaxJobsAtOnce Monte Carlo jobs are running.
@@ -34,46 +33,6 @@ type job struct {
 	cancel        context.CancelFunc
 	userCancelled atomic.Bool
 	done          atomic.Int64
-}
-
-// mcMilestone is the spread of one milestone's date over the runs.
-type mcMilestone struct {
-	Label   string  `json:"label"`
-	Reached int     `json:"reached"` // runs reaching it within the horizon
-	Share   float64 `json:"share"`
-	P10     string  `json:"p10,omitempty"` // "" when that share never reaches it
-	P50     string  `json:"p50,omitempty"`
-	P90     string  `json:"p90,omitempty"`
-}
-
-// fanPoint is one week of the fan chart: GW online, P10/P50/P90 over runs.
-type fanPoint struct {
-	Date string  `json:"date"`
-	P10  float64 `json:"p10_gw"`
-	P50  float64 `json:"p50_gw"`
-	P90  float64 `json:"p90_gw"`
-}
-
-// mcSummary is what the API shows of a study, finished or stopped.
-type mcSummary struct {
-	Scenario  string `json:"scenario"`
-	Runs      int    `json:"runs"`
-	Completed int    `json:"completed"`
-	// Partial is set when the study stopped before all its runs finished:
-	// every figure is over Completed runs only.
-	Partial    bool          `json:"partial"`
-	TargetRate string        `json:"target_rate"` // "1 GW/week"
-	TargetBy   string        `json:"target_by"`
-	Inputs     int           `json:"uncertain_inputs"` // values drawn in each run
-	Events     int           `json:"events"`           // events that may happen in each run
-	Milestones []mcMilestone `json:"milestones"`
-	ByTarget   int           `json:"runs_reaching_target_by_date"`
-	// OddsByTarget is ByTarget ÷ Completed: the odds of sustaining the
-	// target rate by the target date.
-	OddsByTarget float64    `json:"odds_by_target"`
-	Never        int        `json:"runs_never_reaching_target"`
-	NeverShort   []string   `json:"never_short,omitempty"` // what bound in those runs, most first
-	Fan          []fanPoint `json:"fan"`                   // GW online, every fourth week
 }
 
 // jobView is a job as the API shows it.
@@ -198,7 +157,7 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 		}
 		if res != nil {
 			final.Done = res.Completed
-			if b, err := json.Marshal(summarize(res)); err == nil {
+			if b, err := json.Marshal(export.BuildMC(res, nil)); err == nil {
 				final.Result = b
 			}
 		}
@@ -243,49 +202,6 @@ func (s *Server) saveProgress(j *job) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-stopped }
-}
-
-func summarize(res *mc.Result) *mcSummary {
-	date := func(wk int) string {
-		if wk < 0 {
-			return ""
-		}
-		return res.Start.AddDate(0, 0, 7*wk).Format("2006-01-02")
-	}
-	share := func(n int) float64 {
-		if res.Completed == 0 {
-			return 0
-		}
-		return float64(n) / float64(res.Completed)
-	}
-	rate := summary.RateLabel(res.RateMW)
-	out := &mcSummary{Scenario: res.Scenario, Runs: res.Runs, Completed: res.Completed, Partial: res.Completed < res.Runs,
-		TargetRate: rate, Inputs: res.Inputs, Events: res.Events,
-		ByTarget: res.ByTarget, OddsByTarget: share(res.ByTarget), Never: res.Never.Runs, Fan: []fanPoint{}}
-	if res.TargetWeek >= 0 {
-		out.TargetBy = date(res.TargetWeek)
-	}
-	for _, l := range res.Never.Short {
-		out.NeverShort = append(out.NeverShort, l.Line)
-	}
-	ms := []mc.Milestone{res.GWPerWeek, res.FirstQuarter}
-	labels := []string{rate + " sustained", "First quarter at " + rate}
-	for i, m := range res.OnlineGW {
-		ms = append(ms, m)
-		labels = append(labels, fmt.Sprint(summary.OnlineMilestonesGW[i])+" GW online")
-	}
-	for i, m := range ms {
-		label := m.Label
-		if label == "" || i == 0 {
-			label = labels[i]
-		}
-		out.Milestones = append(out.Milestones, mcMilestone{Label: label, Reached: m.Reached, Share: share(m.Reached), P10: date(m.P10), P50: date(m.P50), P90: date(m.P90)})
-	}
-	for w := 0; w < len(res.Online); w += 4 {
-		b := res.Online[w]
-		out.Fan = append(out.Fan, fanPoint{Date: date(w), P10: b.P10 / 1000, P50: b.P50 / 1000, P90: b.P90 / 1000})
-	}
-	return out
 }
 
 // live overlays the progress of a job running in this process on its

@@ -132,10 +132,12 @@ func (s *State) Order(l int, qty float64) bool {
 // vendor for accelerators, none otherwise.
 func (s *State) financing(l int) int { return s.m.Financing(l) }
 
-// Expand funds qty units per week of dedicated capacity on line l; it comes
-// online after the line's expansion lead time.
+// Expand funds qty units per week of dedicated capacity on line l, in
+// whole expansion steps when the line has them (Line.ExpansionSteps); it
+// comes online after the line's expansion lead time.
 // It reports false, funding nothing, when the cost cannot be paid.
 func (s *State) Expand(l int, qty float64) bool {
+	qty = s.m.Lines[l].ExpansionSteps(qty)
 	if qty <= 0 {
 		return true
 	}

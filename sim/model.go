@@ -59,11 +59,14 @@ type Line struct {
 	Inputs           []Input
 	ExpansionWeeks   int
 	ExpansionCostUSD float64 // per unit/week of added capacity
-	MaxGrowth        float64 // funded additions per year as a share of supply
-	Substitutes      []int
-	WorkersPerRobot  float64
-	MaxAutomation    float64
-	MaxMix           float64
+	// ExpansionStep, when positive, is what one expansion adds: expansions
+	// come in whole steps (Model.ExpansionSteps).
+	ExpansionStep   float64
+	MaxGrowth       float64 // funded additions per year as a share of supply
+	Substitutes     []int
+	WorkersPerRobot float64
+	MaxAutomation   float64
+	MaxMix          float64
 }
 
 // Input is an upstream line and the units of it one unit needs.
@@ -253,6 +256,7 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 			Initial:          r.Initial.V,
 			ExpansionWeeks:   weeks(r.Expansion.LeadTime.V),
 			ExpansionCostUSD: r.Expansion.Cost.V,
+			ExpansionStep:    r.Expansion.Step.V,
 			MaxGrowth:        r.Expansion.MaxGrowth.V,
 			WorkersPerRobot:  r.WorkersPerRobot.V,
 			MaxAutomation:    r.MaxAutomation.V,

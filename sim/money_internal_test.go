@@ -85,3 +85,17 @@ func TestMoneyEquations(t *testing.T) {
 		t.Errorf("energy of 2 MW at $50/MWh: %v, want %v", got, 2*168*50)
 	}
 }
+
+// Expansions come in whole steps when the line has one: to the nearest
+// step, less than half a step funding nothing.
+func TestExpansionSteps(t *testing.T) {
+	l := Line{ExpansionStep: 5}
+	for _, c := range []struct{ qty, want float64 }{{2.4, 0}, {2.5, 5}, {7, 5}, {8, 10}, {0, 0}} {
+		if got := l.ExpansionSteps(c.qty); got != c.want {
+			t.Errorf("%v units/week in steps of 5: %v, want %v", c.qty, got, c.want)
+		}
+	}
+	if got := (&Line{}).ExpansionSteps(2.4); got != 2.4 {
+		t.Errorf("no step: %v, want 2.4", got)
+	}
+}

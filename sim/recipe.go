@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // This file is the one home of a project's arithmetic that the engine, the
 // controller, the plan and the backtest share: how many units of a line a
 // MW of IT needs, how long a stage must wait for inputs ordered at a
@@ -84,3 +86,13 @@ func (m *Model) StageEnds(powerLeadWeeks int, power []float64, ends []int) (_ []
 // EquityYear is the funding year week w falls in: equity per year is
 // allowed per 52-week year from the start.
 func EquityYear(w int) int { return w / 52 }
+
+// ExpansionSteps is qty units per week of added capacity in the line's
+// whole expansion steps, to the nearest (less than half a step funds
+// nothing); qty itself when the line has no step.
+func (l *Line) ExpansionSteps(qty float64) float64 {
+	if l.ExpansionStep <= 0 {
+		return qty
+	}
+	return math.Round(qty/l.ExpansionStep) * l.ExpansionStep
+}

@@ -39,7 +39,7 @@ func (s *SQLite) UpdateJob(ctx context.Context, j *Job) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("Monte Carlo job %d: %w", j.ID, ErrNotFound)
+			return fmt.Errorf("the Monte Carlo job %d: %w", j.ID, ErrNotFound)
 		}
 		return nil
 	})
@@ -55,7 +55,7 @@ func scanJob(sc interface{ Scan(...any) error }, extra ...any) (*Job, error) {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(ov), &j.Overrides); err != nil {
-		return nil, fmt.Errorf("Monte Carlo job %d: overrides: %w", j.ID, err)
+		return nil, fmt.Errorf("the Monte Carlo job %d: overrides: %w", j.ID, err)
 	}
 	if len(j.Overrides) == 0 {
 		j.Overrides = nil
@@ -69,7 +69,7 @@ func (s *SQLite) Job(ctx context.Context, id int64) (*Job, error) {
 	var result string
 	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobColumns+`, result FROM mc_jobs WHERE id = ?`, id), &result)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("Monte Carlo job %d: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("the Monte Carlo job %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"github.com/gwf-project/gwf/calendar"
 	"time"
 
 	"github.com/gwf-project/gwf/sim"
@@ -54,10 +55,11 @@ func QuarterRates(start time.Time, added []float64) []QuarterRate {
 	var out []QuarterRate
 	sum := 0.0
 	last := -1 // the quarter of the week before, as year×4 + quarter index
+	cal := calendar.New(start)
 	for w, a := range added {
 		// The label is made once a quarter; Monte Carlo calls this every run.
-		t := start.AddDate(0, 0, 7*w)
-		if key := t.Year()*4 + (int(t.Month())-1)/3; len(out) == 0 || key != last {
+		t := cal.Date(w)
+		if key := calendar.QuarterOf(t).Index(); len(out) == 0 || key != last {
 			last = key
 			if len(out) > 0 {
 				q := &out[len(out)-1]

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwf-project/gwf/backtest"
+	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/report"
 	"github.com/gwf-project/gwf/summary"
 	"github.com/gwf-project/gwf/units"
@@ -62,6 +63,7 @@ func (e *env) backtestCommand() *cobra.Command {
 		asJSON, fit, show bool
 		from              int
 		htmlOut           string
+		tables            tableOutputs
 	)
 	cmd := &cobra.Command{
 		Use:   "backtest",
@@ -80,6 +82,9 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if fit && show {
 				return usageError{fmt.Errorf("--fit and --scenario cannot be used together")}
+			}
+			if err := tables.check(); err != nil {
+				return err
 			}
 			c, err := backtest.CaseFor(from)
 			if err != nil {
@@ -111,6 +116,16 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 					return err
 				}
 			}
+			if tables.any() {
+				err := tables.write(export.BacktestTables(rep), func() *export.Workbook {
+					var text strings.Builder
+					_ = printBacktest(&text, rep)
+					return export.TablesWorkbook(fmt.Sprintf("gwf backtest — case %s", rep.Case), text.String(), export.BacktestTables(rep))
+				})
+				if err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				return writeJSON(e.stdout, rep)
 			}
@@ -118,6 +133,7 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as one JSON object")
+	tables.addFlags(cmd)
 	cmd.Flags().StringVar(&htmlOut, "report", "", "also write the simulated run's HTML report, with recorded series charted against it, to `FILE`")
 	cmd.Flags().IntVar(&from, "from", 2022, "the year the run starts in: 2022 or 2023")
 	cmd.Flags().BoolVar(&fit, "fit", false, "re-fit the calibrated parameters on the in-sample periods and compare with the scenario's values")

@@ -111,6 +111,7 @@ scenario.`,
 	root.AddCommand(e.backtestCommand())
 	root.AddCommand(e.serveCommand())
 	root.AddCommand(e.planCommand())
+	root.AddCommand(e.sweepCommand(), e.workerCommand())
 	wrapAllArgs(root)
 	return root
 }

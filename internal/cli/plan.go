@@ -3,18 +3,21 @@ package cli
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
+	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/plan/cbc"
 	"github.com/gwf-project/gwf/plan/glpk"
@@ -32,11 +35,12 @@ func (e *env) planCommand() *cobra.Command {
 		out        string
 		verbose    bool
 		integer    bool
-		block      float64
+		blocks     []string
 		timeLimit  time.Duration
 		noFinance  bool
 		noLead     bool
 		solverName string
+		tables     tableOutputs
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [SCENARIO]",
@@ -49,9 +53,11 @@ HiGHS, where its highs program is on PATH) for the least discounted capex
 that meets the target ramp; a target that cannot be met is not an error: the shortfall
 is minimised and reported. Prints the build schedule, expansions, cost by
 layer, and the shadow prices of binding supply constraints, most valuable
-first. When the scenario has finance, capital is a constraint: per period,
-capex paid so far is at most cash, equity, debt and the operating surplus
-(--no-finance leaves it out). A starting state (initial) is in the model:
+first. When the scenario has finance, the plan carries the money the
+simulation moves, from the engine's equations: cash after capex, running
+costs, interest and repayments stays above the reserve, equity within each
+year's allowance, debt, vendor and lease within their limits (--no-finance
+leaves it out). A starting state (initial) is in the model:
 the fleet online and the projects under way are simulated on their own
 (the committed pipeline); the MW they bring online count towards the
 target, and what they take of each line's supply and of the funding is not
@@ -59,8 +65,11 @@ there for new projects. The build schedule is the new projects only.
 Needs the cbc program (apt-get install coinor-cbc), or glpsol for --solver
 glpk (apt-get install glpk-utils). Every solve, the lead-time re-solves
 included, is bounded by --time-limit; a re-solve that fails or times out is
-reported and the plan stands. Learning curves,
-robots and whole projects are not in this first version; see docs/plan.md.`,
+reported and the plan stands. --integer (whole projects) and
+--expansion-block (lumpy expansions) make it a MIP; when the solver finds no
+whole plan in time, the LP relaxation rounded is the plan, with its gap.
+Unit costs follow the learning curves; robots are not modelled. See
+docs/plan.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pw, ok := plan.PeriodWeeks(period)
@@ -70,14 +79,14 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 			if targetRate < 0 || math.IsNaN(targetRate) || math.IsInf(targetRate, 0) {
 				return usageError{fmt.Errorf("--target-rate: negative or not a number (got %v MW/week, want 0 or more)", targetRate)}
 			}
-			if block < 0 || math.IsNaN(block) || math.IsInf(block, 0) {
-				return usageError{fmt.Errorf("--expansion-block: negative or not a number (got %v, want 0 or more units/week)", block)}
-			}
 			if timeLimit < 0 {
 				return usageError{fmt.Errorf("--time-limit: negative (got %s, want 0 for none, or more)", timeLimit)}
 			}
 			if timeLimit > 0 && timeLimit < time.Second {
 				timeLimit = time.Second // cbc's -sec counts whole seconds
+			}
+			if err := tables.check(); err != nil {
+				return err
 			}
 			solver, err := planSolver(solverName, timeLimit)
 			if err != nil {
@@ -94,7 +103,10 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 			if pw > float64(m.Weeks) {
 				return usageError{fmt.Errorf("--period: longer than the horizon (got %s = %s weeks, want at most %d weeks)", period, units.FormatNumber(pw, 1), m.Weeks)}
 			}
-			opt := plan.Options{Period: period, TargetRate: targetRate, Integer: integer, ExpansionBlock: block, NoFinance: noFinance}
+			opt := plan.Options{Period: period, TargetRate: targetRate, Integer: integer, NoFinance: noFinance}
+			if opt.ExpansionBlocks, opt.Lumpy, err = expansionBlocks(blocks, m); err != nil {
+				return err
+			}
 			pl, err := plan.Solve(cmd.Context(), m, opt, solver)
 			if err != nil {
 				return fmt.Errorf("plan: %w", err)
@@ -114,13 +126,23 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 			}
 			if out != "" {
 				if err := writeFileAtomic(out, func(w io.Writer) error {
-					b, err := yaml.MarshalWithOptions(pl, yaml.UseLiteralStyleIfMultiline(true))
+					b, err := pl.Marshal()
 					if err != nil {
 						return err
 					}
 					_, err = w.Write(b)
 					return err
 				}); err != nil {
+					return err
+				}
+			}
+			if tables.any() {
+				err := tables.write(export.PlanTables(pl), func() *export.Workbook {
+					var text strings.Builder
+					_ = writePlanText(&text, pl, false, plan.SolverName(solver))
+					return export.PlanWorkbook(fmt.Sprintf("gwf plan — scenario %q, %sly periods", pl.Scenario, pl.Period), text.String(), export.PlanTables(pl))
+				})
+				if err != nil {
 					return err
 				}
 			}
@@ -137,11 +159,12 @@ robots and whole projects are not in this first version; see docs/plan.md.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as one JSON object")
 	cmd.Flags().StringVar(&out, "out", "", "write the plan as YAML to `FILE`")
 	cmd.Flags().BoolVar(&integer, "integer", false, "whole projects: MW online per period in multiples of project.size (a MIP)")
-	cmd.Flags().Float64Var(&block, "expansion-block", 0, "expansions in whole blocks of this many units/week of the line (a MIP; 0: continuous)")
+	cmd.Flags().StringArrayVar(&blocks, "expansion-block", nil, "expansions of a line in whole blocks: `LINE=N` units/week of that line (workers for crews), or steps: every line in its scenario expansion.step (repeatable; a MIP)")
 	cmd.Flags().DurationVar(&timeLimit, "time-limit", time.Minute, "bound every solve (the plan's and each lead-time re-solve) to this long: a MIP reports its best plan and optimality gap; a solver still running a grace period later is stopped (0: no limit)")
 	cmd.Flags().BoolVar(&noFinance, "no-finance", false, "plan without the capital constraint, even when the scenario has finance (for comparison)")
 	cmd.Flags().BoolVar(&noLead, "no-lead-times", false, "skip valuing shorter lead times (a re-solve per line whose lead time or queue is at least a period, at most 12)")
 	cmd.Flags().StringVar(&solverName, "solver", "cbc", "the solver: cbc (COIN-OR CBC), glpk (GLPK's glpsol) or highs (HiGHS, where its highs program is on PATH)")
+	tables.addFlags(cmd)
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "print the model's size (rows, columns, non-zeros) and build/solve times")
 	return cmd
 }
@@ -184,13 +207,17 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool, solver string) erro
 			fmt.Fprintf(&b, "Lead times: %d re-solves, one period shorter each, in %.1f ms\n", len(pl.LeadTimeValues), pl.Stats.LeadTimeSeconds*1e3)
 		}
 	}
-	if pl.Integer || pl.ExpansionBlock > 0 {
+	if pl.Integer || len(pl.ExpansionBlocks) > 0 {
 		var what []string
 		if pl.Integer {
 			what = append(what, "whole projects")
 		}
-		if pl.ExpansionBlock > 0 {
-			what = append(what, fmt.Sprintf("expansions in blocks of %s units/week", units.FormatNumber(pl.ExpansionBlock, 1)))
+		if len(pl.ExpansionBlocks) > 0 {
+			var bs []string
+			for _, l := range slices.Sorted(maps.Keys(pl.ExpansionBlocks)) {
+				bs = append(bs, l+" "+units.FormatNumber(pl.ExpansionBlocks[l], 1))
+			}
+			what = append(what, "expansions in blocks of units/week ("+strings.Join(bs, ", ")+")")
 		}
 		status := "proven optimal"
 		switch {
@@ -368,4 +395,50 @@ func writeFinancing(b *strings.Builder, pl *plan.Plan) {
 			units.FormatUSD(p.CashUSD), units.FormatUSD(p.DebtUSD), floor[y], priced[y])
 	}
 	_ = tw.Flush()
+}
+
+// expansionBlocks reads --expansion-block values: LINE=N (N units/week of
+// that line, more than 0) or steps (every line with an expansion step in
+// the scenario, in its step). A line that is not m's, or cannot expand,
+// and a value of another form are bad input.
+func expansionBlocks(vals []string, m *sim.Model) (map[string]float64, bool, error) {
+	var out map[string]float64
+	lumpy := false
+	for _, v := range vals {
+		if v == "steps" {
+			lumpy = true
+			continue
+		}
+		name, num, ok := strings.Cut(v, "=")
+		n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		if !ok || err != nil || !(n > 0) || math.IsInf(n, 0) {
+			return nil, false, usageError{fmt.Errorf("--expansion-block: want LINE=N with N more than 0 units/week of the line, or steps (got %q)", v)}
+		}
+		l := m.LineIndex(strings.TrimSpace(name))
+		if l < 0 || m.Lines[l].MaxGrowth <= 0 {
+			var can []string
+			for _, ln := range m.Lines {
+				if ln.MaxGrowth > 0 {
+					can = append(can, ln.Name)
+				}
+			}
+			return nil, false, usageError{fmt.Errorf("--expansion-block %s: no line %q that can expand (got %q, want one of %s)", v, name, name, strings.Join(can, ", "))}
+		}
+		if out == nil {
+			out = map[string]float64{}
+		}
+		out[m.Lines[l].Name] = n
+	}
+	if lumpy {
+		steps := 0
+		for _, ln := range m.Lines {
+			if ln.ExpansionStep > 0 && ln.MaxGrowth > 0 {
+				steps++
+			}
+		}
+		if steps == 0 {
+			return nil, false, usageError{errors.New("--expansion-block steps: the scenario gives no line an expansion.step (set one, or give LINE=N)")}
+		}
+	}
+	return out, lumpy, nil
 }

@@ -5,9 +5,9 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"github.com/gwf-project/gwf/mc"
+	"github.com/gwf-project/gwf/calendar"
+	"github.com/gwf-project/gwf/internal/safefile"
 	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/report"
 	"github.com/gwf-project/gwf/scenario"
@@ -19,7 +19,11 @@ import (
 // loadPlanFor reads a plan file and checks it was made for m; a plan that
 // cannot be read or does not fit is a usage error (exit 2).
 func loadPlanFor(path string, m *sim.Model) (*plan.Plan, error) {
-	pl, err := plan.Load(path)
+	b, err := safefile.ReadFile(path, plan.MaxFileSize)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--plan: %w", err)}
+	}
+	pl, err := plan.Parse(path, b)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--plan: %w", err)}
 	}
@@ -84,59 +88,19 @@ func writeCapexVsSim(b *strings.Builder, years []plan.CapexYear) {
 	_ = tw.Flush()
 }
 
-// planYearEnds is the last week of each calendar year of a horizon of n
-// weeks from start, and its last week, with their labels: where a study
-// following a plan is compared with it.
-func planYearEnds(start time.Time, n int) (weeks []int, labels []string) {
-	date := func(wk int) time.Time { return start.AddDate(0, 0, 7*wk) }
-	for i := 0; i+1 < n; i++ {
-		if date(i).Year() != date(i+1).Year() {
-			weeks, labels = append(weeks, i), append(labels, fmt.Sprintf("end %d", date(i).Year()))
-		}
-	}
-	if n > 0 {
-		weeks, labels = append(weeks, n-1), append(labels, "end ("+date(n-1).Format(time.DateOnly)+")")
-	}
-	return weeks, labels
-}
-
 // onPlanChecks asks each run of a study following pl whether, at each
-// of planYearEnds, it has at least the plan's MW online less
+// of the calendar's year ends, it has at least the plan's MW online less
 // plan.DivergenceTolerance.
 func onPlanChecks(pl *plan.Plan, m *sim.Model) func(r *sim.Result) []bool {
-	weeks, _ := planYearEnds(m.Start, m.Weeks)
+	ends := calendar.New(m.Start).YearEnds(m.Weeks)
 	return func(r *sim.Result) []bool {
-		out := make([]bool, len(weeks))
-		for k, w := range weeks {
+		out := make([]bool, len(ends))
+		for k, y := range ends {
+			w := y.Week
 			out[k] = w < len(r.Weeks) && r.Weeks[w].OnlineMW >= (1-plan.DivergenceTolerance)*pl.PlannedOnline(w)
 		}
 		return out
 	}
-}
-
-// writePlanVsStudy prints the plan's MW online against the study's
-// P10/P50/P90 at each year end and at the end of the horizon, and the
-// share of runs on plan then (at least the plan's MW less the
-// divergence tolerance).
-func writePlanVsStudy(w io.Writer, pl *plan.Plan, res *mc.Result) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nPlan vs simulated (MW online, every run following the plan; on plan: runs with at least the plan's MW less %.0f%%):\n", 100*plan.DivergenceTolerance)
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "at\tplanned\tP10\tP50\tP90\ton plan\t")
-	weeks, labels := planYearEnds(res.Start, len(res.Online))
-	for k, wk := range weeks {
-		o := res.Online[wk]
-		on := "—"
-		if k < len(res.Checks) && res.Completed > 0 {
-			on = units.FormatNumber(100*float64(res.Checks[k])/float64(res.Completed), 1) + "%"
-		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t\n", labels[k], pl.PlannedOnline(wk), o.P10, o.P50, o.P90, on)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // planReport writes the HTML report of a run that followed pl, with the

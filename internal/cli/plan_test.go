@@ -16,6 +16,9 @@ func TestPlanExitCodes(t *testing.T) {
 		{[]string{"plan", "--target-rate", "-1"}, 2},
 		{[]string{"plan", "a.yaml", "b.yaml"}, 2},
 		{[]string{"plan", "--expansion-block", "-1"}, 2},
+		{[]string{"plan", "--expansion-block", "5"}, 2},
+		{[]string{"plan", "--expansion-block", "nosuchline=5"}, 2},
+		{[]string{"plan", "--expansion-block", "steps"}, 2},
 		{[]string{"plan", "--time-limit", "-1s"}, 2},
 	} {
 		if code, _, errs := run(t, tc.args...); code != tc.code {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,7 @@ func (e *env) runCommand() *cobra.Command {
 		seed   int64
 		html   string
 		plan   string
+		tables tableOutputs
 	)
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO]",
@@ -38,6 +40,9 @@ a plan written by gwf plan --out instead of the built-in policy and adds
 planned vs simulated MW online to the text.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := tables.check(); err != nil {
+				return err
+			}
 			sc, err := e.load(args)
 			if err != nil {
 				return err
@@ -76,11 +81,23 @@ planned vs simulated MW online to the text.`,
 					return err
 				}
 			}
-			if asJSON {
-				doc := export.Build(res, sum)
-				if pl != nil {
-					doc.PlanVsSimulated = pl.Compare(res)
+			doc := export.Build(res, sum)
+			if pl != nil {
+				doc.PlanVsSimulated = pl.Compare(res)
+			}
+			if tables.any() {
+				err := tables.write(export.RunTables(doc), func() *export.Workbook {
+					var text strings.Builder
+					if report.Text(&text, sc, res, sum) == nil && pl != nil {
+						_ = writePlanVsSim(&text, pl, res)
+					}
+					return export.RunWorkbook(doc, text.String())
+				})
+				if err != nil {
+					return err
 				}
+			}
+			if asJSON {
 				return export.WriteRun(e.stdout, doc)
 			}
 			if err := report.Text(e.stdout, sc, res, sum); err != nil || pl == nil {
@@ -94,6 +111,7 @@ planned vs simulated MW online to the text.`,
 	cmd.Flags().Int64Var(&seed, "seed", 0, "override the scenario's seed")
 	cmd.Flags().StringVar(&html, "report", "", "write a self-contained HTML report with charts to `FILE`")
 	cmd.Flags().StringVar(&plan, "plan", "", "follow the plan in `FILE` (written by gwf plan --out) instead of the built-in policy")
+	tables.addFlags(cmd)
 	return cmd
 }
 

@@ -86,6 +86,27 @@ function answerOf(run) {
   return s + ". Capex " + fmtUSD(h.capex_usd) + (h.peak_funding_usd ? ", peak funding need " + fmtUSD(h.peak_funding_usd) : "") + ".";
 }
 
+// downloadLinks lists a stored result's tables (GET base/export) as links
+// to the CSV and Parquet files and the Excel workbook gwf writes with
+// --parquet and --xlsx.
+function downloadLinks(base) {
+  const p = document.createElement("p");
+  p.className = "downloads";
+  const link = (href, text, label) => {
+    const a = document.createElement("a");
+    a.href = href; a.textContent = text; a.setAttribute("download", "");
+    if (label) a.setAttribute("aria-label", label);
+    return a;
+  };
+  api("GET", base + "/export").then((d) => {
+    p.append("Download: ", link(d.xlsx, "Excel workbook"));
+    for (const t of d.tables) {
+      p.append(" · " + t.name + " ", link(t.csv, "CSV", t.name + " as CSV"), " ", link(t.parquet, "Parquet", t.name + " as Parquet"));
+    }
+  }).catch(() => { p.textContent = ""; });
+  return p;
+}
+
 function showRun(run) {
   shownRun = run.id;
   const h = run.headline || {};
@@ -100,6 +121,7 @@ function showRun(run) {
   $("final-gw").textContent = (run.final_mw / 1000).toFixed(1) + " GW";
   $("run-label").textContent = "#" + run.id + " " + run.name;
   $("report").src = "/runs/" + run.id + "/report";
+  $("run-downloads").replaceChildren(downloadLinks("/api/runs/" + run.id));
   history.replaceState(null, "", "#run=" + run.id);
 }
 
@@ -110,6 +132,7 @@ function clearRun() {
   $("gw-label").textContent = "Target rate sustained";
   $("run-label").textContent = "none";
   $("report").src = "about:blank";
+  $("run-downloads").replaceChildren();
   history.replaceState(null, "", location.pathname);
 }
 
@@ -232,25 +255,29 @@ async function upload() {
 let mcJob = null;
 
 // fanChart draws GW online over time, P10–P90 shaded around the P50 line,
-// as an SVG (no library).
-function fanChart(fan) {
+// as an SVG (no library). weekly is the study's weekly bands in MW (the
+// JSON of gwf mc --json); every fourth week is drawn.
+function fanChart(weekly) {
   const ns = "http://www.w3.org/2000/svg";
   const W = 600, H = 260, L = 48, B = 24, T = 10, R = 10;
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", "0 0 " + W + " " + H);
   svg.setAttribute("role", "img");
   svg.id = "mc-fan-chart";
-  if (!fan || fan.length < 2) return svg;
-  const top = Math.max(...fan.map((p) => p.p90_gw)) || 1;
+  const fan = (weekly || []).filter((_, i) => i % 4 === 0).map((w) => ({
+    date: w.date, p10: w.online_mw.p10 / 1000, p50: w.online_mw.p50 / 1000, p90: w.online_mw.p90 / 1000,
+  }));
+  if (fan.length < 2) return svg;
+  const top = Math.max(...fan.map((p) => p.p90)) || 1;
   const x = (i) => L + (W - L - R) * i / (fan.length - 1);
   const y = (v) => H - B - (H - B - T) * v / top;
-  const band = fan.map((p, i) => x(i) + "," + y(p.p90_gw)).concat(fan.slice().reverse().map((p, j) => x(fan.length - 1 - j) + "," + y(p.p10_gw)));
+  const band = fan.map((p, i) => x(i) + "," + y(p.p90)).concat(fan.slice().reverse().map((p, j) => x(fan.length - 1 - j) + "," + y(p.p10)));
   const poly = document.createElementNS(ns, "polygon");
   poly.setAttribute("points", band.join(" "));
   poly.setAttribute("fill", "#fca31155");
   svg.appendChild(poly);
   const line = document.createElementNS(ns, "polyline");
-  line.setAttribute("points", fan.map((p, i) => x(i) + "," + y(p.p50_gw)).join(" "));
+  line.setAttribute("points", fan.map((p, i) => x(i) + "," + y(p.p50)).join(" "));
   line.setAttribute("fill", "none"); line.setAttribute("stroke", "#14213d"); line.setAttribute("stroke-width", "2");
   svg.appendChild(line);
   const text = (tx, ty, s, anchor) => {
@@ -265,9 +292,16 @@ function fanChart(fan) {
   text(W - R, H - 6, fan[fan.length - 1].date.slice(0, 4), "end");
   const title = document.createElementNS(ns, "title");
   const last = fan[fan.length - 1];
-  title.textContent = "GW online over time: at the end P10 " + last.p10_gw.toFixed(0) + ", P50 " + last.p50_gw.toFixed(0) + ", P90 " + last.p90_gw.toFixed(0) + " GW";
+  title.textContent = "GW online over time: at the end P10 " + last.p10.toFixed(0) + ", P50 " + last.p50.toFixed(0) + ", P90 " + last.p90.toFixed(0) + " GW";
   svg.prepend(title);
   return svg;
+}
+
+// studyMilestones lists a study's milestones in the order gwf mc prints
+// them: the rate milestones, then GW online.
+function studyMilestones(ms) {
+  const gw = Object.keys(ms.online_gw || {}).sort((a, b) => a - b).map((k) => ms.online_gw[k]);
+  return [ms.gw_per_week, ms.first_quarter_at_target_rate, ms.four_quarters_at_target_rate].concat(gw);
 }
 
 function showJob(j) {
@@ -275,19 +309,26 @@ function showJob(j) {
   $("mc-progress").value = j.done;
   $("mc-status").textContent = "#" + j.id + " " + j.status + ": " + j.done + " of " + j.runs + " runs, " + (j.elapsed_ms / 1000).toFixed(1) + " s" + (j.error ? " (" + j.error + ")" : "");
   $("mc-cancel").disabled = j.status !== "running";
+  $("mc-downloads").replaceChildren();
   const res = j.result;
   if (!res) return;
-  const pct = Math.round(100 * res.odds_by_target);
-  let odds = pct + "% of " + res.completed + " runs sustain " + res.target_rate + " by " + res.target_by;
-  const sus = res.milestones[0];
-  odds += sus && sus.p50 ? "; half do by " + sus.p50 + " (P10 " + (sus.p10 || "never") + ", P90 " + (sus.p90 || "never") + ")." : "; most never do within the horizon.";
+  if (!res.milestones || !res.milestones.gw_per_week) {
+    $("mc-odds").textContent = "This job's result was stored by an older gwf; run the study again to see it.";
+    return;
+  }
+  const sus = res.milestones.gw_per_week;
+  const day = (m) => (m ? m.date : "never");
+  const by = res.by_target;
+  const pct = Math.round(100 * (by ? by.share : 0));
+  let odds = pct + "% of " + res.completed + " runs sustain " + sus.label + (by ? " by " + by.date : "");
+  odds += sus.p50 ? "; half do by " + sus.p50.date + " (P10 " + day(sus.p10) + ", P90 " + day(sus.p90) + ")." : "; most never do within the horizon.";
   odds += " Drawn over " + res.uncertain_inputs + " uncertain inputs and " + res.events + " events";
   const ov = Object.entries(j.overrides || {}).map(([k, v]) => k + " = " + v);
   odds += ov.length ? ", with " + ov.join(", ") + "." : ".";
   if (res.partial) odds = "Partial (" + j.status + " after " + res.completed + " of " + res.runs + " runs): " + odds;
   $("mc-odds").textContent = odds;
   $("mc-odds").classList.toggle("partial", !!res.partial);
-  $("mc-fan").replaceChildren(fanChart(res.fan));
+  $("mc-fan").replaceChildren(fanChart(res.weekly));
   const t = document.createElement("table");
   t.id = "mc-table";
   const row = (cells, tag = "td") => {
@@ -296,13 +337,14 @@ function showJob(j) {
     t.appendChild(tr);
   };
   row(["Milestone", "Runs reaching it", "P10", "P50", "P90"], "th");
-  for (const m of res.milestones) {
-    row([m.label, m.reached + " (" + Math.round(100 * m.share) + "%)", m.p10 || "never", m.p50 || "never", m.p90 || "never"]);
+  for (const m of studyMilestones(res.milestones)) {
+    row([m.label, m.reached + " (" + Math.round(100 * m.share) + "%)", day(m.p10), day(m.p50), day(m.p90)]);
   }
   const wrap = document.createElement("div");
   wrap.className = "scroll";
   wrap.appendChild(t);
   $("mc-result").replaceChildren(wrap);
+  $("mc-downloads").replaceChildren(downloadLinks("/api/mc/" + j.id));
 }
 
 async function followJob() {

@@ -1,0 +1,12 @@
+// Package queue runs sweep studies across machines on NATS JetStream.
+//
+// A coordinator (Submit, then Collect) stores the study's files in a
+// key-value bucket and enqueues one message per chunk on a work-queue
+// stream; workers (Worker.Run) pull chunks, run them and publish each
+// chunk's tally on a partials stream before acknowledging the chunk.
+// Delivery is at least once: a chunk not acknowledged within the ack wait
+// (its worker died) is delivered again, and the coordinator counts each
+// chunk once, so the merged result is the single-process result byte for
+// byte. Embedded starts an in-process NATS server for one machine and
+// tests.
+package queue
