@@ -74,7 +74,7 @@ func RunTables(run *Run) []*Table {
 			Column{Name: "depreciation_usd", Kind: KindMoney, Unit: "USD", Doc: "depreciation in the week", Nullable: true},
 			Column{Name: "cash_usd", Kind: KindMoney, Unit: "USD", Doc: "cash at the week's end", Nullable: true},
 			Column{Name: "debt_usd", Kind: KindMoney, Unit: "USD", Doc: "debt at the week's end", Nullable: true},
-			Column{Name: "capital_bound", Kind: KindBool, Doc: "capital held back starts in the week"})
+			Column{Name: "capital_bound", Kind: KindBool, Doc: "money held capacity back in the week"})
 	}
 	alloc := &Table{Name: "allocation", Title: "Compute by mission", Source: src, Columns: []Column{
 		{Name: "week", Kind: KindInt, Unit: "week"},

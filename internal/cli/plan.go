@@ -230,6 +230,9 @@ func writePlanText(w io.Writer, pl *plan.Plan, verbose bool, solver string) erro
 	}
 	if pl.Capital {
 		b.WriteString("Capital: in the model (each period: cash after capex, running costs, interest and repayments stays above the reserve; equity per year, debt within its limits)\n")
+		if n, first := capitalBinds(pl); n > 0 {
+			fmt.Fprintf(&b, "Money binds: in %d periods from %s more money would save (the plan builds what can be paid for; see Money by year)\n", n, first)
+		}
 	} else {
 		b.WriteString("Capital: not in the model (capex unlimited)\n")
 	}
@@ -441,4 +444,21 @@ func expansionBlocks(vals []string, m *sim.Model) (map[string]float64, bool, err
 		}
 	}
 	return out, lumpy, nil
+}
+
+// capitalBinds counts the periods where a money row is priced (a capital
+// shadow price) and names the first.
+func capitalBinds(pl *plan.Plan) (int, string) {
+	seen := map[string]bool{}
+	first, firstWeek := "", 0
+	for _, sp := range pl.ShadowPrices {
+		if sp.Line != sim.CapitalLine || seen[sp.Period] {
+			continue
+		}
+		seen[sp.Period] = true
+		if first == "" || sp.Week < firstWeek {
+			first, firstWeek = sp.Period, sp.Week
+		}
+	}
+	return len(seen), first
 }
