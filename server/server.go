@@ -127,7 +127,7 @@ func (s *Server) routes() http.Handler {
 	api.Handle("GET /favicon.ico", staticFiles(staticFS()))
 
 	timeout := http.TimeoutHandler(api, s.cfg.RequestTimeout, `{"error":"request timed out"}`)
-	mux.Handle("/", s.authorize(s.limitBody(timeout)))
+	mux.Handle("/", s.authorize(s.limitBody(compress(timeout))))
 	return s.logRequests(s.guard(mux))
 }
 
