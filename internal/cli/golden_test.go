@@ -39,6 +39,8 @@ func TestGolden(t *testing.T) {
 		{file: "sensitivity.json", args: []string{"sensitivity", "--workers", "2", "--json"}},
 		{file: "plan.txt", args: []string{"plan", "--period", "quarter", "--no-lead-times"}, solver: "cbc"},
 		{file: "plan.json", args: []string{"plan", "--period", "quarter", "--no-lead-times", "--json"}, solver: "cbc"},
+		{file: "backtest.txt", args: []string{"backtest"}},
+		{file: "backtest.json", args: []string{"backtest", "--json"}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			if tt.solver != "" {

@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/gwf-project/gwf/calendar"
 	"github.com/gwf-project/gwf/internal/safefile"
@@ -31,61 +29,6 @@ func loadPlanFor(path string, m *sim.Model) (*plan.Plan, error) {
 		return nil, usageError{fmt.Errorf("--plan %s: %w", path, err)}
 	}
 	return pl, nil
-}
-
-// writePlanVsSim prints the plan's MW online against the run's at each
-// year end and at the end of the horizon, capex by year, and the first
-// divergence beyond the tolerance (plan.Compare).
-func writePlanVsSim(w io.Writer, pl *plan.Plan, res *sim.Result) error {
-	c := pl.Compare(res)
-	var b strings.Builder
-	b.WriteString("\nPlan vs simulated (MW online, following the plan):\n")
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	if pl.Capital {
-		fmt.Fprintln(tw, "at\tplanned\tsimulated\tdifference\tdebt planned\tdebt simulated\t")
-	} else {
-		fmt.Fprintln(tw, "at\tplanned\tsimulated\tdifference\t")
-	}
-	for _, y := range c.Online {
-		if pl.Capital {
-			fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%+.0f\t%s\t%s\t\n", y.At, y.PlannedMW, y.SimulatedMW, y.SimulatedMW-y.PlannedMW, units.FormatUSD(y.PlannedDebtUSD), units.FormatUSD(y.SimulatedDebtUSD))
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%+.0f\t\n", y.At, y.PlannedMW, y.SimulatedMW, y.SimulatedMW-y.PlannedMW)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if n := len(res.Weeks); n > 0 {
-		fmt.Fprintf(&b, "Projects of %s; MW started: %s simulated.\n", units.FormatMW(res.Model.SizeMW), units.FormatMW(res.Weeks[n-1].StartedMW))
-	}
-	if d := c.First; d != nil {
-		fmt.Fprintf(&b, "Warning: the simulation differs from the plan by more than %.0f%% first at %s (%+.1f%%): %s.\n", 100*c.Tolerance, d.At, 100*d.DiffShare, d.Cause)
-	} else {
-		fmt.Fprintf(&b, "The simulation stays within %.0f%% of the plan's MW online at every year end.\n", 100*c.Tolerance)
-	}
-	writeCapexVsSim(&b, c.Capex)
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeCapexVsSim prints the plan's capex against the run's, undiscounted,
-// by calendar year (plan.CompareCapex).
-func writeCapexVsSim(b *strings.Builder, years []plan.CapexYear) {
-	if len(years) == 0 {
-		return
-	}
-	b.WriteString("\nCapex by year, undiscounted (the plan's new MW and expansions plus the committed pipeline's, against the simulation's):\n")
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "year\tplanned\tsimulated\tdifference\t")
-	for _, y := range years {
-		d := "—"
-		if y.PlanUSD != 0 {
-			d = units.FormatNumber(100*(y.SimUSD-y.PlanUSD)/y.PlanUSD, 1) + "%"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", y.Year, units.FormatUSD(y.PlanUSD), units.FormatUSD(y.SimUSD), d)
-	}
-	_ = tw.Flush()
 }
 
 // onPlanChecks asks each run of a study following pl whether, at each

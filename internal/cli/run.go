@@ -89,7 +89,7 @@ planned vs simulated MW online to the text.`,
 				err := tables.write(export.RunTables(doc), func() *export.Workbook {
 					var text strings.Builder
 					if report.Text(&text, sc, res, sum) == nil && pl != nil {
-						_ = writePlanVsSim(&text, pl, res)
+						_ = report.PlanVsSimText(&text, pl, res)
 					}
 					return export.RunWorkbook(doc, text.String())
 				})
@@ -103,7 +103,7 @@ planned vs simulated MW online to the text.`,
 			if err := report.Text(e.stdout, sc, res, sum); err != nil || pl == nil {
 				return err
 			}
-			return writePlanVsSim(e.stdout, pl, res)
+			return report.PlanVsSimText(e.stdout, pl, res)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")

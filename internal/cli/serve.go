@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,8 +33,10 @@ func (e *env) serveCommand() *cobra.Command {
 		Short: "Serve the web app and JSON API, keeping runs in a database",
 		Long: `serve starts gwf's web app and JSON API (see docs/api.md): pick or upload a
 scenario, change its key numbers, run it, see the report's charts, and list,
-name, compare and delete runs. Scenarios and runs are kept in an SQLite file
-(--db), by default under your data directory.
+name, compare and delete runs. Scenarios, runs and Monte Carlo jobs are kept
+in an SQLite file (--db FILE), by default under your data directory, or in a
+PostgreSQL database (--db postgres://USER@HOST:5432/DB), which several
+servers (replicas) behind one load balancer may share.
 
 It listens on 127.0.0.1:8080 by default. Listening on any other address
 requires --token: clients must then send "Authorization: Bearer TOKEN".
@@ -45,6 +49,9 @@ The server answers only to requests naming it by a loopback name
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkServeAddr(addr, token); err != nil {
+				return usageError{err}
+			}
+			if err := checkDB(dbPath); err != nil {
 				return usageError{err}
 			}
 			if dbPath == "" {
@@ -60,7 +67,7 @@ The server answers only to requests naming it by a loopback name
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on; other than loopback requires --token")
-	cmd.Flags().StringVar(&dbPath, "db", "", "SQLite database `FILE` (default: gwf/gwf.db under your data directory)")
+	cmd.Flags().StringVar(&dbPath, "db", "", "SQLite database `FILE` (default: gwf/gwf.db under your data directory), or a postgres:// URL")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` clients must send (required off loopback)")
 	cmd.Flags().StringSliceVar(&allowHosts, "allow-host", nil, "also answer to requests for host `NAME` (repeat or separate with commas)")
 	return cmd
@@ -73,11 +80,12 @@ func (e *env) serve(ctx context.Context, cfg server.Config, addr, dbPath string,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	st, err := store.Open(ctx, dbPath)
+	st, err := openStore(ctx, dbPath)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	dbPath = dbLabel(dbPath)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -116,6 +124,42 @@ func (e *env) serve(ctx context.Context, cfg server.Config, addr, dbPath string,
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// checkDB refuses a --db that is neither a file nor a well-formed
+// postgres:// URL.
+func checkDB(db string) error {
+	if store.IsPostgresURL(db) {
+		if err := store.ParsePostgresURL(db); err != nil {
+			return fmt.Errorf("--db %s: %w", dbLabel(db), err)
+		}
+		return nil
+	}
+	if scheme, _, ok := strings.Cut(db, "://"); ok {
+		return fmt.Errorf("--db: %s:// is not a database gwf knows; give an SQLite file path or a postgres:// URL", scheme)
+	}
+	return nil
+}
+
+// openStore opens the PostgreSQL database a postgres:// URL names, else
+// the SQLite file at db.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	if store.IsPostgresURL(db) {
+		return store.OpenPostgres(ctx, db)
+	}
+	return store.Open(ctx, db)
+}
+
+// dbLabel is db as logs and messages show it: a URL without its password.
+func dbLabel(db string) string {
+	if !store.IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 // checkServeAddr refuses a non-loopback address without a token.
