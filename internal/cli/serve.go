@@ -131,7 +131,7 @@ func (e *env) serve(ctx context.Context, cfg server.Config, addr, dbPath string,
 func checkDB(db string) error {
 	if store.IsPostgresURL(db) {
 		if err := store.ParsePostgresURL(db); err != nil {
-			return fmt.Errorf("--db %s: %w", dbLabel(db), err)
+			return fmt.Errorf("--db: %w", err)
 		}
 		return nil
 	}

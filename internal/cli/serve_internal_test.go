@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gwf-project/gwf/server"
+	"github.com/gwf-project/gwf/store/storetest"
 )
 
 func TestCheckServeAddr(t *testing.T) {
@@ -82,9 +83,18 @@ func TestAllowedHosts(t *testing.T) {
 }
 
 // TestServeRunSurvivesRestart stores a run, stops the server as SIGTERM
-// would, starts it again on the same database and finds the run.
+// would, starts it again on the same database and finds the run: in an
+// SQLite file and in PostgreSQL (skipped when no server is reachable).
 func TestServeRunSurvivesRestart(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "data", "gwf.db")
+	for name, db := range map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "data", "gwf.db") },
+		"postgres": func(t *testing.T) string { return storetest.PostgresURL(t) },
+	} {
+		t.Run(name, func(t *testing.T) { testServeRunSurvivesRestart(t, db(t)) })
+	}
+}
+
+func testServeRunSurvivesRestart(t *testing.T, db string) {
 	base, stop, logs := startServe(t, db)
 	resp, err := http.Get(base + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
@@ -116,5 +126,17 @@ func TestServeRunSurvivesRestart(t *testing.T) {
 	json.NewDecoder(resp.Body).Decode(&got)
 	if resp.StatusCode != 200 || got.Name != "keep me" || run.ID != 1 {
 		t.Errorf("after restart: %d %+v", resp.StatusCode, got)
+	}
+}
+
+func TestDBLabelHidesPassword(t *testing.T) {
+	for db, want := range map[string]string{
+		"/var/lib/gwf/gwf.db":                      "/var/lib/gwf/gwf.db",
+		"postgres://gwf:secret@db:5432/gwf":        "postgres://gwf:xxxxx@db:5432/gwf",
+		"postgresql://gwf@db/gwf?search_path=team": "postgresql://gwf@db/gwf?search_path=team",
+	} {
+		if got := dbLabel(db); got != want {
+			t.Errorf("dbLabel(%q) = %q, want %q", db, got, want)
+		}
 	}
 }
