@@ -3,6 +3,7 @@ package plan
 import (
 	"time"
 
+	"github.com/gwf-project/gwf/calendar"
 	"github.com/gwf-project/gwf/sim"
 )
 
@@ -39,7 +40,7 @@ func (pl *Plan) CompareCapex(r *sim.Result) []CapexYear {
 		return &out[len(out)-1]
 	}
 	for _, p := range pl.Periods {
-		cy := at(start.AddDate(0, 0, 7*p.Week))
+		cy := at(calendar.New(start).Date(p.Week))
 		cy.PlanUSD += p.CapexUSD + p.CommittedCapexUSD
 		cy.Committed += p.CommittedCapexUSD
 	}

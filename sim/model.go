@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"fmt"
 
-	"github.com/gwf-project/gwf/allocate"
 	"math"
 	"slices"
 	"time"
+
+	"github.com/gwf-project/gwf/allocate"
+	gwfcal "github.com/gwf-project/gwf/calendar"
 
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/units"
@@ -424,13 +426,10 @@ func orderStages(in []scenario.Stage) ([]scenario.Stage, error) {
 func weeks(w float64) int { return int(math.Round(w)) }
 
 // WeekOf returns the 0-based week containing t (negative before the start).
-func (m *Model) WeekOf(t time.Time) int {
-	d := t.Sub(m.Start)
-	return int(math.Floor(d.Hours() / (24 * 7)))
-}
+func (m *Model) WeekOf(t time.Time) int { return gwfcal.New(m.Start).WeekOf(t) }
 
 // Date returns the first day of week w.
-func (m *Model) Date(w int) time.Time { return m.Start.AddDate(0, 0, 7*w) }
+func (m *Model) Date(w int) time.Time { return gwfcal.New(m.Start).Date(w) }
 
 // TargetRate is the target MW/week brought online in week w.
 func (m *Model) TargetRate(w int) float64 {
