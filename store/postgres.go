@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,6 +28,7 @@ type Postgres struct {
 	// replica is this handle's id: the owner of the jobs it creates and
 	// the key of the session advisory lock that lock holds.
 	replica int64
+	lockMu  sync.Mutex // guards lock, this handle's own field; not for correctness across replicas
 	lock    *sql.Conn
 }
 
@@ -138,17 +140,40 @@ func (s *Postgres) open(ctx context.Context) error {
 	}
 	// Positive and never 0, so it is never taken for "no owner".
 	s.replica = int64(binary.BigEndian.Uint64(b[:])>>1) | 1
-	var err error
-	if s.lock, err = s.db.Conn(ctx); err != nil {
+	if err := s.holdLock(ctx); err != nil {
 		return err
-	}
-	if _, err := s.lock.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, s.replica); err != nil {
-		return fmt.Errorf("replica lock: %w", err)
 	}
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
 	return s.interruptJobs(ctx)
+}
+
+// holdLock makes sure this replica holds the advisory lock on its id,
+// taking it again on a new connection if the one that held it was lost (the
+// database restarted, or the network dropped it). Until then other
+// replicas may have marked this replica's jobs interrupted; the next
+// UpdateJob of a job still running sets its status back.
+func (s *Postgres) holdLock(ctx context.Context) error {
+	s.lockMu.Lock()
+	defer s.lockMu.Unlock()
+	if s.lock != nil {
+		if err := s.lock.PingContext(ctx); err == nil {
+			return nil
+		}
+		s.lock.Close()
+		s.lock = nil
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("replica lock: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, s.replica); err != nil {
+		conn.Close()
+		return fmt.Errorf("replica lock: %w", err)
+	}
+	s.lock = conn
+	return nil
 }
 
 func (s *Postgres) migrate(ctx context.Context) error {
@@ -229,6 +254,8 @@ func (s *Postgres) SchemaVersion(ctx context.Context) (int, error) {
 // Close releases this replica's lock (its running jobs then count as
 // interrupted to the other replicas) and closes the connections.
 func (s *Postgres) Close() error {
+	s.lockMu.Lock()
+	defer s.lockMu.Unlock()
 	if s.lock != nil {
 		// Unlock before closing: the backend of a closed connection
 		// ends (and drops its locks) a moment after the client has gone.
@@ -236,6 +263,7 @@ func (s *Postgres) Close() error {
 		s.lock.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, s.replica)
 		cancel()
 		s.lock.Close()
+		s.lock = nil
 	}
 	return s.db.Close()
 }

@@ -16,6 +16,9 @@ func (s *Postgres) CreateJob(ctx context.Context, j *Job) error {
 	if err != nil {
 		return err
 	}
+	if err := s.holdLock(ctx); err != nil {
+		return err
+	}
 	var started time.Time
 	err = s.db.QueryRowContext(ctx, `INSERT INTO mc_jobs (name, status, runs, done, seed, scenario, scenario_id, overrides, error, started, finished, result, owner)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, now()), $11, $12, $13) RETURNING id, started`,
@@ -31,7 +34,14 @@ func (s *Postgres) CreateJob(ctx context.Context, j *Job) error {
 }
 
 // UpdateJob stores j's status, progress, error, result and finish time.
+// Updating a running job first makes sure this replica still holds its
+// lock, so the others do not take the job for one whose server is gone.
 func (s *Postgres) UpdateJob(ctx context.Context, j *Job) error {
+	if j.Status == JobRunning {
+		if err := s.holdLock(ctx); err != nil {
+			return err
+		}
+	}
 	return s.exec(ctx, fmt.Sprintf("the Monte Carlo job %d", j.ID),
 		`UPDATE mc_jobs SET status = $1, done = $2, error = $3, result = $4, finished = $5 WHERE id = $6`,
 		j.Status, j.Done, j.Error, string(j.Result), nullTime(j.Finished), j.ID)

@@ -206,6 +206,22 @@ func TestPostgresCrashedReplica(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// a lives on: its next job write takes its lock again, so its jobs
+	// are not taken for a dead replica's.
+	j.Done = 10
+	j.Status = store.JobRunning
+	if err := a.UpdateJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	j2 := &store.Job{Name: "next", Status: store.JobRunning, Runs: 100, Scenario: "x"}
+	if err := a.CreateJob(ctx, j2); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{j.ID, j2.ID} {
+		if got, err := b.Job(ctx, id); err != nil || got.Status != store.JobRunning {
+			t.Errorf("job %d of a, alive again, seen by b as %+v, %v; want running", id, got, err)
+		}
+	}
 }
 
 func TestParsePostgresURL(t *testing.T) {

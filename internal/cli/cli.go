@@ -35,6 +35,9 @@ func (e usageError) Unwrap() error { return e.err }
 type env struct {
 	stdout, stderr io.Writer
 	readFile       scenario.ReadFunc
+	// maxWork is the most project-weeks one run may be estimated to take
+	// (--max-work; budget.CLIRun by default).
+	maxWork float64
 }
 
 // Run executes gwf with args (without the program name) and returns the
@@ -75,7 +78,7 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	var over *budget.Error
 	if errors.As(err, &over) {
-		fmt.Fprintf(stderr, "gwf: %v\n", err)
+		fmt.Fprintf(stderr, "gwf: %v; or raise the budget with --max-work (project-weeks; now %.3g)\n", err, over.Limit)
 		return ExitBadInput
 	}
 	var ue usageError
@@ -103,6 +106,7 @@ scenario.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.PersistentFlags().Float64Var(&e.maxWork, "max-work", budget.CLIRun, "the most work one run may be estimated to take, in project-weeks (projects × weeks); a larger scenario is refused before it starts")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
@@ -174,14 +178,17 @@ func (e *env) versionCommand() *cobra.Command {
 }
 
 // load reads the scenario named by args (the reference when none) for a
-// command that runs it: one estimated to take more than budget.CLIRun
-// project-weeks is refused before it starts.
+// command that runs it: one estimated to take more than --max-work
+// project-weeks (budget.CLIRun by default) is refused before it starts.
 func (e *env) load(args []string) (*scenario.Scenario, error) {
 	sc, err := e.read(args)
 	if err != nil {
 		return nil, err
 	}
-	if err := budget.Check(sc, 1, budget.CLIRun); err != nil {
+	if !(e.maxWork > 0) {
+		return nil, usageError{fmt.Errorf("--max-work: not positive (got %g, want project-weeks above 0)", e.maxWork)}
+	}
+	if err := budget.Check(sc, 1, e.maxWork); err != nil {
 		return nil, err
 	}
 	return sc, nil

@@ -69,3 +69,19 @@ func TestRunPlanRefusesMismatch(t *testing.T) {
 		}
 	}
 }
+
+// --max-work bounds the work of one run: the reference (about 1.1 million
+// project-weeks) is refused under a budget of 1,000, with the flag named,
+// and a budget that is not positive is bad input.
+func TestMaxWork(t *testing.T) {
+	code, _, errs := run(t, "run", "--max-work", "1000")
+	if code != 2 || !strings.Contains(errs, "over the budget of 1000") || !strings.Contains(errs, "--max-work") {
+		t.Errorf("run under a budget of 1000: exit %d, stderr %q; want 2, the budget and the flag named", code, errs)
+	}
+	if code, _, errs := run(t, "run", "--max-work", "0"); code != 2 || !strings.Contains(errs, "--max-work: not positive") {
+		t.Errorf("--max-work 0: exit %d, stderr %q; want 2", code, errs)
+	}
+	if code, _, errs := run(t, "run", "--max-work", "2e6", "--json"); code != 0 {
+		t.Errorf("the reference under 2 million project-weeks: exit %d (%s), want 0", code, errs)
+	}
+}

@@ -2,15 +2,14 @@
 // the embedded Apache ECharts. Each chart names a renderer ("kind") that
 // turns its spec into an ECharts option; add a renderer here only for a new
 // kind of chart. When every chart has drawn, <body data-rendered="ok"> is
-// set (the browser test waits for it).
+// set (the browser test waits for it). The web app loads this file too and
+// draws a run's charts from its JSON with window.gwfReport.draw.
 (function () {
   'use strict';
 
   var WEEK = 7 * 24 * 3600 * 1000;
   var INK = '#1d2430', MUTED = '#5f6b7a', AXIS = '#b8c0ca', GRID = '#edf0f3';
-  var data = JSON.parse(document.getElementById('gwf-data').textContent);
-  var t0 = Date.parse(data.start + 'T00:00:00Z');
-  var FONT = window.getComputedStyle(document.body).fontFamily;
+  var data, t0, FONT;
 
   function tx(w) { return t0 + w * WEEK; }
   function weekOf(ms) { return Math.round((ms - t0) / WEEK); }
@@ -283,42 +282,53 @@
   }
 
   var renderers = { timeseries: timeseries, gantt: gantt, tornado: tornado };
-  var common = { animation: false, useUTC: true, textStyle: { fontFamily: FONT } };
   var charts = [];
-  var pending = data.charts.length;
-  function done() {
-    pending--;
-    if (pending === 0) document.body.setAttribute('data-rendered', 'ok');
+
+  // draw draws d's charts, each into the element with its id, replacing
+  // any drawn before, and calls onDone once every chart has drawn.
+  function draw(d, onDone) {
+    charts.forEach(function (ch) { ch.dispose(); });
+    charts = [];
+    data = d;
+    t0 = Date.parse(data.start + 'T00:00:00Z');
+    FONT = window.getComputedStyle(document.body).fontFamily;
+    var common = { animation: false, useUTC: true, textStyle: { fontFamily: FONT } };
+    var pending = data.charts.length;
+    function done() {
+      pending--;
+      if (pending === 0 && onDone) onDone();
+    }
+    data.charts.forEach(function (c) {
+      var el = document.getElementById(c.id);
+      if (!el) {
+        console.error('gwf report: no element for chart ' + c.id);
+        done();
+        return;
+      }
+      try {
+        var render = renderers[c.kind];
+        if (!render) throw new Error('unknown kind of chart "' + c.kind + '"');
+        var chart = echarts.init(el, null, { renderer: 'canvas' });
+        var first = true;
+        chart.on('finished', function () {
+          if (first) { first = false; done(); }
+        });
+        chart.setOption(Object.assign(render(c, el), common));
+        charts.push(chart);
+      } catch (e) {
+        el.setAttribute('data-error', String((e && e.message) || e));
+        el.textContent = '';
+        var p = document.createElement('p');
+        p.className = 'chart-error';
+        p.textContent = 'This chart could not be drawn: ' + el.getAttribute('data-error');
+        el.appendChild(p);
+        console.error('gwf report: chart ' + c.id + ':', e);
+        done();
+      }
+    });
+    if (data.charts.length === 0 && onDone) onDone();
   }
-  data.charts.forEach(function (c) {
-    var el = document.getElementById(c.id);
-    if (!el) {
-      console.error('gwf report: no element for chart ' + c.id);
-      done();
-      return;
-    }
-    try {
-      var render = renderers[c.kind];
-      if (!render) throw new Error('unknown kind of chart "' + c.kind + '"');
-      var chart = echarts.init(el, null, { renderer: 'canvas' });
-      var first = true;
-      chart.on('finished', function () {
-        if (first) { first = false; done(); }
-      });
-      chart.setOption(Object.assign(render(c, el), common));
-      charts.push(chart);
-    } catch (e) {
-      el.setAttribute('data-error', String((e && e.message) || e));
-      el.textContent = '';
-      var p = document.createElement('p');
-      p.className = 'chart-error';
-      p.textContent = 'This chart could not be drawn: ' + el.getAttribute('data-error');
-      el.appendChild(p);
-      console.error('gwf report: chart ' + c.id + ':', e);
-      done();
-    }
-  });
-  if (data.charts.length === 0) document.body.setAttribute('data-rendered', 'ok');
+  window.gwfReport = { draw: draw };
 
   var queued = false;
   window.addEventListener('resize', function () {
@@ -329,6 +339,11 @@
       charts.forEach(function (ch) { ch.resize(); });
     });
   });
+
+  var own = document.getElementById('gwf-data');
+  if (own) {
+    draw(JSON.parse(own.textContent), function () { document.body.setAttribute('data-rendered', 'ok'); });
+  }
 
   var filter = document.getElementById('scenario-filter');
   if (filter) {
