@@ -10,7 +10,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/gwf-project/gwf/plan"
+	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sim"
+	"github.com/gwf-project/gwf/summary"
 	"github.com/gwf-project/gwf/units"
 )
 
@@ -294,4 +296,21 @@ func writeCapexVsSim(b *strings.Builder, years []plan.CapexYear) {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", y.Year, units.FormatUSD(y.PlanUSD), units.FormatUSD(y.SimUSD), d)
 	}
 	_ = tw.Flush()
+}
+
+// planReport writes the HTML report of a run that followed pl, with the
+// plan's MW online and MW online per week charted against the run's.
+// PlanHTML writes the HTML report of a run that followed pl, with the
+// plan's MW online charted against the simulation's week by week.
+func PlanHTML(w io.Writer, sc *scenario.Scenario, res *sim.Result, sum *summary.Summary, pl *plan.Plan) error {
+	n := len(res.Weeks)
+	online := Comparison{Name: "IT capacity online", Unit: "MW"}
+	for wk := 0; wk < n; wk++ {
+		online.Weeks = append(online.Weeks, wk)
+		online.Recorded = append(online.Recorded, pl.PlannedOnline(wk))
+		online.Simulated = append(online.Simulated, res.Weeks[wk].OnlineMW)
+	}
+	caption := fmt.Sprintf("The plan's IT capacity online (solid) against the simulation that followed it (dashed), week by week. At the end: %s planned, %s simulated.",
+		units.FormatMW(pl.PlannedOnline(n-1)), units.FormatMW(res.Weeks[n-1].OnlineMW))
+	return HTMLWithPlan(w, sc, res, sum, caption, []Comparison{online})
 }

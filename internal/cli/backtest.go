@@ -50,7 +50,7 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 				if err != nil {
 					return err
 				}
-				return showScenario(e.stdout, sc, false)
+				return report.ScenarioText(e.stdout, sc, false)
 			}
 			if fit {
 				refits, err := backtest.Fit(backtest.FitCase)

@@ -2,16 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/gwf-project/gwf/calendar"
 	"github.com/gwf-project/gwf/internal/safefile"
 	"github.com/gwf-project/gwf/plan"
-	"github.com/gwf-project/gwf/report"
-	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sim"
-	"github.com/gwf-project/gwf/summary"
-	"github.com/gwf-project/gwf/units"
 )
 
 // loadPlanFor reads a plan file and checks it was made for m; a plan that
@@ -44,19 +39,4 @@ func onPlanChecks(pl *plan.Plan, m *sim.Model) func(r *sim.Result) []bool {
 		}
 		return out
 	}
-}
-
-// planReport writes the HTML report of a run that followed pl, with the
-// plan's MW online and MW online per week charted against the run's.
-func planReport(w io.Writer, sc *scenario.Scenario, res *sim.Result, sum *summary.Summary, pl *plan.Plan) error {
-	n := len(res.Weeks)
-	online := report.Comparison{Name: "IT capacity online", Unit: "MW"}
-	for wk := 0; wk < n; wk++ {
-		online.Weeks = append(online.Weeks, wk)
-		online.Recorded = append(online.Recorded, pl.PlannedOnline(wk))
-		online.Simulated = append(online.Simulated, res.Weeks[wk].OnlineMW)
-	}
-	caption := fmt.Sprintf("The plan's IT capacity online (solid) against the simulation that followed it (dashed), week by week. At the end: %s planned, %s simulated.",
-		units.FormatMW(pl.PlannedOnline(n-1)), units.FormatMW(res.Weeks[n-1].OnlineMW))
-	return report.HTMLWithPlan(w, sc, res, sum, caption, []report.Comparison{online})
 }

@@ -75,7 +75,7 @@ planned vs simulated MW online to the text.`,
 			if html != "" {
 				write := func(w io.Writer) error { return report.HTML(w, sc, res, sum) }
 				if pl != nil {
-					write = func(w io.Writer) error { return planReport(w, sc, res, sum, pl) }
+					write = func(w io.Writer) error { return report.PlanHTML(w, sc, res, sum, pl) }
 				}
 				if err := writeFileAtomic(html, write); err != nil {
 					return err
