@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"strings"
 	"testing"
 
@@ -226,5 +227,26 @@ func TestParquet(t *testing.T) {
 	}
 	if b.Len() < 100 || !bytes.HasPrefix(b.Bytes(), []byte("PAR1")) || !bytes.Contains(b.Bytes(), []byte("odds_by_target")) {
 		t.Errorf("not a Parquet file with the table's columns (%d bytes)", b.Len())
+	}
+}
+
+// The example study in examples/ (the README's) parses, and its four
+// cells each compile to a valid scenario.
+func TestExampleStudy(t *testing.T) {
+	src, err := os.ReadFile("../examples/study.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sweep.Parse("examples/study.yaml", src, noFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Cells); n != 4 {
+		t.Fatalf("%d cells, want 4 (2 rates × 2 growths)", n)
+	}
+	for c := range s.Cells {
+		if _, err := s.Scenario(c); err != nil {
+			t.Errorf("cell %d: %v", c, err)
+		}
 	}
 }
