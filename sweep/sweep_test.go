@@ -230,23 +230,65 @@ func TestParquet(t *testing.T) {
 	}
 }
 
-// The example study in examples/ (the README's) parses, and its four
-// cells each compile to a valid scenario.
-func TestExampleStudy(t *testing.T) {
-	src, err := os.ReadFile("../examples/study.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sweep.Parse("examples/study.yaml", src, noFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(s.Cells); n != 4 {
-		t.Fatalf("%d cells, want 4 (2 rates × 2 growths)", n)
-	}
-	for c := range s.Cells {
-		if _, err := s.Scenario(c); err != nil {
-			t.Errorf("cell %d: %v", c, err)
+// The example studies in examples/ (the README's grid and a small one)
+// parse, and every cell compiles to a valid scenario.
+func TestExampleStudies(t *testing.T) {
+	for file, cells := range map[string]int{"grid-4x4.yaml": 16, "study.yaml": 4} {
+		src, err := os.ReadFile("../examples/" + file)
+		if err != nil {
+			t.Fatal(err)
 		}
+		s, err := sweep.Parse("examples/"+file, src, noFiles)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(s.Cells); n != cells {
+			t.Fatalf("%s: %d cells, want %d", file, n, cells)
+		}
+		for c := range s.Cells {
+			if _, err := s.Scenario(c); err != nil {
+				t.Errorf("%s cell %d: %v", file, c, err)
+			}
+		}
+	}
+}
+
+// BenchmarkChunk runs one chunk of the small study of 1 and of 50 runs:
+// the time per run of the 1-run chunk less that of the 50-run chunk is
+// what a chunk costs beyond its runs (framing the cell, the tally).
+func BenchmarkChunk(b *testing.B) {
+	s, err := sweep.Parse("study.yaml", []byte(small), noFiles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 12} {
+		b.Run(fmt.Sprintf("runs=%d", n), func(b *testing.B) {
+			chunk := []sweep.Chunk{{Cell: 0, First: 0, Count: n}}
+			for b.Loop() {
+				if _, err := s.Run(context.Background(), chunk, sweep.Options{Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1e6, "ms/run")
+		})
+	}
+}
+
+// BenchmarkWorkers runs the small study (4 cells × 12 runs) with 1 and 2
+// workers: throughput against the cores.
+func BenchmarkWorkers(b *testing.B) {
+	s, err := sweep.Parse("study.yaml", []byte(small), noFiles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Run(context.Background(), s.Chunks(), sweep.Options{Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*len(s.Cells)*s.Runs)/b.Elapsed().Seconds(), "runs/s")
+		})
 	}
 }
