@@ -104,6 +104,7 @@ type page struct {
 	Description string
 	Facts       []string // one-line facts under the title: horizon, target, definitions
 	Version     string
+	Answer      string // summary.Headline's sentence
 	Headline    []card
 	Quarters    []quarterRow
 	Shortfalls  []shortfallRow
@@ -221,6 +222,7 @@ func newPage(sc *scenario.Scenario, r *sim.Result, s *summary.Summary) (*page, e
 			units.FormatMW(m.TargetMWpw), day(m.Date(m.TargetWeek)), units.FormatMW(m.InitialMWpw)),
 		fmt.Sprintf("A gigawatt here is 1,000 MW of IT capacity brought online; grid power is IT × PUE %s.", units.FormatNumber(m.PUE, 2)),
 	}
+	p.Answer = summary.HeadlineOf(r, s).Sentence()
 	p.Headline = headline(in)
 	p.Quarters = quarterRows(in)
 	p.Shortfalls = shortfallRows(in)

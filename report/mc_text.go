@@ -35,7 +35,7 @@ func MCText(w io.Writer, res *mc.Result) error {
 	if res.Inputs == 0 && res.Events == 0 {
 		b.WriteString("The scenario has no distributions or events: every run is the same.\n")
 	}
-	b.WriteString("\n")
+	b.WriteString("\n" + wrap(mcAnswer(res), 78) + "\n\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "Milestone\tP10\tP50\tP90\treached in")
 	for _, m := range append([]mc.Milestone{res.GWPerWeek, res.FirstQuarter, res.FourQuarters}, res.OnlineGW...) {
@@ -73,6 +73,70 @@ func MCText(w io.Writer, res *mc.Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mcAnswer is a study's headline in words, as summary.Headline's sentence
+// is a run's: the target rate set, the odds of meeting it by the target
+// date, when half the runs sustain it and reach their first quarter at it,
+// and what binds in the last year.
+func mcAnswer(res *mc.Result) string {
+	cal := calendar.New(res.Start)
+	rate := summary.RateLabel(res.RateMW)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Target %s: met by the target date %s in %s of runs", rate, cal.Day(res.TargetWeek), percent(res.ByTarget, res.Completed))
+	if w := res.GWPerWeek.P50; w >= 0 {
+		fmt.Fprintf(&b, "; half the runs sustain it by %s", cal.Day(w))
+	} else {
+		fmt.Fprintf(&b, "; fewer than half ever sustain it (%s do within the horizon)", percent(res.GWPerWeek.Reached, res.Completed))
+	}
+	if w := res.FirstQuarter.P50; w >= 0 {
+		fmt.Fprintf(&b, "; first quarter at it: %s in half the runs", quarterOf(cal.Day(w)))
+	} else {
+		b.WriteString("; first quarter at it: never in most runs")
+	}
+	if best, at := bestMedianRate(res.Added); at >= 0 {
+		fmt.Fprintf(&b, "; best %d-week average of the median band %s/week (%s)", summary.SustainWindow, units.FormatMW(best), cal.Day(at))
+	}
+	if n := len(res.Years); n > 0 && len(res.Years[n-1].Binding) > 0 {
+		bind := res.Years[n-1].Binding
+		fmt.Fprintf(&b, ". Binds in the last year (%d): %s", res.Years[n-1].Year, bind[0].Line)
+		if len(bind) > 1 {
+			fmt.Fprintf(&b, "; next: %s", bind[1].Line)
+		}
+	}
+	b.WriteString(". Capex and peak funding are per run: gwf run.")
+	return b.String()
+}
+
+// bestMedianRate is the best summary.SustainWindow-week mean of the P50 of
+// MW added per week, and the week that window starts (-1 if too short).
+func bestMedianRate(added []mc.Band) (float64, int) {
+	best, at := 0.0, -1
+	sum := 0.0
+	for i := range added {
+		sum += added[i].P50
+		if i >= summary.SustainWindow {
+			sum -= added[i-summary.SustainWindow].P50
+		}
+		if i >= summary.SustainWindow-1 {
+			if mean := sum / summary.SustainWindow; at < 0 || mean > best+1e-9 {
+				best, at = mean, i-summary.SustainWindow+1
+			}
+		}
+	}
+	return best, at
+}
+
+// quarterOf names the calendar quarter of a YYYY-MM-DD date: "2031 Q2".
+func quarterOf(date string) string {
+	if len(date) < 7 {
+		return date
+	}
+	month, err := strconv.Atoi(date[5:7])
+	if err != nil {
+		return date
+	}
+	return fmt.Sprintf("%s Q%d", date[:4], (month-1)/3+1)
 }
 
 // PlanVsStudyText writes the plan's MW online against the study's

@@ -298,8 +298,6 @@ func writeCapexVsSim(b *strings.Builder, years []plan.CapexYear) {
 	_ = tw.Flush()
 }
 
-// planReport writes the HTML report of a run that followed pl, with the
-// plan's MW online and MW online per week charted against the run's.
 // PlanHTML writes the HTML report of a run that followed pl, with the
 // plan's MW online charted against the simulation's week by week.
 func PlanHTML(w io.Writer, sc *scenario.Scenario, res *sim.Result, sum *summary.Summary, pl *plan.Plan) error {

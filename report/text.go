@@ -32,7 +32,7 @@ func Text(w io.Writer, sc *scenario.Scenario, r *sim.Result, s *summary.Summary)
 	if sc.Uncertain() {
 		b.printf("This run uses the median of each of the %d uncertain inputs and none of the %d disruption events; gwf mc gives the odds.\n", len(sc.UncertainValues()), len(sc.Events))
 	}
-	b.printf("\n")
+	b.printf("\n%s\n\n", wrap(summary.HeadlineOf(r, s).Sentence(), 78))
 
 	rate := summary.RateLabel(s.RateMW)
 	b.printf("%s\n", rate)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -241,11 +242,8 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	// Wait for a simulation slot, but no longer than the request may take.
-	select {
-	case s.running <- struct{}{}:
-	case <-r.Context().Done():
-		s.fail(w, r, errBusy)
+	if err := s.acquire(r.Context()); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	start := time.Now()
@@ -286,6 +284,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.recent.put(run.ID, out)
 	s.log.Info("run stored", "id", run.ID, "scenario", run.Scenario, "overrides", len(run.Overrides), "sim", elapsed)
 	writeJSON(w, http.StatusCreated, runView{Run: *run, ElapsedMS: float64(elapsed.Microseconds()) / 1000})
 }
@@ -321,13 +320,46 @@ func defaultRunName(scenarioName string, overrides map[string]string) string {
 	return name
 }
 
+// defaultListed is how many runs GET /api/runs lists without ?limit=.
+const defaultListed = 100
+
+// listRuns serves GET /api/runs?limit=N&before=ID: up to N runs (default
+// 100, at most Config.MaxListed) with ids below ID, newest first, and
+// next_before, the before= of the next page, while there may be one.
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.Runs(r.Context(), s.cfg.MaxListed)
+	q := r.URL.Query()
+	limit, before := min(defaultListed, s.cfg.MaxListed), int64(0)
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > s.cfg.MaxListed {
+			s.fail(w, r, badInput("limit %s: want a number from 1 to %d", quoteShort(v), s.cfg.MaxListed))
+			return
+		}
+		limit = n
+	}
+	if v := q.Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			s.fail(w, r, badInput("before %s: want a run id", quoteShort(v)))
+			return
+		}
+		before = n
+	}
+	list, err := s.runsPage(r.Context(), before, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"runs": list})
+	page := map[string]any{"runs": list}
+	if len(list) == limit {
+		page["next_before"] = list[len(list)-1].ID
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// runsPage lists a page of runs, newest first (store.RunPager).
+func (s *Server) runsPage(ctx context.Context, before int64, limit int) ([]store.Run, error) {
+	return s.store.RunsBefore(ctx, before, limit)
 }
 
 func (s *Server) loadRun(w http.ResponseWriter, r *http.Request) *store.Run {
@@ -396,6 +428,7 @@ func (s *Server) deleteRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.recent.forget(id)
 	if err := s.store.DeleteRun(r.Context(), id); err != nil {
 		s.fail(w, r, err)
 		return
@@ -455,10 +488,8 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 	if run == nil {
 		return
 	}
-	select {
-	case s.running <- struct{}{}:
-	case <-r.Context().Done():
-		s.fail(w, r, errBusy)
+	if err := s.acquire(r.Context()); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	out, err := execute(run.Scenario+".yaml", []byte(run.Source), run.Overrides, s.cfg.MaxRunWork)

@@ -87,11 +87,8 @@ func TestBrowserMainFlow(t *testing.T) {
 		}
 	}
 	js := func(expr string) chromedp.Action[chromedp.Void] { return chromedp.Evaluate[chromedp.Void](expr) }
-	// The report in the iframe has drawn its charts.
-	const reportDrawn = `(function () {
-		var d = document.getElementById('report').contentDocument;
-		return !!d && d.readyState === 'complete' && d.querySelectorAll('.chart canvas').length > 0;
-	})()`
+	// The run's charts have drawn in the page.
+	const reportDrawn = `document.getElementById('charts').dataset.drawn !== '' && document.querySelectorAll('#charts .chart canvas').length > 0`
 
 	start := time.Now()
 	step("open the app and run the reference",
@@ -154,7 +151,8 @@ func TestBrowserMainFlow(t *testing.T) {
 	}
 }
 
-// TestBrowserPhone opens the app at 390 px wide, as on a phone, with runs
+// TestBrowserPhone opens the app at 390 px wide, as on a phone (then at
+// 360 px and on a 1920 px screen), with runs
 // already stored: the newest run is shown at once with the target rate set
 // (0.5 GW/week, not a fixed 1 GW/week), the layout is one column without
 // sideways scrolling, controls are at least 24 px tall, the controls have
@@ -242,15 +240,50 @@ func TestBrowserPhone(t *testing.T) {
 	if unnamed != "" {
 		t.Errorf("without accessible names: %s", unnamed)
 	}
+	// The smallest phone and a wide screen: one column without sideways
+	// scrolling at 360 px; side by side at 1920 px. Either way the run's
+	// charts are drawn as wide as their column.
+	for _, width := range []int{360, 1920} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 1000), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#run-form`))); err != nil {
+			t.Fatal(err)
+		}
+		wait(`document.getElementById('charts').dataset.drawn === '1'`)
+		if w := num(`document.documentElement.scrollWidth`); w > float64(width) {
+			t.Errorf("at %d px the page is %v px wide: sideways scrolling", width, w)
+		}
+		result := num(`document.getElementById('result').getBoundingClientRect().width`)
+		chart := num(`document.querySelector('#charts .chart').getBoundingClientRect().width`)
+		if chart < result-60 || chart > result {
+			t.Errorf("at %d px the first chart is %v px wide in a %v px result column", width, chart, result)
+		}
+		sideBySide := num(`document.getElementById('result').getBoundingClientRect().left - document.getElementById('inputs').getBoundingClientRect().right`) >= 0
+		switch {
+		case width < 760 && sideBySide:
+			t.Errorf("at %d px inputs and result are side by side, want one column", width)
+		case width < 760 && result < float64(width)-40:
+			t.Errorf("at %d px the result column is %v px wide, want the screen's width", width, result)
+		case width >= 760 && !sideBySide:
+			t.Errorf("at %d px inputs and result are not side by side", width)
+		case width >= 760 && result < 1200:
+			t.Errorf("at %d px the result column is only %v px wide", width, result)
+		}
+		if width < 760 {
+			if small := eval(`Array.from(document.querySelectorAll('button, input:not([type=range]):not([type=hidden]), select, summary'))
+				.filter(function (e) { var r = e.getBoundingClientRect(); return r.width > 0 && r.height < 24; })
+				.map(function (e) { return e.id || e.className || e.tagName; }).join(' ')`); small != "" {
+				t.Errorf("at %d px controls under 24 px tall: %s", width, small)
+			}
+		}
+	}
 	// Reload keeps the run on screen; deleting it clears the headline.
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#run-form`))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#run-form`))); err != nil {
 		t.Fatal(err)
 	}
 	wait(`document.getElementById('run-label').textContent.startsWith('#1 ')`)
 	eval(`(function () { window.confirm = function () { return true; }; document.querySelector('tr[data-id="1"] button.delete').click(); return ''; })()`)
 	wait(`document.getElementById('run-label').textContent === 'none'`)
-	if got := eval(`document.getElementById('gw-date').textContent + '|' + document.getElementById('report').getAttribute('src')`); got != "—|about:blank" {
-		t.Errorf("after deleting the run on screen: %q, want its headline and report cleared", got)
+	if got := eval(`document.getElementById('gw-date').textContent + '|' + document.getElementById('charts').children.length + '|' + document.getElementById('report-link').textContent`); got != "—|0|" {
+		t.Errorf("after deleting the run on screen: %q, want its headline, charts and report link cleared", got)
 	}
 	if got := eval(`document.getElementById('announce').textContent`); !strings.Contains(got, "deleted") {
 		t.Errorf("live region = %q, want the delete announced", got)

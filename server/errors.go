@@ -10,9 +10,12 @@ import (
 	"github.com/gwf-project/gwf/store"
 )
 
-// errBusy is returned when every simulation slot stays taken until the
-// request's deadline.
-var errBusy = errors.New("server busy: too many runs at once, try again")
+// errBusy is returned when every simulation slot stays taken for
+// Config.SlotWait: the client is told to come back (429, Retry-After).
+var errBusy = errors.New("server busy: every simulation slot is taken, try again in a few seconds")
+
+// retryAfterSeconds is the Retry-After of a busy answer.
+const retryAfterSeconds = "2"
 
 // fail answers err as JSON, with the status from the one table of error
 // kinds below. Only errors the user cannot have caused give 500, and those
@@ -38,7 +41,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errTooManyJobs):
 		status = http.StatusTooManyRequests
 	case errors.Is(err, errBusy):
-		status = http.StatusServiceUnavailable
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", retryAfterSeconds)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		status = http.StatusServiceUnavailable
 		body.Error = "request timed out or was cancelled"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"runtime"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/mc"
+	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/store"
 )
 
@@ -111,28 +113,44 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 		name = defaultRunName(sc.Name, req.Overrides)
 	}
 
+	rec := store.Job{Name: name, Status: store.JobRunning, Runs: req.Runs, Seed: seed, Scenario: sc.Name,
+		ScenarioID: src.ID, Overrides: req.Overrides, Started: time.Now().UTC()}
+	if err := s.startJob(r.Context(), &rec, sc, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, viewOf(rec, time.Now()))
+}
+
+// startJob stores rec as running (a new job when create, else an update of
+// a stopped one) and runs its study of sc in the background.
+func (s *Server) startJob(ctx context.Context, rec *store.Job, sc *scenario.Scenario, create bool) error {
 	js := s.jobs
 	js.mu.Lock()
 	defer js.mu.Unlock()
 	if len(js.running) >= s.cfg.MaxJobsAtOnce {
-		s.fail(w, r, errTooManyJobs)
-		return
+		return errTooManyJobs
 	}
-	rec := store.Job{Name: name, Status: store.JobRunning, Runs: req.Runs, Seed: seed, Scenario: sc.Name,
-		ScenarioID: src.ID, Overrides: req.Overrides, Started: time.Now().UTC()}
-	if err := s.store.CreateJob(r.Context(), &rec); err != nil {
-		s.fail(w, r, err)
-		return
+	if _, ok := js.running[rec.ID]; ok && !create {
+		return badInput("the Monte Carlo job %d is running", rec.ID)
 	}
-	ctx, cancel := context.WithCancel(js.ctx)
-	j := &job{rec: rec, cancel: cancel}
+	save := s.store.CreateJob
+	if !create {
+		save = s.store.UpdateJob
+	}
+	if err := save(ctx, rec); err != nil {
+		return err
+	}
+	jctx, cancel := context.WithCancel(js.ctx)
+	j := &job{rec: *rec, cancel: cancel}
 	js.running[rec.ID] = j
+	runs, seed := rec.Runs, rec.Seed
 
 	workers := max(1, runtime.GOMAXPROCS(0)/s.cfg.MaxJobsAtOnce)
 	js.wg.Go(func() {
 		defer cancel()
 		stopProgress := s.saveProgress(j)
-		res, err := mc.Run(ctx, sc, mc.Config{Runs: req.Runs, Seed: seed, Workers: workers, Progress: func(done int) {
+		res, err := mc.Run(jctx, sc, mc.Config{Runs: runs, Seed: seed, Workers: workers, Progress: func(done int) {
 			// Progress is called from several workers; keep the largest.
 			for {
 				old := j.done.Load()
@@ -149,7 +167,7 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, context.Canceled) && j.userCancelled.Load():
 			final.Status = store.JobCancelled
 		case errors.Is(err, context.Canceled):
-			final.Status, final.Error = store.JobInterrupted, "the server stopped while the job ran; start it again"
+			final.Status, final.Error = store.JobInterrupted, "the server stopped while the job ran; resume it to run it again"
 		case err != nil:
 			final.Status, final.Error = store.JobFailed, err.Error()
 		default:
@@ -171,10 +189,54 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 		js.mu.Lock()
 		delete(js.running, final.ID)
 		js.mu.Unlock()
-		s.log.Info("mc job finished", "id", final.ID, "status", final.Status, "runs", req.Runs, "completed", final.Done, "elapsed", time.Since(final.Started))
+		s.log.Info("mc job finished", "id", final.ID, "status", final.Status, "runs", runs, "completed", final.Done, "elapsed", time.Since(final.Started))
 	})
-	s.log.Info("mc job started", "id", rec.ID, "runs", req.Runs, "seed", seed)
-	writeJSON(w, http.StatusAccepted, viewOf(rec, time.Now()))
+	s.log.Info("mc job started", "id", rec.ID, "runs", runs, "seed", seed, "resumed", !create)
+	return nil
+}
+
+// resumeJob serves POST /api/mc/{id}/resume: a job that stopped before
+// all its runs (interrupted by a restart, or cancelled) runs again from
+// the start with the same scenario, overrides, runs and seed, so it gives
+// the result it would have given uninterrupted. It keeps its id; until it
+// finishes it shows no result (the stopped run's partial one is dropped).
+func (s *Server) resumeJob(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec, err := s.store.Job(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rec.Status != store.JobInterrupted && rec.Status != store.JobCancelled {
+		s.fail(w, r, badInput("the Monte Carlo job %d is %s: only an interrupted or cancelled job can be resumed", id, rec.Status))
+		return
+	}
+	src, err := s.scenarioSource(r, rec.ScenarioID)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("the Monte Carlo job %d ran scenario #%d: %w", id, rec.ScenarioID, err))
+		return
+	}
+	sc, err := parse(src.Name, []byte(src.Source), rec.Overrides)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if sc.Name != rec.Scenario {
+		s.fail(w, r, badInput("the Monte Carlo job %d ran a scenario sent with its request, which is not stored: start it again with the same source", id))
+		return
+	}
+	// Started stays (the store keeps a job's first start), so elapsed_ms
+	// counts from it, the interruption included.
+	rec.Status, rec.Done, rec.Error, rec.Result, rec.Finished = store.JobRunning, 0, "", nil, time.Time{}
+	if err := s.startJob(r.Context(), rec, sc, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, viewOf(*rec, time.Now()))
 }
 
 // saveProgress writes j's progress to the store every progressEvery until

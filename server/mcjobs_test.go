@@ -151,3 +151,51 @@ func TestJobResultIsCLIJSON(t *testing.T) {
 		t.Errorf("the job's result differs from gwf mc --json:\n got %.400s\nwant %.400s", g, stdout.String())
 	}
 }
+
+// TestResumeInterruptedJob stops a server with a job running, starts
+// another on the same database and resumes the job: it runs again with the
+// same inputs and seed, under the same id, and gives the result a job of
+// the same study that was never interrupted gives.
+func TestResumeInterruptedJob(t *testing.T) {
+	st := openStore(t)
+	app := server.New(server.Config{Store: st})
+	ts := httptest.NewServer(app)
+	const body = `{"runs": 300, "seed": 5, "overrides": {"project.size": "400 MW"}}`
+	if status, m := call(t, ts, "POST", "/api/mc", body); status != 202 {
+		t.Fatalf("start: %d %v", status, m)
+	}
+	app.Close()
+	ts.Close()
+
+	app2 := server.New(server.Config{Store: st})
+	ts2 := httptest.NewServer(app2)
+	defer func() { ts2.Close(); app2.Close() }()
+	c := func(method, path, body string) (int, map[string]any) { return call(t, ts2, method, path, body) }
+	if _, m := c("GET", "/api/mc/1", ""); m["status"] != "interrupted" {
+		t.Fatalf("after restart: %v, want interrupted", m["status"])
+	}
+	if status, m := c("POST", "/api/mc/9/resume", ""); status != 404 {
+		t.Errorf("resume of no job: %d %v, want 404", status, m)
+	}
+	// The same study, never interrupted.
+	if status, m := c("POST", "/api/mc", body); status != 202 || m["id"] != 2.0 {
+		t.Fatalf("second job: %d %v", status, m)
+	}
+	want := waitJob(t, c, "2")
+	if status, m := c("POST", "/api/mc/2/resume", ""); status != 400 {
+		t.Errorf("resume of a finished job: %d %v, want 400", status, m)
+	}
+	status, m := c("POST", "/api/mc/1/resume", "")
+	if status != 202 || m["status"] != "running" || m["id"] != 1.0 || m["seed"] != 5.0 {
+		t.Fatalf("resume: %d %v", status, m)
+	}
+	got := waitJob(t, c, "1")
+	if got["status"] != "done" || got["done"] != 300.0 || got["error"] != nil {
+		t.Fatalf("resumed job = status %v, done %v, error %v; want done, 300", got["status"], got["done"], got["error"])
+	}
+	if !reflect.DeepEqual(got["result"], want["result"]) || !reflect.DeepEqual(got["overrides"], want["overrides"]) {
+		g, _ := json.Marshal(got["result"])
+		w, _ := json.Marshal(want["result"])
+		t.Errorf("resumed job differs from the uninterrupted one:\n got %.300s\nwant %.300s", g, w)
+	}
+}

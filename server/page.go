@@ -39,7 +39,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	runs, err := s.store.Runs(r.Context(), s.cfg.MaxListed)
+	runs, err := s.runsPage(r.Context(), 0, min(defaultListed, s.cfg.MaxListed))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -56,6 +56,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		"Runs":      runs,
 		"Keys":      keysOf(ref),
 		"TargetBy":  ref.Target.By.String(),
+		"Assets":    assetsOnce().url,
 	})
 	if err != nil {
 		s.fail(w, r, err)

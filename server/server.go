@@ -31,10 +31,17 @@ type Config struct {
 
 	MaxBodyBytes   int64         // request body; default scenario.MaxFileSize + 64 KiB
 	RequestTimeout time.Duration // per request; default 30 s
-	MaxRunsAtOnce  int           // simulations running at once; default 2 × GOMAXPROCS
-	MaxListed      int           // runs listed; default 500
-	MaxMCRuns      int           // runs in one Monte Carlo job; default 10,000
-	MaxJobsAtOnce  int           // Monte Carlo jobs running at once; default 2
+	// MaxRunsAtOnce is how many simulations run at once; default
+	// GOMAXPROCS − 1 (at least 1), so a core is left for reads: with every
+	// core simulating, listings waited behind runs (p95 200 ms under load,
+	// docs/performance.md). Runs beyond it queue for SlotWait.
+	MaxRunsAtOnce int
+	// SlotWait is how long a request waits for a simulation slot before
+	// it is answered 429 with Retry-After; default 10 s.
+	SlotWait      time.Duration
+	MaxListed     int // runs listed; default 500
+	MaxMCRuns     int // runs in one Monte Carlo job; default 10,000
+	MaxJobsAtOnce int // Monte Carlo jobs running at once; default 2
 	// MaxRunWork bounds one run's estimated project-weeks (see package
 	// budget); default budget.ServerRun. MaxStudyWork bounds a Monte Carlo
 	// job's runs × that; default budget.ServerStudy.
@@ -50,6 +57,7 @@ type Server struct {
 	running chan struct{} // semaphore of simulations in progress
 	handler http.Handler
 	jobs    *jobs
+	recent  recentRuns // outcomes of the last runs created, for their charts
 }
 
 // New returns a Server for cfg.
@@ -67,7 +75,10 @@ func New(cfg Config) *Server {
 		cfg.RequestTimeout = 30 * time.Second
 	}
 	if cfg.MaxRunsAtOnce <= 0 {
-		cfg.MaxRunsAtOnce = 2 * runtime.GOMAXPROCS(0)
+		cfg.MaxRunsAtOnce = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	if cfg.SlotWait <= 0 {
+		cfg.SlotWait = 10 * time.Second
 	}
 	if cfg.MaxListed <= 0 {
 		cfg.MaxListed = 500
@@ -85,8 +96,30 @@ func New(cfg Config) *Server {
 		cfg.MaxStudyWork = budget.ServerStudy
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, store: cfg.Store, running: make(chan struct{}, cfg.MaxRunsAtOnce), jobs: newJobs()}
+	assetsOnce() // hash and compress the static files before the first request
 	s.handler = s.routes()
 	return s
+}
+
+// acquire takes a simulation slot, waiting at most Config.SlotWait (and
+// never past ctx): errBusy when none frees up. The caller releases it with
+// <-s.running.
+func (s *Server) acquire(ctx context.Context) error {
+	select {
+	case s.running <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(s.cfg.SlotWait)
+	defer t.Stop()
+	select {
+	case s.running <- struct{}{}:
+		return nil
+	case <-t.C:
+		return errBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ServeHTTP serves the app.
@@ -107,6 +140,7 @@ func (s *Server) routes() http.Handler {
 	api.HandleFunc("PATCH /api/runs/{id}", s.renameRun)
 	api.HandleFunc("DELETE /api/runs/{id}", s.deleteRun)
 	api.HandleFunc("GET /api/runs/{id}/result", s.runResult)
+	api.HandleFunc("GET /api/runs/{id}/charts", s.runCharts)
 	api.HandleFunc("GET /api/runs/{id}/export", s.listDownloads(s.runTables))
 	api.HandleFunc("GET /api/runs/{id}/export/{file}", s.downloadTable(s.runTables))
 	api.HandleFunc("GET /api/runs/{id}/export.xlsx", s.downloadXLSX(s.runTables))
@@ -115,6 +149,7 @@ func (s *Server) routes() http.Handler {
 	api.HandleFunc("POST /api/mc", s.createJob)
 	api.HandleFunc("GET /api/mc/{id}", s.getJob)
 	api.HandleFunc("DELETE /api/mc/{id}", s.deleteJob)
+	api.HandleFunc("POST /api/mc/{id}/resume", s.resumeJob)
 	api.HandleFunc("GET /api/mc/{id}/export", s.listDownloads(s.jobTables))
 	api.HandleFunc("GET /api/mc/{id}/export/{file}", s.downloadTable(s.jobTables))
 	api.HandleFunc("GET /api/mc/{id}/export.xlsx", s.downloadXLSX(s.jobTables))
@@ -123,6 +158,7 @@ func (s *Server) routes() http.Handler {
 	})
 	api.HandleFunc("GET /runs/{id}/report", s.runReport)
 	api.HandleFunc("GET /{$}", s.page)
+	api.HandleFunc("GET /static/v/{file}", serveVersioned)
 	api.Handle("GET /static/", http.StripPrefix("/static", staticFiles(staticFS())))
 	api.Handle("GET /favicon.ico", staticFiles(staticFS()))
 

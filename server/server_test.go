@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -303,6 +304,45 @@ func TestToken(t *testing.T) {
 	} {
 		if got := get(tt.path, tt.auth); got != tt.want {
 			t.Errorf("GET %s with %q: %d, want %d", tt.path, tt.auth, got, tt.want)
+		}
+	}
+}
+
+// TestListRunsPages checks GET /api/runs?limit=&before=: newest first,
+// next_before while more may follow, and bad parameters refused.
+func TestListRunsPages(t *testing.T) {
+	ts := newServer(t, server.Config{MaxListed: 3})
+	for range 4 {
+		if status, m := call(t, ts, "POST", "/api/runs", `{}`); status != 201 {
+			t.Fatalf("create: %d %v", status, m)
+		}
+	}
+	ids := func(m map[string]any) string {
+		var out []string
+		for _, r := range m["runs"].([]any) {
+			out = append(out, fmt.Sprint(r.(map[string]any)["id"]))
+		}
+		return strings.Join(out, ",") + fmt.Sprintf(" next=%v", m["next_before"])
+	}
+	for _, tt := range []struct{ query, want string }{
+		{"", "4,3,2 next=2"}, // the default, capped at MaxListed
+		{"?limit=2", "4,3 next=3"},
+		{"?limit=2&before=3", "2,1 next=1"},
+		{"?limit=2&before=1", " next=<nil>"},
+		{"?before=3", "2,1 next=<nil>"},
+	} {
+		status, m := call(t, ts, "GET", "/api/runs"+tt.query, "")
+		if status != 200 {
+			t.Errorf("GET /api/runs%s: %d %v", tt.query, status, m)
+			continue
+		}
+		if got := ids(m); got != tt.want {
+			t.Errorf("GET /api/runs%s = %s, want %s", tt.query, got, tt.want)
+		}
+	}
+	for _, q := range []string{"?limit=0", "?limit=4", "?limit=x", "?before=0", "?before=-1"} {
+		if status, _ := call(t, ts, "GET", "/api/runs"+q, ""); status != 400 {
+			t.Errorf("GET /api/runs%s: %d, want 400", q, status)
 		}
 	}
 }

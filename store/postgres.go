@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -427,7 +428,17 @@ func (s *Postgres) Run(ctx context.Context, id int64) (*Run, error) {
 // Runs lists up to limit runs, newest first, without their source, inputs
 // or result.
 func (s *Postgres) Runs(ctx context.Context, limit int) ([]Run, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pgRunColumns+` FROM runs ORDER BY id DESC LIMIT $1`, limit)
+	return s.RunsBefore(ctx, 0, limit)
+}
+
+// RunsBefore lists up to limit runs whose id is below before (the newest
+// when before <= 0), newest first, without their source, inputs or
+// result.
+func (s *Postgres) RunsBefore(ctx context.Context, before int64, limit int) ([]Run, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+pgRunColumns+` FROM runs WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -25,7 +26,10 @@ type SQLite struct {
 	wmu sync.Mutex // one writer at a time
 }
 
-var _ Store = (*SQLite)(nil)
+var (
+	_ Store    = (*SQLite)(nil)
+	_ RunPager = (*SQLite)(nil)
+)
 
 // migrations are the schema, one numbered step each; Open applies those not
 // yet applied, in order, each in its own transaction. Append only: never
@@ -406,7 +410,18 @@ func (s *SQLite) Run(ctx context.Context, id int64) (*Run, error) {
 // Runs lists up to limit runs, newest first, without their source, inputs
 // or result.
 func (s *SQLite) Runs(ctx context.Context, limit int) ([]Run, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs ORDER BY id DESC LIMIT ?`, limit)
+	return s.RunsBefore(ctx, 0, limit)
+}
+
+// RunsBefore lists up to limit runs with ids below before (the newest when
+// before <= 0), newest first, without their source, inputs or result. It
+// reads the primary key's index from before down, so a page costs the same
+// however many runs are stored.
+func (s *SQLite) RunsBefore(ctx context.Context, before int64, limit int) ([]Run, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -101,5 +101,16 @@ type Store interface {
 	Jobs(ctx context.Context, limit int) ([]Job, error) // newest first, without Result
 	DeleteJob(ctx context.Context, id int64) error
 
+	RunPager
 	Close() error
+}
+
+// RunPager lists runs a page at a time, newest first: the page after a
+// listing is RunsBefore(ctx, the last id listed, limit). Every Store is
+// one.
+type RunPager interface {
+	// RunsBefore lists up to limit runs whose id is below before (the
+	// newest when before <= 0), newest first, without Source, Inputs or
+	// Result.
+	RunsBefore(ctx context.Context, before int64, limit int) ([]Run, error)
 }

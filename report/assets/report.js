@@ -285,34 +285,28 @@
   var charts = [];
 
   // draw draws d's charts, each into the element with its id, replacing
-  // any drawn before, and calls onDone once every chart has drawn.
-  function draw(d, onDone) {
+  // any drawn before. Charts on screen are drawn at once and onVisible is
+  // called; the rest are drawn one per task after, so the page answers
+  // meanwhile, and then onDone is called. A later draw stops an earlier one.
+  var generation = 0;
+  function draw(d, onDone, onVisible) {
     charts.forEach(function (ch) { ch.dispose(); });
     charts = [];
+    var gen = ++generation;
     data = d;
     t0 = Date.parse(data.start + 'T00:00:00Z');
     FONT = window.getComputedStyle(document.body).fontFamily;
     var common = { animation: false, useUTC: true, textStyle: { fontFamily: FONT } };
-    var pending = data.charts.length;
-    function done() {
-      pending--;
-      if (pending === 0 && onDone) onDone();
-    }
-    data.charts.forEach(function (c) {
+    function one(c) {
       var el = document.getElementById(c.id);
       if (!el) {
         console.error('gwf report: no element for chart ' + c.id);
-        done();
         return;
       }
       try {
         var render = renderers[c.kind];
         if (!render) throw new Error('unknown kind of chart "' + c.kind + '"');
         var chart = echarts.init(el, null, { renderer: 'canvas' });
-        var first = true;
-        chart.on('finished', function () {
-          if (first) { first = false; done(); }
-        });
         chart.setOption(Object.assign(render(c, el), common));
         charts.push(chart);
       } catch (e) {
@@ -323,10 +317,28 @@
         p.textContent = 'This chart could not be drawn: ' + el.getAttribute('data-error');
         el.appendChild(p);
         console.error('gwf report: chart ' + c.id + ':', e);
-        done();
       }
+    }
+    function onScreen(c) {
+      var el = document.getElementById(c.id);
+      if (!el) return false;
+      var r = el.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    }
+    var later = [];
+    data.charts.forEach(function (c) {
+      if (onScreen(c)) one(c); else later.push(c);
     });
-    if (data.charts.length === 0 && onDone) onDone();
+    if (onVisible) onVisible();
+    (function next() {
+      if (gen !== generation) return;
+      if (later.length === 0) {
+        if (onDone) onDone();
+        return;
+      }
+      one(later.shift());
+      setTimeout(next, 0);
+    })();
   }
   window.gwfReport = { draw: draw };
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,6 +107,44 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		}
 		if len(list) != 3 || list[0].Name != "4" || list[2].Name != "2" {
 			t.Errorf("Runs(3) = %+v", list)
+		}
+	})
+	t.Run("RunsBefore", func(t *testing.T) {
+		s := open(t)
+		var pager store.RunPager = s
+		var ids []int64
+		for i := range 7 {
+			r := &store.Run{Name: fmt.Sprint(i), Scenario: "x"}
+			if err := s.CreateRun(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		if err := s.DeleteRun(ctx, ids[4]); err != nil {
+			t.Fatal(err)
+		}
+		// Pages of 2 from the newest: 6 5 | 3 2 | 1 0 | (none).
+		var got []string
+		before := int64(0)
+		for range 5 {
+			page, err := pager.RunsBefore(ctx, before, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, r := range page {
+				got = append(got, r.Name)
+				if r.Result != nil || r.Inputs != nil || r.Source != "" {
+					t.Errorf("RunsBefore read run %d's source, inputs or result", r.ID)
+				}
+			}
+			got = append(got, "|")
+			before = page[len(page)-1].ID
+		}
+		if g := strings.Join(got, " "); g != "6 5 | 3 2 | 1 0 |" {
+			t.Errorf("pages of 2 = %q, want \"6 5 | 3 2 | 1 0 |\"", g)
 		}
 	})
 	t.Run("ConcurrentWritesAndReads", func(t *testing.T) {

@@ -77,6 +77,7 @@ let shownRun = null;
 // answerOf says in one sentence what a run answers.
 function answerOf(run) {
   const h = run.headline;
+  if (h && h.answer) return h.answer; // summary.Headline's sentence, as gwf run prints it
   if (!h) return "Run #" + run.id + ": target rate sustained " + fmtDate(run.gw_per_week_date) + ".";
   let s;
   if (h.sustained_date) s = "Reaches " + h.target_rate + " and holds it from " + h.sustained_date;
@@ -120,9 +121,66 @@ function showRun(run) {
   $("tengw-date").textContent = fmtDate(run.ten_gw_online_date);
   $("final-gw").textContent = (run.final_mw / 1000).toFixed(1) + " GW";
   $("run-label").textContent = "#" + run.id + " " + run.name;
-  $("report").src = "/runs/" + run.id + "/report";
+  const a = document.createElement("a");
+  a.href = "/runs/" + run.id + "/report"; a.target = "_blank"; a.rel = "noopener";
+  a.textContent = "Full report of run #" + run.id + " (one HTML file, with the scenario's sources)";
+  $("report-link").replaceChildren(a);
+  drawCharts(run.id).catch(showError);
   $("run-downloads").replaceChildren(downloadLinks("/api/runs/" + run.id));
   history.replaceState(null, "", "#run=" + run.id);
+}
+
+let drawSeq = 0;
+
+// drawCharts draws a run's charts in the page from their JSON (GET
+// /api/runs/{id}/charts) with the chart library the page loaded once
+// (window.gwfReport, the report's own script). When they have drawn,
+// #charts gets data-drawn="ID" and data-drawn-at (performance.now()) once
+// the charts on screen have drawn, data-all-drawn(-at) once all have.
+async function drawCharts(id) {
+  const seq = ++drawSeq;
+  const box = $("charts");
+  box.dataset.drawn = "";
+  box.dataset.allDrawn = "";
+  const c = await api("GET", "/api/runs/" + id + "/charts");
+  if (seq !== drawSeq) return;
+  box.dataset.fetchedAt = String(performance.now());
+  if (!window.gwfReport) throw new Error("the chart library did not load: open the full report instead");
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  };
+  const parts = c.sections.map((sec) => {
+    const s = el("section", "chart-section");
+    s.append(el("h3", "", sec.title), el("p", "hint", sec.caption));
+    const grid = el("div", "charts" + (sec.wide ? " wide" : ""));
+    for (const b of sec.boxes) {
+      const f = el("figure");
+      if (b.title) f.append(el("figcaption", "chart-title", b.title));
+      const d = el("div", "chart");
+      d.id = b.id;
+      d.style.height = b.height + "px";
+      f.append(d);
+      if (b.caption) f.append(el("p", "hint", b.caption));
+      grid.append(f);
+    }
+    s.append(grid);
+    for (const n of sec.notes || []) s.append(el("p", "hint", n));
+    return s;
+  });
+  box.replaceChildren(...parts);
+  box.dataset.laidOutAt = String(performance.now());
+  window.gwfReport.draw(c, () => {
+    if (seq !== drawSeq) return;
+    box.dataset.allDrawnAt = String(performance.now());
+    box.dataset.allDrawn = String(id);
+  }, () => {
+    if (seq !== drawSeq) return;
+    box.dataset.drawnAt = String(performance.now());
+    box.dataset.drawn = String(id);
+  });
 }
 
 function clearRun() {
@@ -131,7 +189,10 @@ function clearRun() {
   for (const id of ["gw-date", "quarter-date", "best-rate", "binds-now", "capex", "tengw-date", "final-gw"]) $(id).textContent = "—";
   $("gw-label").textContent = "Target rate sustained";
   $("run-label").textContent = "none";
-  $("report").src = "about:blank";
+  drawSeq++;
+  $("charts").replaceChildren();
+  $("charts").dataset.drawn = "";
+  $("report-link").replaceChildren();
   $("run-downloads").replaceChildren();
   history.replaceState(null, "", location.pathname);
 }
@@ -166,11 +227,28 @@ function runRow(run) {
   return tr;
 }
 
+// olderThan is the next page's before= (GET /api/runs lists 100 runs a
+// page, newest first), or null when every run is listed.
+let olderThan = null;
+
+function setOlder(data) {
+  olderThan = data.next_before || null;
+  $("runs-more").hidden = olderThan === null;
+}
+
 async function refreshRuns() {
   const data = await api("GET", "/api/runs");
   const body = $("runs").querySelector("tbody");
   body.replaceChildren(...data.runs.map(runRow));
+  setOlder(data);
   return data.runs;
+}
+
+async function moreRuns() {
+  if (olderThan === null) return;
+  const data = await api("GET", "/api/runs?before=" + olderThan);
+  $("runs").querySelector("tbody").append(...data.runs.map(runRow));
+  setOlder(data);
 }
 
 // showFirst shows, on load, the run named in the address (#run=ID) or else
@@ -208,6 +286,7 @@ async function run(ev) {
     const body = { scenario_id: +$("scenario").value, overrides: overrides() };
     if ($("run-name").value.trim()) body.name = $("run-name").value.trim();
     const r = await api("POST", "/api/runs", body);
+    $("charts").dataset.createdAt = String(performance.now());
     showRun(r);
     announce("Run #" + r.id + " finished. " + answerOf(r));
     await refreshRuns();
@@ -309,6 +388,7 @@ function showJob(j) {
   $("mc-progress").value = j.done;
   $("mc-status").textContent = "#" + j.id + " " + j.status + ": " + j.done + " of " + j.runs + " runs, " + (j.elapsed_ms / 1000).toFixed(1) + " s" + (j.error ? " (" + j.error + ")" : "");
   $("mc-cancel").disabled = j.status !== "running";
+  $("mc-resume").hidden = j.status !== "interrupted" && j.status !== "cancelled";
   $("mc-downloads").replaceChildren();
   const res = j.result;
   if (!res) return;
@@ -361,6 +441,18 @@ async function followJob() {
   }
 }
 
+// resumeMC runs a stopped job again with its inputs and seed (POST
+// /api/mc/{id}/resume), under the same id.
+async function resumeMC() {
+  showError(null);
+  mcJob = await api("POST", "/api/mc/" + mcJob.id + "/resume");
+  $("mc-result").replaceChildren();
+  $("mc-fan").replaceChildren();
+  $("mc-odds").textContent = "";
+  showJob(mcJob);
+  await followJob();
+}
+
 async function startMC() {
   showError(null);
   const body = { scenario_id: +$("scenario").value, overrides: overrides(), runs: +$("mc-runs").value };
@@ -391,8 +483,10 @@ function init() {
   }
   $("run-form").addEventListener("submit", run);
   $("mc-button").addEventListener("click", () => startMC().catch((err) => { $("mc-button").disabled = false; showError(err); }));
+  $("mc-resume").addEventListener("click", () => { if (mcJob) resumeMC().catch(showError); });
   $("mc-cancel").addEventListener("click", () => { if (mcJob) api("DELETE", "/api/mc/" + mcJob.id).catch(showError); });
   $("compare-button").addEventListener("click", () => compare().catch(showError));
+  $("runs-more").addEventListener("click", () => moreRuns().catch(showError));
   $("upload-button").addEventListener("click", () => upload().catch(showError));
   $("upload-file").addEventListener("change", async (ev) => {
     const f = ev.target.files[0];
