@@ -32,6 +32,10 @@ type MC struct {
 	Binding         []MCYear     `json:"binding_by_year"`
 	Never           MCNever      `json:"never_reach_gw_per_week"`
 	Bands           MCBandsInfo  `json:"bands"`
+	// CapexUSD is the band of a run's total capex, PeakFundUSD of its
+	// peak funding need (0 without finance).
+	CapexUSD        MCBand       `json:"capex_usd"`
+	PeakFundUSD     MCBand       `json:"peak_funding_usd"`
 	Weekly          []MCWeek     `json:"weekly"`
 	PlanVsSimulated []MCPlanYear `json:"plan_vs_simulated,omitempty"`
 }
@@ -169,7 +173,7 @@ func BuildMC(res *mc.Result, pl *plan.Plan) *MC {
 		Binding: []MCYear{},
 		Never: MCNever{Runs: res.Never.Runs, Share: share(res.Never.Runs),
 			Examples: append([]int{}, res.Never.Examples...), Binding: shares(res.Never.Short)},
-		Bands:  MCBandsInfo{Exact: res.BandsExact},
+		Bands: MCBandsInfo{Exact: res.BandsExact}, CapexUSD: band(res.CapexUSD), PeakFundUSD: band(res.PeakFundUSD),
 		Weekly: make([]MCWeek, len(res.Online)),
 	}
 	if !res.BandsExact {

@@ -88,6 +88,10 @@ type Result struct {
 	// BandsExact reports whether the bands are exact; if not, each is
 	// within RelativeError of the exact quantile.
 	BandsExact bool
+	// CapexUSD is the band of a run's total capex over the horizon, and
+	// PeakFundUSD of its peak funding need (summary.CapexAndPeakNeed; 0
+	// without finance).
+	CapexUSD, PeakFundUSD Band
 }
 
 // Milestone is the distribution over runs of the week something happens.
@@ -256,7 +260,9 @@ type tally struct {
 	neverShort []int64 // [line+1]
 	online     []Sketch
 	added      []Sketch
-	checks     []int // Config.Checks: runs saying yes to each
+	capex      Sketch // a run's total capex
+	peakFund   Sketch // a run's peak funding need
+	checks     []int  // Config.Checks: runs saying yes to each
 }
 
 func (f *frame) newTally() *tally {
@@ -286,6 +292,9 @@ func (t *tally) add(i int, r *sim.Result) {
 		t.added[w].Add(wk.AddedMW)
 		t.binding[t.f.yearOf[w]][wk.Bottleneck+1]++
 	}
+	capex, peak := summary.CapexAndPeakNeed(r)
+	t.capex.Add(capex)
+	t.peakFund.Add(peak)
 	rm := summary.RunRateMilestones(r)
 	for k, at := range [nRate]int{miSustained: rm.Sustained, miFirstQuarter: rm.FirstQuarter, miFourQuarters: rm.FourQuarters} {
 		t.milestones[k][weekOrNever(at, weeks)]++
@@ -346,6 +355,8 @@ func (t *tally) merge(o *tally) {
 		addCounts(t.binding[i], o.binding[i])
 	}
 	addCounts(t.neverShort, o.neverShort)
+	t.capex.Merge(&o.capex)
+	t.peakFund.Merge(&o.peakFund)
 	for w := range t.online {
 		t.online[w].Merge(&o.online[w])
 		t.added[w].Merge(&o.added[w])
@@ -399,6 +410,7 @@ func (f *frame) result(sc *scenario.Scenario, cfg Config, t *tally) *Result {
 			res.Added[w] = band(&t.added[w])
 			res.BandsExact = res.BandsExact && t.online[w].Exact() && t.added[w].Exact()
 		}
+		res.CapexUSD, res.PeakFundUSD = band(&t.capex), band(&t.peakFund)
 	}
 	return res
 }

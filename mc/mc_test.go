@@ -349,3 +349,39 @@ func TestChecksCounted(t *testing.T) {
 		t.Errorf("all or none of the runs reach 150 GW (%d of 40): the question does not tell runs apart", want)
 	}
 }
+
+// The capex and peak-funding bands are nearest-rank quantiles of each
+// run's own figures (summary.CapexAndPeakNeed of run i, simulated on its
+// own): with 5 runs, P10 is the smallest, P50 the third, P90 the largest.
+func TestCapexBands(t *testing.T) {
+	sc, err := scenario.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const runs = 5
+	res, err := mc.Run(t.Context(), sc, mc.Config{Runs: runs, Seed: 3, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var capex, peak []float64
+	for i := range runs {
+		m, err := mc.Model(sc, 3, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, p := summary.CapexAndPeakNeed(sim.Run(m, sim.NewController()))
+		capex, peak = append(capex, c), append(peak, p)
+	}
+	slices.Sort(capex)
+	slices.Sort(peak)
+	for _, c := range []struct {
+		what string
+		band mc.Band
+		vals []float64
+	}{{"capex", res.CapexUSD, capex}, {"peak funding", res.PeakFundUSD, peak}} {
+		want := mc.Band{P10: c.vals[0], P50: c.vals[2], P90: c.vals[4]}
+		if c.band != want || !(want.P10 > 0 && want.P10 < want.P90) {
+			t.Errorf("%s band %+v, want %+v from the runs on their own (and spread above 0)", c.what, c.band, want)
+		}
+	}
+}

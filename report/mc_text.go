@@ -104,7 +104,11 @@ func mcAnswer(res *mc.Result) string {
 			fmt.Fprintf(&b, "; next: %s", bind[1].Line)
 		}
 	}
-	b.WriteString(". Capex and peak funding are per run: gwf run.")
+	fmt.Fprintf(&b, ". Capex %s (P10 %s, P90 %s)", units.FormatUSD(res.CapexUSD.P50), units.FormatUSD(res.CapexUSD.P10), units.FormatUSD(res.CapexUSD.P90))
+	if res.PeakFundUSD.P90 > 0 {
+		fmt.Fprintf(&b, "; peak funding need %s (P10 %s, P90 %s)", units.FormatUSD(res.PeakFundUSD.P50), units.FormatUSD(res.PeakFundUSD.P10), units.FormatUSD(res.PeakFundUSD.P90))
+	}
+	b.WriteString(".")
 	return b.String()
 }
 

@@ -368,7 +368,7 @@ func (s *Server) loadRun(w http.ResponseWriter, r *http.Request) *store.Run {
 		s.fail(w, r, err)
 		return nil
 	}
-	run, err := s.store.Run(r.Context(), id)
+	run, err := s.runByID(r, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return nil

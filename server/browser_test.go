@@ -289,3 +289,36 @@ func TestBrowserPhone(t *testing.T) {
 		t.Errorf("live region = %q, want the delete announced", got)
 	}
 }
+
+// TestBrowserFirstVisit opens the app on an empty database: it answers at
+// once with the built-in reference's run (#0, not stored), headline and
+// charts drawn, and the list of stored runs stays empty.
+func TestBrowserFirstVisit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	exe := browsertest.Chromium(t)
+	ts := newServer(t, server.Config{})
+	ctx, cancel := browsertest.Start(t, exe, 1280, 900, func(any) {})
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#run-form`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('run-label').textContent.startsWith('#0 ') && document.getElementById('charts').dataset.drawn === '0'`,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		t.Fatalf("waiting for the reference's run and charts: %v", err)
+	}
+	type page struct {
+		Answer, TenGW string
+		Stored        int
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[page](`({Answer: document.getElementById('answer').textContent,
+  TenGW: document.getElementById('tengw-date').textContent,
+  Stored: document.querySelectorAll('#runs tbody tr').length})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Answer == "" || got.TenGW == "" || got.TenGW == "—" || got.Stored != 0 {
+		t.Errorf("first visit: answer %q, 10 GW %q, %d runs listed; want an answer, a date and none stored", got.Answer, got.TenGW, got.Stored)
+	}
+}

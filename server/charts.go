@@ -62,7 +62,7 @@ func (s *Server) runCharts(w http.ResponseWriter, r *http.Request) {
 	}
 	out := s.recent.get(id)
 	if out == nil {
-		run, err := s.store.Run(r.Context(), id)
+		run, err := s.runByID(r, id)
 		if err != nil {
 			s.fail(w, r, err)
 			return

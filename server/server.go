@@ -58,6 +58,7 @@ type Server struct {
 	handler http.Handler
 	jobs    *jobs
 	recent  recentRuns // outcomes of the last runs created, for their charts
+	ref     referenceRun
 }
 
 // New returns a Server for cfg.

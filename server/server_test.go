@@ -346,3 +346,24 @@ func TestListRunsPages(t *testing.T) {
 		}
 	}
 }
+
+// The built-in reference is served as run 0 without being stored, so the
+// page answers at once on a first visit: its run, result and charts, while
+// the list of stored runs stays empty.
+func TestReferenceIsRunZero(t *testing.T) {
+	ts := newServer(t, server.Config{})
+	code, run := call(t, ts, http.MethodGet, "/api/runs/0", "")
+	if code != http.StatusOK || run["id"] != float64(0) || run["ten_gw_online_date"] == "" || run["headline"] == nil {
+		t.Fatalf("GET /api/runs/0: %d %v; want 200, id 0, dates and a headline", code, run)
+	}
+	if code, _ := call(t, ts, http.MethodGet, "/api/runs/0/charts", ""); code != http.StatusOK {
+		t.Errorf("GET /api/runs/0/charts: %d, want 200", code)
+	}
+	code, list := call(t, ts, http.MethodGet, "/api/runs", "")
+	if runs, _ := list["runs"].([]any); code != http.StatusOK || len(runs) != 0 {
+		t.Errorf("GET /api/runs after viewing the reference: %d, %d runs; want 200 and none stored", code, len(runs))
+	}
+	if code, _ := call(t, ts, http.MethodDelete, "/api/runs/0", ""); code != http.StatusNotFound {
+		t.Errorf("DELETE /api/runs/0: %d, want 404 (not stored)", code)
+	}
+}

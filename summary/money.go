@@ -61,7 +61,7 @@ func moneyOf(r *sim.Result, s *Summary) *Money {
 		mo.EndCashUSD, mo.EndDebtUSD = w.CashUSD, w.DebtUSD
 		capex += w.CapexUSD
 		opex += w.OpexUSD
-		need += w.CapexUSD + w.OpexUSD + w.InterestUSD - w.RevenueUSD
+		need = NeedAfter(need, w)
 		if need > mo.PeakNeedUSD {
 			mo.PeakNeedUSD, mo.PeakNeedWeek = need, w.Week
 		}
@@ -145,4 +145,25 @@ func missionsOf(r *sim.Result, s *Summary) []MissionOutcome {
 		out = append(out, o)
 	}
 	return out
+}
+
+// NeedAfter is the cumulative outside money needed after week w, given
+// need before it: capex, running costs and interest less revenue. Its
+// largest value over a run is the run's peak funding need.
+func NeedAfter(need float64, w sim.Week) float64 {
+	return need + (w.CapexUSD + w.OpexUSD + w.InterestUSD - w.RevenueUSD)
+}
+
+// CapexAndPeakNeed are a run's total capex and, with finance, its peak
+// funding need (0 without finance), as Of reports them.
+func CapexAndPeakNeed(r *sim.Result) (capex, peak float64) {
+	need := 0.0
+	for _, w := range r.Weeks {
+		capex += w.CapexUSD
+		if r.Model.Finance != nil {
+			need = NeedAfter(need, w)
+			peak = max(peak, need)
+		}
+	}
+	return capex, peak
 }

@@ -251,14 +251,16 @@ async function moreRuns() {
   setOlder(data);
 }
 
-// showFirst shows, on load, the run named in the address (#run=ID) or else
-// the newest stored run.
+// showFirst shows, on load, the run named in the address (#run=ID), else
+// the newest stored run, else the reference scenario's (GET /api/runs/0),
+// so the page answers at once.
 async function showFirst(runs) {
   const m = /^#run=(\d+)$/.exec(location.hash);
   if (m) {
     try { showRun(await api("GET", "/api/runs/" + m[1])); return; } catch (err) { /* deleted since: fall back */ }
   }
-  if (runs.length > 0) showRun(runs[0]);
+  // Nothing stored yet: the built-in reference's run (id 0, not stored).
+  showRun(runs.length > 0 ? runs[0] : await api("GET", "/api/runs/0"));
 }
 
 async function viewRun(id) { showRun(await api("GET", "/api/runs/" + id)); }
