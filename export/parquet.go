@@ -57,9 +57,20 @@ func parquetField(i int, c Column) reflect.StructField {
 	}
 }
 
-// WriteParquet writes t as one Parquet file with one row group, its
-// columns typed by kind and its units and source in the file metadata.
+// RowGroupRows is the most rows a Parquet row group holds: a small table
+// is one row group; a large one (a long horizon's projects by stage) is
+// written a row group at a time, so the writer's buffers stay bounded and
+// readers can skip through it.
+const RowGroupRows = 100_000
+
+// WriteParquet writes t as one Parquet file, a row group per RowGroupRows
+// rows, its columns typed by kind and its units and source in the file
+// metadata.
 func WriteParquet(w io.Writer, t *Table) error {
+	return writeParquet(w, t, RowGroupRows)
+}
+
+func writeParquet(w io.Writer, t *Table, groupRows int) error {
 	fields := make([]reflect.StructField, len(t.Columns))
 	for i, c := range t.Columns {
 		if strings.ContainsAny(c.Name, ",\"") {
@@ -94,6 +105,11 @@ func WriteParquet(w io.Writer, t *Table) error {
 		}
 		if err := pw.Write(row.Interface()); err != nil {
 			return fmt.Errorf("table %s: %w", t.Name, err)
+		}
+		if (r+1)%groupRows == 0 && r+1 < len(t.Rows) {
+			if err := pw.Flush(); err != nil {
+				return fmt.Errorf("table %s: %w", t.Name, err)
+			}
 		}
 	}
 	return pw.Close()

@@ -164,3 +164,44 @@ func TestParquetRefusesWrongKind(t *testing.T) {
 		t.Error("a string in a date column was written")
 	}
 }
+
+// A table longer than a row group is written a row group at a time: 25
+// rows in groups of 10 give groups of 10, 10 and 5 rows, every row read
+// back in order.
+func TestParquetRowGroups(t *testing.T) {
+	tb := &Table{Name: "long", Columns: []Column{{Name: "n", Kind: KindInt}, {Name: "x", Kind: KindFloat}}}
+	for i := range 25 {
+		tb.Rows = append(tb.Rows, []any{i, float64(i) / 2})
+	}
+	var b bytes.Buffer
+	if err := writeParquet(&b, tb, 10); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int64
+	for _, g := range f.RowGroups() {
+		sizes = append(sizes, g.NumRows())
+	}
+	if fmt.Sprint(sizes) != "[10 10 5]" {
+		t.Fatalf("row groups of %v rows, want [10 10 5]", sizes)
+	}
+	type row struct {
+		N int64   `parquet:"n"`
+		X float64 `parquet:"x"`
+	}
+	rows, err := parquet.Read[row](bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if r.N != int64(i) || r.X != float64(i)/2 {
+			t.Fatalf("row %d read back as %+v", i, r)
+		}
+	}
+	if len(rows) != 25 {
+		t.Fatalf("%d rows read back, want 25", len(rows))
+	}
+}
