@@ -335,7 +335,8 @@ func (pr *Problem) addEquity(p int) {
 	}
 }
 
-// addCash adds period p's cash balance and its floor.
+// addCash adds money period p's cash balance, the cap on its equity and
+// its cash floor.
 func (pr *Problem) addCash(p int, paid [3][][]lp.Term, nw float64) {
 	f, fr, L := pr.M.Finance, pr.fin, pr.LP
 	c := L.AddVar(fmt.Sprintf("cash_bn_p%d", p), math.Inf(-1), math.Inf(1), 0)
@@ -391,29 +392,43 @@ func (pr *Problem) addCash(p int, paid [3][][]lp.Term, nw float64) {
 	// hold nor keeps revenue back to spare debt (a tie-break, reported
 	// apart from capex and interest).
 	L.Vars[c].Cost = pr.holdCost() * nw * bn * mid
-	// And equity pays for what the period spends, not for cash to hold.
-	if len(fr.equity[p]) > 0 {
-		et := map[int]float64{}
-		for v, k := range bt {
-			if v != c && (p == 0 || v != fr.cash[p-1]) && v != fr.rev[p] && !slices.Contains(fr.equity[p], v) {
-				et[v] = -k
-			}
-		}
-		for _, x := range fr.facs {
-			// Draws are not spending (principal, on the same variables, is).
-			et[x.drawn[p]] -= 1
-			if p > 0 {
-				et[x.drawn[p-1]] += 1
-			}
-		}
-		for _, v := range fr.equity[p] {
-			et[v] = 1
-		}
-		L.AddRow(fmt.Sprintf("equity_spent_p%d", p), lp.LE, 0, sortedTerms(et)...)
+	pr.addEquitySpent(p, bt)
+	pr.addFloor(p)
+}
+
+// addEquitySpent limits the equity raised in money period p to what p
+// spends (bt is p's cash balance row): equity pays for spending, not for
+// cash to hold.
+func (pr *Problem) addEquitySpent(p int, bt map[int]float64) {
+	fr, L := pr.fin, pr.LP
+	if len(fr.equity[p]) == 0 {
+		return
 	}
-	// The floor: the reserve on the plan's running costs, and the
-	// committed pipeline's shortfall below its own reserve not made worse.
-	ft := []lp.Term{{Var: c, Coef: 1}}
+	et := map[int]float64{}
+	for v, k := range bt {
+		if v != fr.cash[p] && (p == 0 || v != fr.cash[p-1]) && v != fr.rev[p] && !slices.Contains(fr.equity[p], v) {
+			et[v] = -k
+		}
+	}
+	for _, x := range fr.facs {
+		// Draws are not spending (principal, on the same variables, is).
+		et[x.drawn[p]] -= 1
+		if p > 0 {
+			et[x.drawn[p-1]] += 1
+		}
+	}
+	for _, v := range fr.equity[p] {
+		et[v] = 1
+	}
+	L.AddRow(fmt.Sprintf("equity_spent_p%d", p), lp.LE, 0, sortedTerms(et)...)
+}
+
+// addFloor adds money period p's cash floor: the reserve on the plan's
+// running costs, and the committed pipeline's shortfall below its own
+// reserve not made worse.
+func (pr *Problem) addFloor(p int) {
+	f, fr, L := pr.M.Finance, pr.fin, pr.LP
+	ft := []lp.Term{{Var: fr.cash[p], Coef: 1}}
 	if r := f.Reserve(f.OpsPerMWWeek); r != 0 {
 		ft = append(ft, lp.Term{Var: fr.cum[p], Coef: -r / bn})
 	}
