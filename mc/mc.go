@@ -26,6 +26,11 @@ const maxExamples = 10
 type Config struct {
 	Runs int
 	Seed int64
+	// First is the index of the first run: the runs are numbered First to
+	// First+Runs−1, each drawing from its own stream, so a study's runs
+	// may be split into ranges run anywhere (RunPartial) and combined
+	// (Combine). Zero, the default, runs the whole study.
+	First int
 	// Workers is how many runs go at once; zero or less means one per CPU.
 	// It changes how fast a study goes, never what it finds.
 	Workers int
@@ -131,15 +136,29 @@ type Band struct {
 }
 
 // Run makes cfg.Runs simulations of sc under the built-in controller (or
-// cfg.Policy), run
+// cfg.Policy), runs cfg.First onwards, run
 // i drawing from its own random stream (see Draw), and summarises them.
 // Memory does not grow with the number of runs.
 //
 // When ctx is cancelled, Run stops starting runs, waits for those under
 // way, and returns what the finished ones show together with ctx's error.
 func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error) {
+	frame, total, err := runTally(ctx, sc, cfg)
+	if frame == nil {
+		return nil, err
+	}
+	return frame.result(sc, cfg, total), err
+}
+
+// runTally makes cfg's runs and returns their merged tally. It returns a
+// nil frame only when it could not start; otherwise the error is the
+// cause that stopped the runs early, if any.
+func runTally(ctx context.Context, sc *scenario.Scenario, cfg Config) (*frame, *tally, error) {
 	if cfg.Runs < 1 || cfg.Runs > MaxRuns {
-		return nil, fmt.Errorf("runs: %d is out of range (want 1 to %d)", cfg.Runs, MaxRuns)
+		return nil, nil, fmt.Errorf("runs: %d is out of range (want 1 to %d)", cfg.Runs, MaxRuns)
+	}
+	if cfg.First < 0 || cfg.First > MaxRuns-cfg.Runs {
+		return nil, nil, fmt.Errorf("first run: %d is out of range (want 0 to %d)", cfg.First, MaxRuns-cfg.Runs)
 	}
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -148,7 +167,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error
 	workers = min(workers, cfg.Runs)
 	base, err := sim.Compile(sc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	frame := newFrame(base)
 
@@ -172,6 +191,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error
 				if i >= cfg.Runs {
 					return
 				}
+				i += cfg.First
 				m, err := d.model(cfg.Seed, i)
 				if err != nil {
 					cancel(err)
@@ -211,11 +231,10 @@ func Run(ctx context.Context, sc *scenario.Scenario, cfg Config) (*Result, error
 	for _, t := range tallies[1:] {
 		total.merge(t)
 	}
-	res := frame.result(sc, cfg, total)
-	if cause := context.Cause(ctx); cause != nil && res.Completed < cfg.Runs {
-		return res, cause // stopped, or a run failed
+	if cause := context.Cause(ctx); cause != nil && total.completed < cfg.Runs {
+		return frame, total, cause // stopped, or a run failed
 	}
-	return res, nil
+	return frame, total, nil
 }
 
 // frame is what every run of a study shares: its weeks and lines.

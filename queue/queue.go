@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/sweep"
 )
 
@@ -32,10 +33,12 @@ const (
 // of it, so it bounds the time lost to a dead worker, not a chunk's length.
 const DefaultAckWait = 30 * time.Second
 
-// chunkMsg is a chunk on the work queue.
+// chunkMsg is a chunk on the work queue: of a sweep study, or (MC set) of
+// a Monte Carlo job.
 type chunkMsg struct {
-	Study string      `json:"study"`
+	Study string      `json:"study,omitempty"`
 	Chunk sweep.Chunk `json:"chunk"`
+	MC    *mcChunkMsg `json:"mc,omitempty"`
 }
 
 // Embedded starts a NATS server with JetStream in this process, listening
@@ -170,11 +173,19 @@ type Worker struct {
 	// Log receives one line per chunk (nothing when nil).
 	Log *slog.Logger
 	// OnChunk, if set, is called as each chunk starts: tests use it to
-	// kill a worker mid-chunk.
-	OnChunk func(sweep.Chunk)
+	// kill a worker mid-chunk. OnMCChunk is the same for Monte Carlo
+	// chunks, given the chunk's first run.
+	OnChunk   func(sweep.Chunk)
+	OnMCChunk func(first int)
+	// ParseMC turns a Monte Carlo job's scenario name, source and
+	// overrides into its scenario, as the coordinator did (gwf uses
+	// server.ParseScenario). A worker without it leaves Monte Carlo chunks
+	// to others.
+	ParseMC func(name string, source []byte, overrides map[string]string) (*scenario.Scenario, error)
 
 	mu      sync.Mutex
 	studies map[string]*sweep.Study
+	mc      mcCache
 }
 
 // Run pulls and runs chunks until ctx ends. A chunk under way when ctx ends
@@ -260,6 +271,9 @@ func (w *Worker) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 		_ = m.Term()
 		return fmt.Errorf("bad chunk message: %w", err)
 	}
+	if cm.MC != nil {
+		return w.handleMC(ctx, js, m, cm.MC, wait)
+	}
 	s, err := w.study(ctx, kv, cm.Study)
 	if err != nil {
 		_ = m.Term()
@@ -269,20 +283,8 @@ func (w *Worker) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 		w.OnChunk(cm.Chunk)
 	}
 	// Tell the queue the chunk is alive while it runs.
-	beat, stop := context.WithCancel(ctx)
+	stop := w.heartbeat(ctx, m, wait)
 	defer stop()
-	go func() {
-		t := time.NewTicker(wait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-beat.Done():
-				return
-			case <-t.C:
-				_ = m.InProgress()
-			}
-		}
-	}()
 	start := time.Now()
 	ts, err := s.Run(ctx, []sweep.Chunk{cm.Chunk}, sweep.Options{Workers: w.Workers})
 	if err != nil {

@@ -106,6 +106,14 @@ func overlay(overrides map[string]string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// ParseScenario parses a scenario's source and applies overrides to it as
+// the server does for runs and Monte Carlo jobs, reading no files: gwf
+// worker parses Monte Carlo jobs with it (queue.Worker.ParseMC), so they
+// are the server's scenarios exactly.
+func ParseScenario(name string, source []byte, overrides map[string]string) (*scenario.Scenario, error) {
+	return parse(name, source, overrides)
+}
+
 // parse reads source (named name) with overrides laid over it.
 func parse(name string, source []byte, overrides map[string]string) (*scenario.Scenario, error) {
 	if len(source) > scenario.MaxFileSize {

@@ -11,9 +11,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/gwf-project/gwf/export"
 	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/mc"
+	"github.com/gwf-project/gwf/queue"
 	"github.com/gwf-project/gwf/scenario"
 	"github.com/gwf-project/gwf/store"
 )
@@ -115,7 +118,7 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 
 	rec := store.Job{Name: name, Status: store.JobRunning, Runs: req.Runs, Seed: seed, Scenario: sc.Name,
 		ScenarioID: src.ID, Overrides: req.Overrides, Started: time.Now().UTC()}
-	if err := s.startJob(r.Context(), &rec, sc, true); err != nil {
+	if err := s.startJob(r.Context(), &rec, sc, src, true); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -123,8 +126,10 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 }
 
 // startJob stores rec as running (a new job when create, else an update of
-// a stopped one) and runs its study of sc in the background.
-func (s *Server) startJob(ctx context.Context, rec *store.Job, sc *scenario.Scenario, create bool) error {
+// a stopped one) and runs its study of sc (parsed from src with
+// rec.Overrides) in the background: in this process, or on workers when
+// Config.NATS is set.
+func (s *Server) startJob(ctx context.Context, rec *store.Job, sc *scenario.Scenario, src *store.Scenario, create bool) error {
 	js := s.jobs
 	js.mu.Lock()
 	defer js.mu.Unlock()
@@ -150,7 +155,7 @@ func (s *Server) startJob(ctx context.Context, rec *store.Job, sc *scenario.Scen
 	js.wg.Go(func() {
 		defer cancel()
 		stopProgress := s.saveProgress(j)
-		res, err := mc.Run(jctx, sc, mc.Config{Runs: runs, Seed: seed, Workers: workers, Progress: func(done int) {
+		progress := func(done int) {
 			// Progress is called from several workers; keep the largest.
 			for {
 				old := j.done.Load()
@@ -158,7 +163,15 @@ func (s *Server) startJob(ctx context.Context, rec *store.Job, sc *scenario.Scen
 					return
 				}
 			}
-		}})
+		}
+		var res *mc.Result
+		var err error
+		if s.cfg.NATS != nil {
+			job := queue.MCJob{Name: src.Name, Source: src.Source, Overrides: rec.Overrides, Seed: seed, Runs: runs, ChunkRuns: s.cfg.MCChunkRuns}
+			res, err = runQueued(jctx, s.cfg.NATS, sc, job, progress)
+		} else {
+			res, err = mc.Run(jctx, sc, mc.Config{Runs: runs, Seed: seed, Workers: workers, Progress: progress})
+		}
 		stopProgress()
 		final := j.rec
 		final.Finished = time.Now().UTC()
@@ -193,6 +206,26 @@ func (s *Server) startJob(ctx context.Context, rec *store.Job, sc *scenario.Scen
 	})
 	s.log.Info("mc job started", "id", rec.ID, "runs", runs, "seed", seed, "resumed", !create)
 	return nil
+}
+
+// runQueued runs job on the workers pulling from nc's work queue and
+// combines their partials into the Result mc.Run would give. When ctx ends
+// it stops waiting and returns what the chunks already in show, with ctx's
+// error; chunks still queued may yet run on workers, and their partials
+// are kept, so resuming the job reuses them.
+func runQueued(ctx context.Context, nc *nats.Conn, sc *scenario.Scenario, job queue.MCJob, progress func(done int)) (*mc.Result, error) {
+	if err := queue.SubmitMC(ctx, nc, job); err != nil {
+		return nil, err
+	}
+	parts, err := queue.CollectMC(ctx, nc, job, progress)
+	if err != nil && ctx.Err() == nil {
+		return nil, err
+	}
+	res, cerr := mc.Combine(sc, mc.Config{Runs: job.Runs, Seed: job.Seed}, parts)
+	if cerr != nil {
+		return nil, cerr
+	}
+	return res, err
 }
 
 // resumeJob serves POST /api/mc/{id}/resume: a job that stopped before
@@ -232,7 +265,7 @@ func (s *Server) resumeJob(w http.ResponseWriter, r *http.Request) {
 	// Started stays (the store keeps a job's first start), so elapsed_ms
 	// counts from it, the interruption included.
 	rec.Status, rec.Done, rec.Error, rec.Result, rec.Finished = store.JobRunning, 0, "", nil, time.Time{}
-	if err := s.startJob(r.Context(), rec, sc, false); err != nil {
+	if err := s.startJob(r.Context(), rec, sc, src, false); err != nil {
 		s.fail(w, r, err)
 		return
 	}

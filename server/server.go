@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/gwf-project/gwf/internal/budget"
 	"github.com/gwf-project/gwf/store"
 )
@@ -47,6 +49,12 @@ type Config struct {
 	// job's runs × that; default budget.ServerStudy.
 	MaxRunWork   float64
 	MaxStudyWork float64
+	// NATS, when set, runs Monte Carlo jobs on the workers pulling from
+	// its JetStream work queue (gwf worker --nats URL; see package queue)
+	// instead of in this process, in chunks of MCChunkRuns runs (default
+	// queue.DefaultMCChunkRuns). Results are the same byte for byte.
+	NATS        *nats.Conn
+	MCChunkRuns int
 }
 
 // Server is the web app and API. Create one with New.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gwf-project/gwf/queue"
 	"github.com/gwf-project/gwf/server"
 	"github.com/gwf-project/gwf/store"
 )
@@ -26,8 +27,9 @@ import (
 const shutdownGrace = 15 * time.Second
 
 func (e *env) serveCommand() *cobra.Command {
-	var addr, dbPath, token string
+	var addr, dbPath, token, natsURL string
 	var allowHosts []string
+	var local, chunkRuns int
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web app and JSON API, keeping runs in a database",
@@ -45,7 +47,13 @@ The server answers only to requests naming it by a loopback name
 (localhost, 127.0.0.1, ::1), the address it listens on, or a name given with
 --allow-host; on 0.0.0.0 or :: without --allow-host it answers to any name
 (the token guards it). State-changing requests must come from its own page
-(or a client such as curl that sends no Origin) and carry JSON.`,
+(or a client such as curl that sends no Origin) and carry JSON.
+
+Monte Carlo jobs run in this process unless --nats URL is given: then they
+run in chunks of --mc-chunk-runs runs on "gwf worker --nats URL" processes
+(see docs/scale-out.md), with the same results byte for byte. --nats
+embedded starts a NATS server in this process with --local-workers workers
+(at least one), which other machines' workers may join.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkServeAddr(addr, token); err != nil {
@@ -61,15 +69,33 @@ The server answers only to requests naming it by a loopback name
 				}
 				dbPath = p
 			}
+			if local < 0 || chunkRuns < 0 {
+				return usageError{errors.New("--local-workers and --mc-chunk-runs must not be negative")}
+			}
+			cfg := server.Config{Token: token, AllowedHosts: allowedHosts(addr, allowHosts), MCChunkRuns: chunkRuns}
+			if natsURL != "" {
+				if !cmd.Flags().Changed("local-workers") && natsURL != "embedded" {
+					local = 0
+				}
+				nc, closeNATS, err := e.serveNATS(natsURL, local)
+				if err != nil {
+					return err
+				}
+				defer closeNATS()
+				cfg.NATS = nc
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return e.serve(ctx, server.Config{Token: token, AllowedHosts: allowedHosts(addr, allowHosts)}, addr, dbPath, nil)
+			return e.serve(ctx, cfg, addr, dbPath, nil)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on; other than loopback requires --token")
 	cmd.Flags().StringVar(&dbPath, "db", "", "SQLite database `FILE` (default: gwf/gwf.db under your data directory), or a postgres:// URL")
 	cmd.Flags().StringVar(&token, "token", "", "bearer `TOKEN` clients must send (required off loopback)")
 	cmd.Flags().StringSliceVar(&allowHosts, "allow-host", nil, "also answer to requests for host `NAME` (repeat or separate with commas)")
+	cmd.Flags().StringVar(&natsURL, "nats", "", "run Monte Carlo jobs on gwf worker processes through the NATS server at `URL` (or \"embedded\")")
+	cmd.Flags().IntVar(&local, "local-workers", 1, "with --nats: workers to run in this process too (default 1 with embedded, else 0)")
+	cmd.Flags().IntVar(&chunkRuns, "mc-chunk-runs", queue.DefaultMCChunkRuns, "with --nats: runs in one Monte Carlo chunk")
 	return cmd
 }
 

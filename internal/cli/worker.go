@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwf-project/gwf/queue"
+	"github.com/gwf-project/gwf/server"
 	"github.com/gwf-project/gwf/sweep"
 )
 
@@ -26,8 +27,9 @@ func (e *env) workerCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "worker --nats URL",
-		Short: "Run sweep chunks handed out through NATS JetStream (see gwf sweep --nats)",
-		Long: `Pull chunks of sweep studies from the NATS JetStream work queue at URL,
+		Short: "Run sweep and Monte Carlo chunks handed out through NATS JetStream (see gwf sweep --nats, gwf serve --nats)",
+		Long: `Pull chunks of sweep studies (gwf sweep --nats) and of the web app's Monte
+Carlo jobs (gwf serve --nats) from the NATS JetStream work queue at URL,
 run them and publish their partial results, until stopped (Ctrl-C or
 SIGTERM). A chunk whose worker dies is delivered to another after --ack-wait;
 duplicates are ignored, so any number of workers may come and go.`,
@@ -49,7 +51,7 @@ duplicates are ignored, so any number of workers may come and go.`,
 			defer batchGC()()
 			log := slog.New(slog.NewTextHandler(e.stderr, nil))
 			log.Info("worker started", "nats", url)
-			return (&queue.Worker{AckWait: ackWait, Workers: workers, Log: log}).Run(ctx, nc)
+			return (&queue.Worker{AckWait: ackWait, Workers: workers, Log: log, ParseMC: server.ParseScenario}).Run(ctx, nc)
 		},
 	}
 	cmd.Flags().StringVar(&url, "nats", "", "NATS server `URL`, such as nats://nats:4222")
