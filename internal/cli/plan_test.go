@@ -85,3 +85,15 @@ func TestMaxWork(t *testing.T) {
 		t.Errorf("the reference under 2 million project-weeks: exit %d (%s), want 0", code, errs)
 	}
 }
+
+// gwf serve's NATS flags refuse negative counts before anything starts.
+func TestServeNATSFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--nats", "embedded", "--local-workers", "-1"},
+		{"serve", "--nats", "embedded", "--mc-chunk-runs", "-5"},
+	} {
+		if code, _, errs := run(t, args...); code != 2 || !strings.Contains(errs, "must not be negative") {
+			t.Errorf("gwf %s: exit %d (%s), want 2", strings.Join(args, " "), code, errs)
+		}
+	}
+}
