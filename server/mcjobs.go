@@ -176,10 +176,13 @@ func (s *Server) startJob(ctx context.Context, rec *store.Job, sc *scenario.Scen
 		final := j.rec
 		final.Finished = time.Now().UTC()
 		final.Done = int(j.done.Load())
+		// A job whose context ended was stopped, whatever the error says
+		// (a NATS call cut short reports a timeout, not the cancellation).
+		stopped := err != nil && (errors.Is(err, context.Canceled) || jctx.Err() != nil)
 		switch {
-		case errors.Is(err, context.Canceled) && j.userCancelled.Load():
+		case stopped && j.userCancelled.Load():
 			final.Status = store.JobCancelled
-		case errors.Is(err, context.Canceled):
+		case stopped:
 			final.Status, final.Error = store.JobInterrupted, "the server stopped while the job ran; resume it to run it again"
 		case err != nil:
 			final.Status, final.Error = store.JobFailed, err.Error()
