@@ -271,10 +271,7 @@ func (pr *Problem) addLender(x *lender, p int) {
 		ot[x.out[p-1]] -= 1
 		ot[x.drawn[p-1]] += 1
 	}
-	for w := pr.fin.fb[p]; w < pr.fin.fb[p+1]; w++ {
-		pr.fin.interpolate(ot, x.drawn, w-1, f.Instalment(1))
-		pr.fin.interpolate(ot, x.drawn, w-1-f.TenorWeeks, -f.Instalment(1))
-	}
+	pr.fin.addPrincipal(ot, x, p)
 	L.AddRow(fmt.Sprintf("%s_out_p%d", x.name, p), lp.EQ, 0, sortedTerms(ot)...)
 	// Within the limit and the revenue multiple, less what the committed
 	// pipeline owes the facility.
@@ -311,6 +308,24 @@ func (fr *finRows) interpolate(terms map[int]float64, chain []int, t int, coef f
 	terms[chain[q]] += coef * frac
 	if q > 0 && frac < 1 {
 		terms[chain[q-1]] += coef * (1 - frac)
+	}
+}
+
+// addPrincipal adds to terms the principal facility x repays in money
+// period p: in each week, its instalment of what was drawn one to tenor
+// weeks before (cumulative draws interpolated within their periods).
+func (fr *finRows) addPrincipal(terms map[int]float64, x *lender, p int) {
+	for w := fr.fb[p]; w < fr.fb[p+1]; w++ {
+		fr.interpolate(terms, x.drawn, w-1, x.f.Instalment(1))
+		fr.interpolate(terms, x.drawn, w-1-x.f.TenorWeeks, -x.f.Instalment(1))
+	}
+}
+
+// addInterest adds to terms the interest facility x charges in money
+// period p: its weekly rate on what is outstanding each week.
+func (fr *finRows) addInterest(terms map[int]float64, x *lender, p int) {
+	for w := fr.fb[p]; w < fr.fb[p+1]; w++ {
+		fr.interpolate(terms, x.out, w, x.f.Interest(1))
 	}
 }
 
@@ -369,16 +384,11 @@ func (pr *Problem) addCash(p int, paid [3][][]lp.Term, nw float64) {
 			bt[x.drawn[p-1]] += 1
 		}
 		// Principal: what the outstanding row takes off (instalments).
-		for w := fr.fb[p]; w < fr.fb[p+1]; w++ {
-			fr.interpolate(bt, x.drawn, w-1, x.f.Instalment(1))
-			fr.interpolate(bt, x.drawn, w-1-x.f.TenorWeeks, -x.f.Instalment(1))
-		}
+		fr.addPrincipal(bt, x, p)
 		// Interest on what is outstanding each week, also a cost in the
 		// objective (discounted at the period's middle).
 		it := map[int]float64{}
-		for w := fr.fb[p]; w < fr.fb[p+1]; w++ {
-			fr.interpolate(it, x.out, w, x.f.Interest(1))
-		}
+		fr.addInterest(it, x, p)
 		for v, k := range it {
 			bt[v] += k
 			L.Vars[v].Cost += k * bn * mid

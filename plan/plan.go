@@ -1049,10 +1049,8 @@ func (rd *reading) financing() {
 			last.EquityUSD += rd.x(v) * bn
 		}
 		it := map[int]float64{}
-		for _, x := range fr.facs {
-			for w := fr.fb[g]; w < fr.fb[g+1]; w++ {
-				fr.interpolate(it, x.out, w, x.f.Interest(1))
-			}
+		for i := range fr.facs {
+			fr.addInterest(it, &fr.facs[i], g)
 		}
 		for _, t := range sortedTerms(it) {
 			last.InterestUSD += t.Coef * rd.x(t.Var) * bn
