@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gwf-project/gwf/calendar"
 	"github.com/gwf-project/gwf/sim"
 )
 
@@ -66,13 +67,8 @@ func (pl *Plan) Compare(r *sim.Result) *Comparison {
 		}
 		c.Online = append(c.Online, y)
 	}
-	for i := 0; i+1 < n; i++ {
-		if r.Weeks[i].Date.Year() != r.Weeks[i+1].Date.Year() {
-			add(fmt.Sprintf("end %d", r.Weeks[i].Date.Year()), i)
-		}
-	}
-	if n > 0 {
-		add("end ("+r.Weeks[n-1].Date.Format("2006-01-02")+")", n-1)
+	for _, e := range calendar.New(r.Model.Start).YearEnds(n) {
+		add(e.Label, e.Week)
 	}
 	from := 0
 	for _, y := range c.Online {
