@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -242,18 +241,16 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.acquire(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	start := time.Now()
-	out, err := execute(st.Name, []byte(st.Source), req.Overrides, s.cfg.MaxRunWork)
-	<-s.running
+	var elapsed time.Duration
+	out, err := s.inSlot(r.Context(), func() (*outcome, error) {
+		start := time.Now()
+		defer func() { elapsed = time.Since(start) }()
+		return execute(st.Name, []byte(st.Source), req.Overrides, s.cfg.MaxRunWork)
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	elapsed := time.Since(start)
 	var result bytes.Buffer
 	if err := json.NewEncoder(&result).Encode(export.Build(out.res, out.sum)); err != nil {
 		s.fail(w, r, err)
@@ -488,14 +485,9 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 	if run == nil {
 		return
 	}
-	if err := s.acquire(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out, err := execute(run.Scenario+".yaml", []byte(run.Source), run.Overrides, s.cfg.MaxRunWork)
-	<-s.running
+	out, err := s.rerun(r.Context(), run)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("run %d no longer runs: %w", run.ID, err))
+		s.fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer

@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sync"
 
@@ -67,14 +66,8 @@ func (s *Server) runCharts(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		if err := s.acquire(r.Context()); err != nil {
+		if out, err = s.rerun(r.Context(), run); err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		out, err = execute(run.Scenario+".yaml", []byte(run.Source), run.Overrides, s.cfg.MaxRunWork)
-		<-s.running
-		if err != nil {
-			s.fail(w, r, fmt.Errorf("run %d no longer runs: %w", run.ID, err))
 			return
 		}
 		s.recent.put(id, out)

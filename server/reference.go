@@ -34,11 +34,9 @@ func (s *Server) reference(r *http.Request) (*store.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.acquire(r.Context()); err != nil {
-		return nil, err
-	}
-	out, err := execute(st.Name, []byte(st.Source), nil, s.cfg.MaxRunWork)
-	<-s.running
+	out, err := s.inSlot(r.Context(), func() (*outcome, error) {
+		return execute(st.Name, []byte(st.Source), nil, s.cfg.MaxRunWork)
+	})
 	if err != nil {
 		return nil, err
 	}

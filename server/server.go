@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -111,8 +112,8 @@ func New(cfg Config) *Server {
 }
 
 // acquire takes a simulation slot, waiting at most Config.SlotWait (and
-// never past ctx): errBusy when none frees up. The caller releases it with
-// <-s.running.
+// never past ctx): errBusy when none frees up. inSlot takes and releases
+// it around a simulation.
 func (s *Server) acquire(ctx context.Context) error {
 	select {
 	case s.running <- struct{}{}:
@@ -129,6 +130,28 @@ func (s *Server) acquire(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// inSlot runs a simulation, f, in a simulation slot (acquire), releasing
+// it after; a slot that does not free up is acquire's error.
+func (s *Server) inSlot(ctx context.Context, f func() (*outcome, error)) (*outcome, error) {
+	if err := s.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-s.running }()
+	return f()
+}
+
+// rerun simulates a stored run again in a slot: the engine is
+// deterministic, so this is the run's own outcome.
+func (s *Server) rerun(ctx context.Context, run *store.Run) (*outcome, error) {
+	return s.inSlot(ctx, func() (*outcome, error) {
+		out, err := execute(run.Scenario+".yaml", []byte(run.Source), run.Overrides, s.cfg.MaxRunWork)
+		if err != nil {
+			return nil, fmt.Errorf("run %d no longer runs: %w", run.ID, err)
+		}
+		return out, nil
+	})
 }
 
 // ServeHTTP serves the app.
