@@ -51,14 +51,8 @@ func (s *Server) runTables(w http.ResponseWriter, r *http.Request) (string, []*e
 
 // jobTables loads a stored Monte Carlo job's tables and workbook.
 func (s *Server) jobTables(w http.ResponseWriter, r *http.Request) (string, []*export.Table, func() *export.Workbook, bool) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return "", nil, nil, false
-	}
-	rec, err := s.store.Job(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
+	rec := s.loadJob(w, r)
+	if rec == nil {
 		return "", nil, nil, false
 	}
 	var doc export.MC
@@ -70,7 +64,7 @@ func (s *Server) jobTables(w http.ResponseWriter, r *http.Request) (string, []*e
 		s.fail(w, r, badInput("this job's result was stored by an older gwf and has no tables; run the study again"))
 		return "", nil, nil, false
 	}
-	base := "/api/mc/" + strconv.FormatInt(id, 10)
+	base := "/api/mc/" + strconv.FormatInt(rec.ID, 10)
 	return base, export.MCTables(&doc), func() *export.Workbook { return export.MCWorkbook(&doc, "") }, true
 }
 

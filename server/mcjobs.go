@@ -237,16 +237,11 @@ func runQueued(ctx context.Context, nc *nats.Conn, sc *scenario.Scenario, job qu
 // the result it would have given uninterrupted. It keeps its id; until it
 // finishes it shows no result (the stopped run's partial one is dropped).
 func (s *Server) resumeJob(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	rec := s.loadJob(w, r)
+	if rec == nil {
 		return
 	}
-	rec, err := s.store.Job(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := rec.ID
 	if rec.Status != store.JobInterrupted && rec.Status != store.JobCancelled {
 		s.fail(w, r, badInput("the Monte Carlo job %d is %s: only an interrupted or cancelled job can be resumed", id, rec.Status))
 		return
@@ -329,17 +324,25 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
+	if rec := s.loadJob(w, r); rec != nil {
+		writeJSON(w, http.StatusOK, viewOf(s.live(*rec), time.Now()))
+	}
+}
+
+// loadJob reads the job the path names, answering the error itself (nil
+// then), as loadRun does for runs.
+func (s *Server) loadJob(w http.ResponseWriter, r *http.Request) *store.Job {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil
 	}
 	rec, err := s.store.Job(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil
 	}
-	writeJSON(w, http.StatusOK, viewOf(s.live(*rec), time.Now()))
+	return rec
 }
 
 // deleteJob cancels a running job (it keeps what its finished runs show)
