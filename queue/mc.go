@@ -164,61 +164,40 @@ func CollectMC(ctx context.Context, nc *nats.Conn, job MCJob, progress func(runs
 	for _, r := range job.ranges() {
 		want[r] = true
 	}
-	cons, err := js.OrderedConsumer(ctx, PartialStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{partialSubject + mcSubject + key}})
-	if err != nil {
-		return nil, err
-	}
 	seen := map[mcRange]bool{}
 	var out []*mc.Partial
 	runs := 0
-	for len(seen) < len(want) {
-		if ctx.Err() != nil {
-			return out, ctx.Err()
+	err = follow(ctx, js, partialSubject+mcSubject+key, func() bool { return len(seen) == len(want) }, func(m jetstream.Msg) error {
+		var d mcDoneMsg
+		if err := json.Unmarshal(m.Data(), &d); err != nil || d.Job != key || !want[d.mcRange] || seen[d.mcRange] {
+			return nil
 		}
-		batch, err := cons.Fetch(100, jetstream.FetchMaxWait(500*time.Millisecond))
+		if d.Error != "" {
+			return fmt.Errorf("runs %d to %d: %s", d.First, d.First+d.Runs-1, d.Error)
+		}
+		b, err := getObject(ctx, obs, d.Object)
 		if err != nil {
 			if ctx.Err() != nil {
-				return out, ctx.Err()
+				return ctx.Err()
 			}
-			return out, err
+			return fmt.Errorf("partial %s: %w", d.Object, err)
 		}
-		for m := range batch.Messages() {
-			var d mcDoneMsg
-			if err := json.Unmarshal(m.Data(), &d); err != nil || d.Job != key || !want[d.mcRange] || seen[d.mcRange] {
-				continue
-			}
-			if d.Error != "" {
-				return out, fmt.Errorf("runs %d to %d: %s", d.First, d.First+d.Runs-1, d.Error)
-			}
-			b, err := getObject(ctx, obs, d.Object)
-			if err != nil {
-				if ctx.Err() != nil {
-					return out, ctx.Err()
-				}
-				return out, fmt.Errorf("partial %s: %w", d.Object, err)
-			}
-			p := new(mc.Partial)
-			if err := json.Unmarshal(b, p); err != nil {
-				return out, fmt.Errorf("partial %s: %w", d.Object, err)
-			}
-			if p.First != d.First || p.Runs != d.Runs || p.Completed() != p.Runs {
-				return out, fmt.Errorf("partial %s: holds %d of runs %d to %d", d.Object, p.Completed(), p.First, p.First+p.Runs-1)
-			}
-			seen[d.mcRange] = true
-			out = append(out, p)
-			runs += p.Runs
-			if progress != nil {
-				progress(runs)
-			}
+		p := new(mc.Partial)
+		if err := json.Unmarshal(b, p); err != nil {
+			return fmt.Errorf("partial %s: %w", d.Object, err)
 		}
-		if err := batch.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
-			if ctx.Err() != nil {
-				return out, ctx.Err()
-			}
-			return out, err
+		if p.First != d.First || p.Runs != d.Runs || p.Completed() != p.Runs {
+			return fmt.Errorf("partial %s: holds %d of runs %d to %d", d.Object, p.Completed(), p.First, p.First+p.Runs-1)
 		}
-	}
-	return out, nil
+		seen[d.mcRange] = true
+		out = append(out, p)
+		runs += p.Runs
+		if progress != nil {
+			progress(runs)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // getObject reads an object, trying again a few times: a chunk delivered

@@ -122,46 +122,59 @@ func Collect(ctx context.Context, nc *nats.Conn, s *sweep.Study, progress func(c
 	for _, c := range s.Chunks() {
 		want[c] = true
 	}
-	cons, err := js.OrderedConsumer(ctx, PartialStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{partialSubject + id}})
-	if err != nil {
-		return nil, err
-	}
 	seen := map[sweep.Chunk]bool{}
 	var out []*sweep.Tally
-	for len(seen) < len(want) {
+	err = follow(ctx, js, partialSubject+id, func() bool { return len(seen) == len(want) }, func(m jetstream.Msg) error {
+		var p sweep.Partial
+		if err := json.Unmarshal(m.Data(), &p); err != nil || p.Study != id {
+			return nil
+		}
+		for _, t := range p.Tallies {
+			if want[t.Chunk] && !seen[t.Chunk] && t.Completed == t.Count {
+				seen[t.Chunk] = true
+				out = append(out, t)
+			}
+		}
+		if progress != nil {
+			progress(len(seen))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// follow reads the partials stream's messages on subject, in order, handing
+// each to take, until done reports true (nil), take fails (its error) or
+// ctx ends (ctx's error). Empty fetches just wait for more.
+func follow(ctx context.Context, js jetstream.JetStream, subject string, done func() bool, take func(jetstream.Msg) error) error {
+	cons, err := js.OrderedConsumer(ctx, PartialStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	if err != nil {
+		return err
+	}
+	for !done() {
 		if ctx.Err() != nil {
-			return out, ctx.Err()
+			return ctx.Err()
 		}
 		batch, err := cons.Fetch(100, jetstream.FetchMaxWait(500*time.Millisecond))
 		if err != nil {
 			if ctx.Err() != nil {
-				return out, ctx.Err()
+				return ctx.Err()
 			}
-			return out, err
+			return err
 		}
 		for m := range batch.Messages() {
-			var p sweep.Partial
-			if err := json.Unmarshal(m.Data(), &p); err != nil || p.Study != id {
-				continue
-			}
-			for _, t := range p.Tallies {
-				if want[t.Chunk] && !seen[t.Chunk] && t.Completed == t.Count {
-					seen[t.Chunk] = true
-					out = append(out, t)
-				}
-			}
-			if progress != nil {
-				progress(len(seen))
+			if err := take(m); err != nil {
+				return err
 			}
 		}
 		if err := batch.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
 			if ctx.Err() != nil {
-				return out, ctx.Err()
+				return ctx.Err()
 			}
-			return out, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Worker pulls chunks from the work queue and runs them.
