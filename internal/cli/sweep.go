@@ -102,13 +102,7 @@ chunks that finished.`,
 				}
 				return e.sweepShard(ctx, s, chunks, i, n, workers, o.out)
 			}
-			runs := 0
-			for _, c := range chunks {
-				runs += c.Count
-			}
-			bar := e.progress(runs, "runs")
-			tallies, err := s.Run(ctx, chunks, sweep.Options{Workers: workers, Progress: bar.set})
-			bar.finish()
+			tallies, err := e.runChunks(ctx, s, chunks, workers)
 			return e.finishSweep(s, tallies, len(chunks), err, o)
 		},
 	}
@@ -229,15 +223,21 @@ const (
 	partialPattern  = "partial-%05d-of-%05d.json"
 )
 
-// sweepShard runs one shard and writes its partial and the study bundle.
-func (e *env) sweepShard(ctx context.Context, s *sweep.Study, chunks []sweep.Chunk, i, n, workers int, dir string) error {
+// runChunks runs chunks of s in this process with a progress bar of their
+// runs.
+func (e *env) runChunks(ctx context.Context, s *sweep.Study, chunks []sweep.Chunk, workers int) ([]*sweep.Tally, error) {
 	runs := 0
 	for _, c := range chunks {
 		runs += c.Count
 	}
 	bar := e.progress(runs, "runs")
-	tallies, err := s.Run(ctx, chunks, sweep.Options{Workers: workers, Progress: bar.set})
-	bar.finish()
+	defer bar.finish()
+	return s.Run(ctx, chunks, sweep.Options{Workers: workers, Progress: bar.set})
+}
+
+// sweepShard runs one shard and writes its partial and the study bundle.
+func (e *env) sweepShard(ctx context.Context, s *sweep.Study, chunks []sweep.Chunk, i, n, workers int, dir string) error {
+	tallies, err := e.runChunks(ctx, s, chunks, workers)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
