@@ -47,7 +47,7 @@ func (s *SQLite) UpdateJob(ctx context.Context, j *Job) error {
 
 const jobColumns = `id, name, status, runs, done, seed, scenario, scenario_id, overrides, error, started, finished`
 
-func scanJob(sc interface{ Scan(...any) error }, extra ...any) (*Job, error) {
+func scanJob(sc rowScanner, extra ...any) (*Job, error) {
 	var j Job
 	var ov, started, finished string
 	dest := append([]any{&j.ID, &j.Name, &j.Status, &j.Runs, &j.Done, &j.Seed, &j.Scenario, &j.ScenarioID, &ov, &j.Error, &started, &finished}, extra...)
@@ -82,20 +82,8 @@ func (s *SQLite) Job(ctx context.Context, id int64) (*Job, error) {
 
 // Jobs lists up to limit jobs, newest first, without their results.
 func (s *SQLite) Jobs(ctx context.Context, limit int) ([]Job, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM mc_jobs ORDER BY id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Job{}
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *j)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, func(sc rowScanner) (*Job, error) { return scanJob(sc) },
+		`SELECT `+jobColumns+` FROM mc_jobs ORDER BY id DESC LIMIT ?`, limit)
 }
 
 // DeleteJob deletes a job.

@@ -324,21 +324,14 @@ func (s *Postgres) Scenario(ctx context.Context, id int64) (*Scenario, error) {
 
 // Scenarios lists the stored scenarios, newest first, without their source.
 func (s *Postgres) Scenarios(ctx context.Context) ([]Scenario, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, created FROM scenarios ORDER BY id DESC`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Scenario{}
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(row rowScanner) (*Scenario, error) {
 		var sc Scenario
-		if err := rows.Scan(&sc.ID, &sc.Name, &sc.Created); err != nil {
+		if err := row.Scan(&sc.ID, &sc.Name, &sc.Created); err != nil {
 			return nil, err
 		}
 		sc.Created = sc.Created.UTC()
-		out = append(out, sc)
-	}
-	return out, rows.Err()
+		return &sc, nil
+	}, `SELECT id, name, created FROM scenarios ORDER BY id DESC`)
 }
 
 // DeleteScenario deletes a scenario; runs made from it keep their copy of
@@ -382,7 +375,7 @@ func (s *Postgres) CreateRun(ctx context.Context, r *Run) error {
 // pgRunColumns are those a listing reads: none in run_results.
 const pgRunColumns = `id, name, scenario_id, scenario, overrides, gw_per_week, ten_gw, final_mw, headline, created`
 
-func scanPgRun(sc interface{ Scan(...any) error }, extra ...any) (*Run, error) {
+func scanPgRun(sc rowScanner, extra ...any) (*Run, error) {
 	var r Run
 	var ov, headline string
 	dest := append([]any{&r.ID, &r.Name, &r.ScenarioID, &r.Scenario, &ov, &r.GWPerWeek, &r.TenGW, &r.FinalMW, &headline, &r.Created}, extra...)
@@ -415,12 +408,8 @@ func (s *Postgres) Run(ctx context.Context, id int64) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Source = source
-	if r.Result, err = decompress(encoding.String, result); err != nil {
-		return nil, fmt.Errorf("run %d: result: %w", id, err)
-	}
-	if err := json.Unmarshal([]byte(inputs), &r.Inputs); err != nil {
-		return nil, fmt.Errorf("run %d: inputs: %w", id, err)
+	if err := fillRun(r, id, source, inputs, encoding, result); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -438,20 +427,8 @@ func (s *Postgres) RunsBefore(ctx context.Context, before int64, limit int) ([]R
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pgRunColumns+` FROM runs WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Run{}
-	for rows.Next() {
-		r, err := scanPgRun(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, func(sc rowScanner) (*Run, error) { return scanPgRun(sc) },
+		`SELECT `+pgRunColumns+` FROM runs WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limit)
 }
 
 // RenameRun sets a run's name.

@@ -51,7 +51,7 @@ func nullTime(t time.Time) sql.NullTime {
 	return sql.NullTime{Time: t.UTC(), Valid: !t.IsZero()}
 }
 
-func scanPgJob(sc interface{ Scan(...any) error }, extra ...any) (*Job, error) {
+func scanPgJob(sc rowScanner, extra ...any) (*Job, error) {
 	var j Job
 	var ov string
 	var finished sql.NullTime
@@ -98,20 +98,8 @@ func (s *Postgres) Jobs(ctx context.Context, limit int) ([]Job, error) {
 	if err := s.interruptJobs(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM mc_jobs ORDER BY id DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Job{}
-	for rows.Next() {
-		j, err := scanPgJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *j)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, func(sc rowScanner) (*Job, error) { return scanPgJob(sc) },
+		`SELECT `+jobColumns+` FROM mc_jobs ORDER BY id DESC LIMIT $1`, limit)
 }
 
 // DeleteJob deletes a job.

@@ -247,22 +247,15 @@ func (s *SQLite) Scenario(ctx context.Context, id int64) (*Scenario, error) {
 
 // Scenarios lists the stored scenarios, newest first, without their source.
 func (s *SQLite) Scenarios(ctx context.Context) ([]Scenario, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, created FROM scenarios ORDER BY id DESC`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Scenario{}
-	for rows.Next() {
+	return queryAll(ctx, s.db, func(row rowScanner) (*Scenario, error) {
 		var sc Scenario
 		var created string
-		if err := rows.Scan(&sc.ID, &sc.Name, &created); err != nil {
+		if err := row.Scan(&sc.ID, &sc.Name, &created); err != nil {
 			return nil, err
 		}
 		sc.Created = parseTime(created)
-		out = append(out, sc)
-	}
-	return out, rows.Err()
+		return &sc, nil
+	}, `SELECT id, name, created FROM scenarios ORDER BY id DESC`)
 }
 
 // DeleteScenario deletes a scenario; runs made from it keep their copy of
@@ -364,7 +357,7 @@ func orEmpty(m map[string]string) map[string]string {
 // source and inputs, and none in run_results.
 const runColumns = `id, name, scenario_id, scenario, overrides, gw_per_week, ten_gw, final_mw, headline, created`
 
-func scanRun(sc interface{ Scan(...any) error }, extra ...any) (*Run, error) {
+func scanRun(sc rowScanner, extra ...any) (*Run, error) {
 	var r Run
 	var ov, headline, created string
 	dest := append([]any{&r.ID, &r.Name, &r.ScenarioID, &r.Scenario, &ov, &r.GWPerWeek, &r.TenGW, &r.FinalMW, &headline, &created}, extra...)
@@ -397,12 +390,8 @@ func (s *SQLite) Run(ctx context.Context, id int64) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Source = source
-	if r.Result, err = decompress(encoding.String, result); err != nil {
-		return nil, fmt.Errorf("run %d: result: %w", id, err)
-	}
-	if err := json.Unmarshal([]byte(inputs), &r.Inputs); err != nil {
-		return nil, fmt.Errorf("run %d: inputs: %w", id, err)
+	if err := fillRun(r, id, source, inputs, encoding, result); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -421,20 +410,8 @@ func (s *SQLite) RunsBefore(ctx context.Context, before int64, limit int) ([]Run
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Run{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, func(sc rowScanner) (*Run, error) { return scanRun(sc) },
+		`SELECT `+runColumns+` FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limit)
 }
 
 // RenameRun sets a run's name.

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -113,4 +115,40 @@ type RunPager interface {
 	// newest when before <= 0), newest first, without Source, Inputs or
 	// Result.
 	RunsBefore(ctx context.Context, before int64, limit int) ([]Run, error)
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// queryAll runs query on db and scans every row with scan, in order (an
+// empty slice, not nil, when there are none).
+func queryAll[T any](ctx context.Context, db *sql.DB, scan func(rowScanner) (*T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
+// fillRun completes run id r, read with its source, inputs and compressed
+// result, as both stores store them.
+func fillRun(r *Run, id int64, source, inputs string, encoding sql.NullString, result []byte) error {
+	r.Source = source
+	var err error
+	if r.Result, err = decompress(encoding.String, result); err != nil {
+		return fmt.Errorf("run %d: result: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(inputs), &r.Inputs); err != nil {
+		return fmt.Errorf("run %d: inputs: %w", id, err)
+	}
+	return nil
 }
