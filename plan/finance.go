@@ -142,6 +142,7 @@ func (pr *Problem) addFinance(paid [3][][]lp.Term) {
 	np := len(members)
 	fr := &finRows{fb: fb, members: members, cum: make([]int, np), energy: make([]int, np), rev: make([]int, np), cash: make([]int, np), equity: make([][]int, np), floor: make([]int, np), interest: map[int]bool{}}
 	pr.fin = fr
+	pr.equityRow = map[int]int{}
 	pr.committedMoney(fr)
 	for k, fc := range f.Facilities() {
 		if !fc.Lends() || fc.TenorWeeks <= 0 {
@@ -456,7 +457,6 @@ func (pr *Problem) committedMoney(fr *finRows) {
 	np := len(fr.members)
 	fr.committedCash, fr.committedReserve = make([]float64, np), make([]float64, np)
 	fr.committedEquity = map[int]float64{}
-	pr.equityRow = map[int]int{}
 	for p := range np {
 		fr.committedCash[p] = f.Cash
 	}
