@@ -117,7 +117,7 @@ func (s *State) Order(l int, qty float64) bool {
 	}
 	ls := &s.lines[l]
 	if fm := s.m.Finance; fm != nil && fm.Deposit > 0 {
-		if !s.payCapex(qty*ls.unitCost*fm.Deposit, s.financing(l), l == s.m.Accel, s.m.Lines[l].Kind != Robot, l) {
+		if !s.payCapex(qty*s.price(l)*fm.Deposit, s.financing(l), l == s.m.Accel, s.m.Lines[l].Kind != Robot, l) {
 			s.HoldBack(s.m.Capital, 0)
 			return false
 		}
@@ -232,6 +232,20 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 		}
 		return p.stages[i].end
 	}
+	// A new project's plan depends only on the week and on which power
+	// sources it draws from: worked out once a run per set of sources.
+	var cached *relPlan
+	if ip == nil {
+		cached = s.shape.planFor(p.power)
+	}
+	if cached != nil && cached.ok {
+		for i := range plan {
+			plan[i] = s.week + int(cached.start[i])
+			p.stages[i].notBefore = plan[i]
+		}
+		s.scheduleProject(p, plan, nil, gen)
+		return s.week + int(cached.finish)
+	}
 	for i, st := range m.Stages {
 		if !pending(i) {
 			plan[i] = p.stages[i].begin
@@ -266,6 +280,22 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 		plan[i] = max(plan[i], late)
 		p.stages[i].notBefore = plan[i]
 	}
+	if cached != nil {
+		for i := range plan {
+			cached.start[i] = int32(plan[i] - s.week)
+		}
+		cached.finish, cached.ok = int32(finish-s.week), true
+	}
+	s.scheduleProject(p, plan, pre, gen)
+	return finish
+}
+
+// scheduleProject fixes p's hardware generation (gen, or when gen < 0 the
+// newest available at its planned fit-out) and schedules the orders of
+// every pending stage planned to start in week plan[i], each its lead time
+// before the work needs it (pre: see planProject).
+func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen int) {
+	m := s.m
 	// Hardware: the newest generation available when fit-out is planned to
 	// start, that is when the first stage needing accelerators begins.
 	if gen < 0 {
@@ -280,7 +310,7 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
 	for i, st := range m.Stages {
-		if !pending(i) || (pre != nil && pre[i] == StageDelivered) {
+		if p.stages[i].status != pending || (pre != nil && pre[i] == StageDelivered) {
 			continue
 		}
 		placed := pre != nil && pre[i] == StageOrdered
@@ -302,7 +332,6 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 			}
 		}
 	}
-	return finish
 }
 
 // stageLead is how long after an order placed now stage i of p could
@@ -480,7 +509,7 @@ func (s *State) reset(m *Model) {
 		ls.base = l.Capacity
 		ls.cumOut = l.CumulativeOutput
 		ls.unitCost = l.UnitCostUSD
-		ls.learn = 1
+		ls.priced = true
 		if l.Kind == Accelerator {
 			ls.genStart = ls.cumOut
 			ls.gen = m.GenerationAt(0)
@@ -548,13 +577,28 @@ func (s *State) grow() {
 		if l.Kind == Accelerator {
 			q = l.CumulativeOutput + ls.cumOut - ls.genStart
 		}
-		ls.learn = l.learning(q)
-		ls.unitCost = l.UnitCostUSD * ls.learn
-		if l.Kind == Accelerator {
-			// Accelerators are priced by the generation in production.
-			ls.unitCost = m.Generations[ls.gen].UnitCostUSD * ls.learn
-		}
+		// The price this sets is worked out when first asked for (price):
+		// most lines are not priced most weeks.
+		ls.learnQ, ls.priced = q, false
 	}
+}
+
+// price is line l's unit cost this week: its list price (for accelerators,
+// the generation in production's) on the learning curve at the cumulative
+// output grow reached this week.
+func (s *State) price(l int) float64 {
+	ls := &s.lines[l]
+	if !ls.priced {
+		line := &s.m.Lines[l]
+		learn := line.learning(ls.learnQ)
+		ls.unitCost = line.UnitCostUSD * learn
+		if line.Kind == Accelerator {
+			// Accelerators are priced by the generation in production.
+			ls.unitCost = s.m.Generations[ls.gen].UnitCostUSD * learn
+		}
+		ls.priced = true
+	}
+	return ls.unitCost
 }
 
 // produce delivers orders that are due, as far as this week's supply goes.
@@ -609,7 +653,15 @@ func (s *State) deliverAccelerators(i int) {
 // before the due orders did.
 func (s *State) deliver(i int, capacity float64) (float64, bool) {
 	ls := &s.lines[i]
-	price := ls.unitCost
+	if ls.qHead == len(ls.queue) || ls.queue[ls.qHead].ready > s.week {
+		// Nothing falls due: nothing to deliver or pay.
+		ls.limitedBy = -1
+		if ls.backlog < eps {
+			ls.backlog = 0
+		}
+		return 0, false
+	}
+	price := s.price(i)
 	if fm := s.m.Finance; fm != nil {
 		price *= 1 - fm.Deposit
 	}

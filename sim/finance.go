@@ -489,7 +489,7 @@ func (s *State) replaceAccelerators() {
 	}
 	g := m.GenerationAt(s.week)
 	gen := &m.Generations[g]
-	price := s.lines[m.Accel].unitCost
+	price := s.price(m.Accel)
 	for k := range len(due) + len(carry) {
 		var idx int32
 		if k < len(due) {
@@ -532,7 +532,7 @@ func (s *State) remainingCapex(p *project, pre []StartStatus) float64 {
 			continue
 		}
 		for _, n := range st.Needs {
-			price := s.lines[n.Line].unitCost
+			price := s.price(n.Line)
 			if n.Line == m.Accel {
 				price = s.accelPrice(p.gen)
 			}
@@ -540,7 +540,7 @@ func (s *State) remainingCapex(p *project, pre []StartStatus) float64 {
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {
-				est += p.power[j] * s.lines[l].unitCost
+				est += p.power[j] * s.price(l)
 			}
 		}
 	}
@@ -558,9 +558,8 @@ func (s *State) remainingCapex(p *project, pre []StartStatus) float64 {
 // learnt price for the generation in production, the list price for a
 // newer one.
 func (s *State) accelPrice(g int) float64 {
-	ls := &s.lines[s.m.Accel]
-	if g == ls.gen {
-		return ls.unitCost
+	if g == s.lines[s.m.Accel].gen {
+		return s.price(s.m.Accel)
 	}
 	return s.m.Generations[g].UnitCostUSD
 }

@@ -13,7 +13,7 @@ type priceRecorder struct{ cost [][]float64 }
 
 func (p *priceRecorder) Decide(s *State) {
 	for l := range s.lines {
-		p.cost[l] = append(p.cost[l], s.lines[l].unitCost)
+		p.cost[l] = append(p.cost[l], s.price(l))
 	}
 }
 

@@ -224,7 +224,7 @@ func (r *Result) record(s *State) {
 		out.Delivered = append(out.Delivered, delivered)
 		out.Backlog = append(out.Backlog, ls.backlog+ls.scheduled)
 		out.Stock = append(out.Stock, ls.stock)
-		out.UnitCost = append(out.UnitCost, ls.unitCost)
+		out.UnitCost = append(out.UnitCost, s.price(i))
 		out.Dedicated = append(out.Dedicated, ls.dedicated)
 	}
 	r.check(s)

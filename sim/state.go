@@ -20,8 +20,9 @@ type lineState struct {
 	pool      float64 // crews: workers available; robots: fleet
 	held      float64 // crews and robots held by running stages
 	cumOut    float64 // industry cumulative output (learning curve)
-	unitCost  float64
-	learn     float64 // learning-curve factor on the unit cost (1 at the start)
+	unitCost  float64 // this week's, once priced (see State.price)
+	priced    bool    // unitCost is this week's
+	learnQ    float64 // the cumulative output on the learning curve this week
 	gen       int     // accelerators: the generation in production
 	genStart  float64 // accelerators: cumOut when that generation began
 	limitedBy int     // accelerators: the line that limited production, or -1
@@ -280,6 +281,47 @@ type shape struct {
 	offStart  []int32 // need k of stage i is due offsets[offStart[i]+k] weeks into it
 	offsets   []int32
 	fitOut    int // the last stage that needs accelerators, or -1
+	// plans holds a new project's plan relative to its start for each set
+	// of power sources it draws from (bit j: power line j), found so far.
+	plans []relPlan
+}
+
+// relPlan is a new project's plan counted from its start week: each
+// stage's planned start and the planned finish.
+type relPlan struct {
+	mask   uint64
+	ok     bool // start and finish are set
+	start  []int32
+	finish int32
+}
+
+// planFor returns the plan entry for a project drawing the power given,
+// to read if ok or to fill in; nil when the sources are too many to key.
+func (sh *shape) planFor(power []float64) *relPlan {
+	if len(power) > 64 {
+		return nil
+	}
+	var mask uint64
+	for j, mw := range power {
+		if mw > 0 {
+			mask |= 1 << j
+		}
+	}
+	for k := range sh.plans {
+		if sh.plans[k].mask == mask {
+			return &sh.plans[k]
+		}
+	}
+	n := len(sh.succStart) - 1
+	if len(sh.plans) < cap(sh.plans) {
+		// Reuse an entry (and its array) from an earlier run.
+		sh.plans = sh.plans[:len(sh.plans)+1]
+	} else {
+		sh.plans = append(sh.plans, relPlan{})
+	}
+	e := &sh.plans[len(sh.plans)-1]
+	*e = relPlan{mask: mask, start: resize(e.start, n)}
+	return e
 }
 
 func (sh *shape) reset(m *Model) {
@@ -297,6 +339,7 @@ func (sh *shape) reset(m *Model) {
 		}
 	}
 	sh.succStart[n] = int32(len(sh.succ))
+	sh.plans = sh.plans[:0]
 	sh.offStart = resize(sh.offStart, n)
 	sh.offsets = sh.offsets[:0]
 	sh.fitOut = -1
