@@ -3,7 +3,6 @@ package sim
 import (
 	"cmp"
 	"math"
-	"slices"
 )
 
 // Controller is the built-in policy. It pursues the target ramp:
@@ -33,6 +32,8 @@ type Controller struct {
 	// sources in order of it
 	mix, wait       []float64
 	byWait          []int
+	powerSupply     []float64 // power sources' forecast supply in week powerWeek
+	powerWeek       int
 	growthPow       [][]float64
 	capexPerProject float64
 	// perMW caches unitsPerMW by generation and line (NaN: not yet asked).
@@ -40,7 +41,7 @@ type Controller struct {
 }
 
 // NewController returns the built-in controller.
-func NewController() *Controller { return &Controller{leadTime: -1} }
+func NewController() *Controller { return &Controller{leadTime: -1, powerWeek: -1} }
 
 // Reset makes c as NewController returns it, for a new run, keeping its
 // memory: a study of many runs resets one controller per worker.
@@ -56,6 +57,8 @@ func (c *Controller) Reset() {
 		mix:            c.mix[:0],
 		wait:           c.wait[:0],
 		byWait:         c.byWait[:0],
+		powerSupply:    c.powerSupply[:0],
+		powerWeek:      -1,
 		growthPow:      rows[:0],
 		perMW:          c.perMW[:0],
 	}
@@ -220,8 +223,8 @@ func (c *Controller) feasibleRate(s *State) (float64, int) {
 	// substitute for one another, so a shortage of power is named after the
 	// source with the longest queue: the one the factory most lacks.
 	power, longest, queue := 0.0, m.PowerLines[0], -1.0
-	for _, l := range m.PowerLines {
-		f := c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
+	for j, l := range m.PowerLines {
+		f := c.powerForecast(s, j)
 		power += f
 		ls := &s.lines[l]
 		if sup := m.Lines[l].Share*ls.base + ls.dedicated; sup > eps {
@@ -278,6 +281,22 @@ func (c *Controller) growth(m *Model, l, ahead int) float64 {
 	return f
 }
 
+// powerForecast is power source j's (Model.PowerLines) forecast supply
+// at its lead time. It is worked out once a week: until the week's
+// expansions are funded, after the starts, projects started change only
+// the queues.
+func (c *Controller) powerForecast(s *State, j int) float64 {
+	m := s.m
+	if c.powerWeek != s.week || len(c.powerSupply) != len(m.PowerLines) {
+		c.powerSupply = resize(c.powerSupply, len(m.PowerLines))
+		for k, l := range m.PowerLines {
+			c.powerSupply[k] = c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
+		}
+		c.powerWeek = s.week
+	}
+	return c.powerSupply[j]
+}
+
 // powerMix splits a project's grid power among the power sources expected
 // to deliver it soonest. A source's expected wait is its lead time plus the
 // queue ahead of it: what it has on order or scheduled, over the weekly
@@ -296,18 +315,25 @@ func (c *Controller) powerMix(s *State) []float64 {
 	mix, wait, order := c.mix, c.wait, c.byWait[:0]
 	clear(mix)
 	for j, l := range m.PowerLines {
-		supply := c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
+		supply := c.powerForecast(s, j)
 		if supply <= eps {
 			continue
 		}
-		wait[j] = float64(m.Lines[l].LeadWeeks) + s.Backlog(l)/supply
+		w := float64(m.Lines[l].LeadWeeks) + s.Backlog(l)/supply
+		wait[j] = w
+		// Soonest first, ties in the order the sources are listed.
+		k := len(order)
 		order = append(order, j)
+		for k > 0 && cmp.Less(w, wait[order[k-1]]) {
+			order[k] = order[k-1]
+			k--
+		}
+		order[k] = j
 	}
 	if len(order) == 0 {
 		mix[0] = need // nothing forecast anywhere: queue at the first source
 		return mix
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(wait[a], wait[b]) })
 	left := need
 	for _, j := range order {
 		take := math.Min(left, need*m.Lines[m.PowerLines[j]].MaxMix)

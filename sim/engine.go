@@ -31,6 +31,7 @@ type State struct {
 	waiting []int32
 	due     calendar
 	work    []int32 // scratch: this week's projects, oldest first
+	dueNow  []int32 // scratch: this week's due set
 	// Orders to place in future weeks: a linked list per week, threaded
 	// through one pool, so scheduling allocates nothing per order.
 	schedHead, schedTail []int32 // per week: first and last pool index, or -1
@@ -481,6 +482,7 @@ func (s *State) reset(m *Model) {
 		waiting:      old.waiting[:0],
 		due:          old.due,
 		work:         old.work[:0],
+		dueNow:       old.dueNow[:0],
 		schedHead:    resize(old.schedHead, m.Weeks),
 		schedTail:    resize(old.schedTail, m.Weeks),
 		schedPool:    old.schedPool[:0],
@@ -716,11 +718,16 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 // oldest first: those waiting for inputs or crews, and those with a stage
 // ending or planned to start this week. Others are not looked at.
 func (s *State) advance() {
-	work := append(s.work[:0], s.waiting...)
+	// waiting is in index order (it is filled in the order projects are
+	// visited and started); the week's due set is not: sort it alone and
+	// merge the two.
+	due := s.dueNow[:0]
 	if s.week < len(s.due.head) {
-		work = s.due.take(s.week, work)
+		due = s.due.take(s.week, due)
 	}
-	slices.Sort(work)
+	slices.Sort(due)
+	work := merge(s.work[:0], s.waiting, due)
+	s.dueNow = due
 	s.waiting = s.waiting[:0]
 	for _, i := range work {
 		p := s.projects[i]
@@ -734,6 +741,18 @@ func (s *State) advance() {
 		}
 	}
 	s.work = work
+}
+
+// merge appends to dst the elements of a and b, each sorted, in order.
+func merge(dst, a, b []int32) []int32 {
+	for len(a) > 0 && len(b) > 0 {
+		if b[0] < a[0] {
+			dst, b = append(dst, b[0]), b[1:]
+		} else {
+			dst, a = append(dst, a[0]), a[1:]
+		}
+	}
+	return append(append(dst, a...), b...)
 }
 
 func (s *State) advanceProject(p *project, idx int32) {
