@@ -84,10 +84,10 @@ func (c *Controller) Decide(s *State) {
 	c.carryMW += rate
 	// Little's law: the pipeline a rate needs is the rate times the lead
 	// time; more than that only queues for the same supply.
-	wip := math.Min(m.MaxPipeline, rate*float64(c.leadTime)*PipelineSlack)
+	wip := min(m.MaxPipeline, rate*float64(c.leadTime)*PipelineSlack)
 	for c.carryMW >= m.SizeMW-eps {
-		if s.PipelineMW()+m.SizeMW > math.Max(wip, m.SizeMW)+eps {
-			c.carryMW = math.Min(c.carryMW, m.SizeMW)
+		if s.PipelineMW()+m.SizeMW > max(wip, m.SizeMW)+eps {
+			c.carryMW = min(c.carryMW, m.SizeMW)
 			break
 		}
 		// Fully funded starts only: the project's capex must fit in what
@@ -98,7 +98,7 @@ func (c *Controller) Decide(s *State) {
 			}
 			if s.Liquidity(c.leadTime) < c.capexPerProject {
 				s.HoldBack(m.Capital, c.carryMW)
-				c.carryMW = math.Min(c.carryMW, m.SizeMW)
+				c.carryMW = min(c.carryMW, m.SizeMW)
 				break
 			}
 		}
@@ -336,7 +336,7 @@ func (c *Controller) powerMix(s *State) []float64 {
 	}
 	left := need
 	for _, j := range order {
-		take := math.Min(left, need*m.Lines[m.PowerLines[j]].MaxMix)
+		take := min(left, need*m.Lines[m.PowerLines[j]].MaxMix)
 		mix[j] += take
 		left -= take
 		if left <= eps {
@@ -393,14 +393,14 @@ func (c *Controller) expand(s *State) {
 		supply := line.Share*s.lines[i].base*c.growth(m, i, ahead) + s.Dedicated(i)
 		// Clear a standing backlog over the look-ahead as well.
 		if line.Kind != Crew && line.Kind != Upstream {
-			demand += math.Max(0, ls.backlog-ls.supply*float64(line.LeadWeeks)) / float64(max(ahead, 26))
+			demand += max(0, ls.backlog-ls.supply*float64(line.LeadWeeks)) / float64(max(ahead, 26))
 		}
 		gap := demand - supply
 		if gap <= eps {
 			continue
 		}
-		ceiling := line.MaxGrowth * math.Max(ls.supply, line.Share*ls.base) * float64(m.ReviewWeeks) / 52
-		s.Expand(i, math.Min(gap, ceiling))
+		ceiling := line.MaxGrowth * max(ls.supply, line.Share*ls.base) * float64(m.ReviewWeeks) / 52
+		s.Expand(i, min(gap, ceiling))
 	}
 }
 

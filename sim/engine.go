@@ -88,11 +88,14 @@ func (s *State) Stock(l int) float64 { return s.lines[l].stock }
 // still being built.
 func (s *State) Dedicated(l int) float64 {
 	ls := &s.lines[l]
-	d := ls.dedicated
-	for _, e := range ls.expQueue[ls.expHead:] {
-		d += e.qty
+	if !ls.dedKnown {
+		d := ls.dedicated
+		for _, e := range ls.expQueue[ls.expHead:] {
+			d += e.qty
+		}
+		ls.dedTotal, ls.dedKnown = d, true
 	}
-	return d
+	return ls.dedTotal
 }
 
 // PowerAllocated is the grid MW projects have taken from power line l so far.
@@ -148,6 +151,7 @@ func (s *State) Expand(l int, qty float64) bool {
 		return false
 	}
 	ls.expQueue = append(ls.expQueue, expansion{week: s.week + s.m.Lines[l].ExpansionWeeks, qty: qty})
+	ls.dedKnown = false
 	return true
 }
 
@@ -449,7 +453,11 @@ func run(s *State, r *Result, m *Model, pol Policy, o Options) {
 		s.produce()
 		s.advance()
 		s.settleWeek()
-		s.allocate()
+		if !o.WeeksOnly {
+			// Missions are recorded only in full: the split of compute
+			// among them changes nothing else.
+			s.allocate()
+		}
 		r.record(s)
 	}
 	r.finish(s)
@@ -556,6 +564,7 @@ func (s *State) grow() {
 		for ls.expHead < len(ls.expQueue) && ls.expQueue[ls.expHead].week <= w {
 			ls.dedicated += ls.expQueue[ls.expHead].qty
 			ls.expHead++
+			ls.dedKnown = false
 		}
 		ls.supply = 0
 		if w >= l.AvailableWeek {
@@ -589,8 +598,16 @@ func (s *State) grow() {
 // the generation in production's) on the learning curve at the cumulative
 // output grow reached this week.
 func (s *State) price(l int) float64 {
+	if ls := &s.lines[l]; ls.priced {
+		return ls.unitCost
+	}
+	return s.priceNow(l)
+}
+
+// priceNow works out line l's unit cost this week (see price).
+func (s *State) priceNow(l int) float64 {
 	ls := &s.lines[l]
-	if !ls.priced {
+	{
 		line := &s.m.Lines[l]
 		learn := line.learning(ls.learnQ)
 		ls.unitCost = line.UnitCostUSD * learn
@@ -678,7 +695,7 @@ func (s *State) deliver(i int, capacity float64) (float64, bool) {
 		if o.ready > s.week {
 			break
 		}
-		take := math.Min(o.qty, budget)
+		take := min(o.qty, budget)
 		o.qty -= take
 		budget -= take
 		got += take
@@ -950,7 +967,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 			if !substitutes(r, n.Line) || r.WorkersPerRobot <= 0 {
 				continue
 			}
-			robots := math.Min(robotFree[k], r.MaxAutomation*workers/r.WorkersPerRobot)
+			robots := min(robotFree[k], r.MaxAutomation*workers/r.WorkersPerRobot)
 			if robots <= 0 {
 				continue
 			}

@@ -248,7 +248,7 @@ func (s *State) equityRoom() float64 {
 	if y := EquityYear(s.week); y != mo.yearStart {
 		mo.yearStart, mo.equityYr = y, 0
 	}
-	return math.Max(0, s.m.Finance.EquityPerYear-mo.equityYr)
+	return max(0, s.m.Finance.EquityPerYear-mo.equityYr)
 }
 
 // fund makes sure cash covers amount, raising equity (up to the year's
@@ -317,7 +317,7 @@ func (s *State) Liquidity(horizon int) float64 {
 	// Over the horizon: the equity the coming years allow, and what today's
 	// compute earns beyond its running costs and interest ("compute is
 	// revenue"), without assuming growth.
-	operating := math.Max(0, mo.annualRevenue/units.WeeksPerYear-running-mo.lastInterest)
+	operating := max(0, mo.annualRevenue/units.WeeksPerYear-running-mo.lastInterest)
 	future := (fm.EquityPerYear/units.WeeksPerYear + operating) * float64(horizon)
 	return s.Funds() + future - mo.committed - reserve
 }
@@ -343,7 +343,7 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 	mo := &s.money
 	financed := 0.0
 	if fk >= 0 {
-		financed = math.Min(amount*s.m.Finance.facility(fk).Share, s.headroom(fk))
+		financed = min(amount*s.m.Finance.facility(fk).Share, s.headroom(fk))
 	}
 	cashPart := toCents(amount - financed)
 	if !s.fund(cashPart) {
@@ -361,7 +361,7 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 		mo.capexAccel += amount
 	}
 	if project {
-		mo.committed = math.Max(0, mo.committed-amount)
+		mo.committed = max(0, mo.committed-amount)
 	}
 	s.capexUSD += amount
 	if bucket >= 0 {
@@ -394,7 +394,7 @@ func (s *State) affordable(price float64, fk int) float64 {
 	}
 	// A dollar short of the funds, so rounding to cents never leaves a
 	// delivery unpaid.
-	funds := math.Max(0, s.Funds()-1)
+	funds := max(0, s.Funds()-1)
 	amount := funds
 	if fk >= 0 {
 		// The facility covers its share up to its headroom: amount A costs
@@ -450,7 +450,7 @@ func (s *State) settleWeek() {
 		f := fm.facility(k)
 		interest := f.Interest(fs.outstanding)
 		fs.instalment += fs.due[s.week]
-		principal := math.Max(0, math.Min(fs.instalment, fs.outstanding))
+		principal := max(0, min(fs.instalment, fs.outstanding))
 		mo.interest += interest
 		mo.principal += principal
 		s.payRunning(interest + principal)
@@ -621,7 +621,7 @@ func (mi *Mission) demandAt(w int, growth, flopsPerMW float64) float64 {
 		d *= flopsPerMW
 	}
 	if mi.MaxFLOPS > 0 {
-		d = math.Min(d, mi.MaxFLOPS)
+		d = min(d, mi.MaxFLOPS)
 	}
 	return d
 }

@@ -21,7 +21,7 @@ func (f *Facility) Interest(outstanding float64) float64 {
 // factory's revenue runs at annualRevenue a year: its limit plus its
 // revenue multiple, less what is outstanding, never below 0.
 func (f *Facility) Headroom(outstanding, annualRevenue float64) float64 {
-	return math.Max(0, f.Limit+f.RevenueMultiple*annualRevenue-outstanding)
+	return max(0, f.Limit+f.RevenueMultiple*annualRevenue-outstanding)
 }
 
 // Lends reports whether f lends anything at all.

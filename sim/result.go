@@ -307,7 +307,7 @@ func slide(sum float64, hist []float64, life int) float64 {
 }
 
 func near(a, b float64) bool {
-	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+	return math.Abs(a-b) <= 1e-6*max(1, max(math.Abs(a), math.Abs(b)))
 }
 
 func (r *Result) finish(s *State) {

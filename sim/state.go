@@ -9,6 +9,8 @@ import (
 type lineState struct {
 	base      float64 // industry capacity this week (workforce for crews)
 	dedicated float64 // capacity the factory paid for that is online
+	dedTotal  float64 // dedicated plus what expQueue has still to bring (State.Dedicated), when dedKnown
+	dedKnown  bool
 	expQueue  []expansion
 	expHead   int
 	supply    float64 // the factory's production slot this week
