@@ -32,6 +32,8 @@ type State struct {
 	due     calendar
 	work    []int32 // scratch: this week's projects, oldest first
 	dueNow  []int32 // scratch: this week's due set
+	// heldScratch is scratch for the crews and robots a stage would hold.
+	heldScratch []holding
 	// Orders to place in future weeks: a linked list per week, threaded
 	// through one pool, so scheduling allocates nothing per order.
 	schedHead, schedTail []int32 // per week: first and last pool index, or -1
@@ -194,9 +196,11 @@ func (s *State) newProject(mw float64, start int) *project {
 		blocked: -1,
 		waiting: true,
 	}
+	held := s.slab.h.take(m.holdTotal)
 	for i := range p.stages {
 		ss := &p.stages[i]
-		ss.held = s.slab.holdings(m.holdCap[i])
+		n := m.holdCap[i]
+		ss.held, held = held[:0:n], held[n:]
 		ss.ready = -1
 		ss.waitedOn = -1
 	}
@@ -491,6 +495,7 @@ func (s *State) reset(m *Model) {
 		due:          old.due,
 		work:         old.work[:0],
 		dueNow:       old.dueNow[:0],
+		heldScratch:  old.heldScratch[:0],
 		schedHead:    resize(old.schedHead, m.Weeks),
 		schedTail:    resize(old.schedTail, m.Weeks),
 		schedPool:    old.schedPool[:0],
@@ -950,8 +955,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	if len(missing) > 0 && len(st.Crews) == 0 {
 		return missing
 	}
-	var plan [16]holding
-	held := plan[:0]
+	held := s.heldScratch[:0]
 	var freeRobots [4]float64
 	robotFree := freeRobots[:0]
 	for _, rl := range s.m.robotLines {
@@ -1006,6 +1010,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 			s.lines[l].consumed += p.power[j]
 		}
 	}
+	s.heldScratch = held
 	ss := &p.stages[i]
 	ss.held = append(ss.held[:0], held...) // within the capacity the model set aside
 	for _, h := range held {

@@ -201,7 +201,8 @@ type Model struct {
 	genAt      []int8 // GenerationAt for weeks 0 … Weeks+520, precomputed
 	// holdCap is, per stage, the most holdings a start can make: each crew,
 	// plus each robot line standing in for it.
-	holdCap []int
+	holdCap   []int
+	holdTotal int // the sum of holdCap
 }
 
 // Compile turns a validated scenario into a Model.
@@ -362,6 +363,7 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		slices.SortStableFunc(out.Deferred, func(a, b int) int { return cmp.Compare(out.Needs[a].At, out.Needs[b].At) })
 		m.Stages = append(m.Stages, out)
 		m.holdCap = append(m.holdCap, len(out.Crews)*(1+len(m.robotLines)))
+		m.holdTotal += m.holdCap[len(m.holdCap)-1]
 	}
 	compileFinance(s, m)
 	compileInitial(s, m)

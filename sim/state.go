@@ -143,9 +143,6 @@ func (b *slab) floats(n int) []float64 { return b.f.take(n) }
 
 func (b *slab) stages(n int) []stageState { return b.s.take(n) }
 
-// holdings returns an empty slice with room for n holdings.
-func (b *slab) holdings(n int) []holding { return b.h.take(n)[:0] }
-
 func (b *slab) reset() {
 	b.p.reset()
 	b.f.reset()
