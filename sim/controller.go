@@ -34,7 +34,7 @@ type Controller struct {
 	byWait          []int
 	powerSupply     []float64 // power sources' forecast supply in week powerWeek
 	powerWeek       int
-	growthPow       [][]float64
+	growthPow       []growthFactor // growthSlots per line
 	capexPerProject float64
 	// perMW caches unitsPerMW by generation and line (NaN: not yet asked).
 	perMW []float64
@@ -46,10 +46,6 @@ func NewController() *Controller { return &Controller{leadTime: -1, powerWeek: -
 // Reset makes c as NewController returns it, for a new run, keeping its
 // memory: a study of many runs resets one controller per worker.
 func (c *Controller) Reset() {
-	rows := c.growthPow
-	for l := range rows {
-		rows[l] = rows[l][:0]
-	}
 	*c = Controller{
 		leadTime:       -1,
 		crewWeeksPerMW: c.crewWeeksPerMW[:0],
@@ -59,7 +55,7 @@ func (c *Controller) Reset() {
 		byWait:         c.byWait[:0],
 		powerSupply:    c.powerSupply[:0],
 		powerWeek:      -1,
-		growthPow:      rows[:0],
+		growthPow:      c.growthPow[:0],
 		perMW:          c.perMW[:0],
 	}
 }
@@ -249,36 +245,33 @@ func (c *Controller) forecastSupply(s *State, l, ahead int) float64 {
 }
 
 // growth is line l's industry growth factor over ahead weeks, cached: the
-// controller asks for the same few horizons every week.
+// controller asks for the same few horizons of each line every week (when
+// a line is first called on, its lead time, its expansion look-ahead).
 func (c *Controller) growth(m *Model, l, ahead int) float64 {
-	if len(c.growthPow) < len(m.Lines) {
-		// Rows kept from an earlier run come back empty (see Reset).
-		c.growthPow = c.growthPow[:cap(c.growthPow)]
-		for len(c.growthPow) < len(m.Lines) {
-			c.growthPow = append(c.growthPow, nil)
+	if len(c.growthPow) != growthSlots*len(m.Lines) {
+		c.growthPow = resize(c.growthPow, growthSlots*len(m.Lines))
+	}
+	slots := c.growthPow[growthSlots*l : growthSlots*(l+1)]
+	for k := range slots {
+		g := &slots[k]
+		if !g.set {
+			g.ahead, g.f, g.set = ahead, math.Pow(m.Lines[l].WeeklyGrowth, float64(ahead)), true
+		}
+		if g.ahead == ahead {
+			return g.f
 		}
 	}
-	row := c.growthPow[l]
-	if len(row) <= ahead {
-		n := len(row)
-		if cap(row) > ahead {
-			row = row[:ahead+1]
-		} else {
-			grown := make([]float64, ahead+1)
-			copy(grown, row)
-			row = grown
-		}
-		for i := n; i <= ahead; i++ {
-			row[i] = math.NaN()
-		}
-		c.growthPow[l] = row
-	}
-	if f := row[ahead]; !math.IsNaN(f) {
-		return f
-	}
-	f := math.Pow(m.Lines[l].WeeklyGrowth, float64(ahead))
-	row[ahead] = f
-	return f
+	return math.Pow(m.Lines[l].WeeklyGrowth, float64(ahead))
+}
+
+// growthSlots is how many horizons growth keeps per line.
+const growthSlots = 4
+
+// growthFactor is a line's growth factor f over ahead weeks, once set.
+type growthFactor struct {
+	ahead int
+	f     float64
+	set   bool
 }
 
 // powerForecast is power source j's (Model.PowerLines) forecast supply
