@@ -239,7 +239,7 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 		if pending(i) {
 			return plan[i] + m.Stages[i].Weeks
 		}
-		return p.stages[i].end
+		return int(p.stages[i].end)
 	}
 	// A new project's plan depends only on the week and on which power
 	// sources it draws from: worked out once a run per set of sources.
@@ -250,14 +250,14 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 	if cached != nil && cached.ok {
 		for i := range plan {
 			plan[i] = s.week + int(cached.start[i])
-			p.stages[i].notBefore = plan[i]
+			p.stages[i].notBefore = int32(plan[i])
 		}
 		s.scheduleProject(p, plan, nil, gen)
 		return s.week + int(cached.finish)
 	}
 	for i, st := range m.Stages {
 		if !pending(i) {
-			plan[i] = p.stages[i].begin
+			plan[i] = int(p.stages[i].begin)
 			continue
 		}
 		es := s.week
@@ -287,7 +287,7 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 			}
 		}
 		plan[i] = max(plan[i], late)
-		p.stages[i].notBefore = plan[i]
+		p.stages[i].notBefore = int32(plan[i])
 	}
 	if cached != nil {
 		for i := range plan {
@@ -785,7 +785,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 	var missing [8]int
 	for i := p.lo; i < len(m.Stages); i++ { // stages before p.lo are done
 		st := &p.stages[i]
-		if st.status == running && st.next < len(m.Stages[i].Deferred) && st.due <= s.week {
+		if st.status == running && int(st.next) < len(m.Stages[i].Deferred) && int(st.due) <= s.week {
 			if l := s.takeDeferred(p, i); l >= 0 {
 				// The work has reached an input that is late: the stage
 				// pauses a week, its crews held, and the MW wait on it.
@@ -793,16 +793,16 @@ func (s *State) advanceProject(p *project, idx int32) {
 				st.waited++
 				st.paused++
 				st.end++
-				st.due = s.week + 1
+				st.due = int32(s.week + 1)
 				root := s.rootCause(l)
 				s.heldBack[root] += p.mw
-				st.waitedOn = root
+				st.waitedOn = int32(root)
 				if p.blocked < 0 {
 					p.blocked = root
 				}
 			}
 		}
-		if st.status == running && st.end <= s.week && st.next >= len(m.Stages[i].Deferred) {
+		if st.status == running && int(st.end) <= s.week && int(st.next) >= len(m.Stages[i].Deferred) {
 			s.finishStage(p, i)
 		}
 		if st.status == running {
@@ -822,8 +822,8 @@ func (s *State) advanceProject(p *project, idx int32) {
 		if !ready {
 			continue
 		}
-		if s.week < st.notBefore {
-			p.wake = min(p.wake, st.notBefore)
+		if s.week < int(st.notBefore) {
+			p.wake = min(p.wake, int(st.notBefore))
 			continue
 		}
 		if until := s.frozenUntil(i); until > s.week {
@@ -833,7 +833,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 			continue
 		}
 		if st.ready < 0 {
-			st.ready = s.week
+			st.ready = int32(s.week)
 		}
 		miss := s.tryStart(p, i, missing[:0])
 		if len(miss) > 0 {
@@ -842,7 +842,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 			for _, l := range miss {
 				root := s.rootCause(l)
 				s.heldBack[root] += p.mw
-				st.waitedOn = root
+				st.waitedOn = int32(root)
 				if p.blocked < 0 {
 					p.blocked = root
 				}
@@ -865,10 +865,10 @@ func (s *State) advanceProject(p *project, idx int32) {
 // nextEvent is the next week running stage i needs a visit: when it ends,
 // or sooner when the work reaches a need still to be consumed.
 func (s *State) nextEvent(st *stageState, i int) int {
-	if st.next < len(s.m.Stages[i].Deferred) {
-		return min(st.end, st.due)
+	if int(st.next) < len(s.m.Stages[i].Deferred) {
+		return int(min(st.end, st.due))
 	}
-	return st.end
+	return int(st.end)
 }
 
 // shockFactor is the share of line l's supply left by disruptions this week.
@@ -1021,15 +1021,15 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		weeks *= 1 - st.Automatable*robotWork/crewNeed
 	}
 	ss.status = running
-	ss.begin = s.week
-	ss.end = s.week + int(math.Ceil(weeks-eps))
+	ss.begin = int32(s.week)
+	ss.end = int32(s.week + int(math.Ceil(weeks-eps)))
 	ss.next, ss.paused = 0, 0
 	if len(st.Deferred) > 0 {
 		// Deferred needs come due where the plan put them (and were ordered
 		// for): robots that shorten the stage shorten the work after them.
-		ss.due = s.week + st.Needs[st.Deferred[0]].offsetWeeks(st.Weeks)
+		ss.due = int32(s.week + st.Needs[st.Deferred[0]].offsetWeeks(st.Weeks))
 	}
-	if ss.end <= s.week {
+	if int(ss.end) <= s.week {
 		s.finishStage(p, i)
 	}
 	return missing
@@ -1048,7 +1048,7 @@ func (s *State) takeDeferred(p *project, i int) int {
 	m := s.m
 	st := &m.Stages[i]
 	ss := &p.stages[i]
-	for ss.next < len(st.Deferred) && ss.due <= s.week {
+	for int(ss.next) < len(st.Deferred) && int(ss.due) <= s.week {
 		n := st.Needs[st.Deferred[ss.next]]
 		q := p.amount(n, m.PUE)
 		if q > s.lines[n.Line].stock+eps {
@@ -1056,9 +1056,9 @@ func (s *State) takeDeferred(p *project, i int) int {
 		}
 		s.consume(n.Line, q)
 		ss.next++
-		if ss.next < len(st.Deferred) {
+		if int(ss.next) < len(st.Deferred) {
 			nn := st.Needs[st.Deferred[ss.next]]
-			ss.due = max(s.week, ss.begin+ss.paused+nn.offsetWeeks(st.Weeks))
+			ss.due = int32(max(s.week, int(ss.begin+ss.paused)+nn.offsetWeeks(st.Weeks)))
 		}
 	}
 	return -1
@@ -1071,7 +1071,7 @@ func (s *State) finishStage(p *project, i int) {
 	}
 	ss.held = ss.held[:0]
 	ss.status = done
-	ss.end = s.week
+	ss.end = int32(s.week)
 	p.ndone++
 	for p.lo < len(p.stages) && p.stages[p.lo].status == done {
 		p.lo++

@@ -341,13 +341,13 @@ func (r *Result) finish(s *State) {
 			Stages:     logs[k*ns : (k+1)*ns : (k+1)*ns],
 		}
 		for i, st := range p.stages {
-			sl := StageLog{Stage: m.Stages[i].Name, ReadyWeek: st.ready, StartWeek: -1, EndWeek: -1, WaitWeeks: st.waited}
+			sl := StageLog{Stage: m.Stages[i].Name, ReadyWeek: int(st.ready), StartWeek: -1, EndWeek: -1, WaitWeeks: int(st.waited)}
 			if st.status != pending {
-				sl.StartWeek = max(0, st.begin)
-				sl.ReadyWeek = max(0, st.ready)
+				sl.StartWeek = max(0, int(st.begin))
+				sl.ReadyWeek = max(0, int(st.ready))
 			}
 			if st.status == done {
-				sl.EndWeek = max(0, st.end)
+				sl.EndWeek = max(0, int(st.end))
 			}
 			if st.waitedOn >= 0 {
 				sl.WaitedOn = m.Lines[st.waitedOn].Name

@@ -53,20 +53,22 @@ const (
 )
 
 type stageState struct {
+	// Weeks and counts are int32, so that a stage fits a cache line: the
+	// engine visits thousands of stages a run.
 	status    stageStatus
-	ready     int // week it could first start: predecessors done and its planned week come (-1 until then)
-	notBefore int // its planned start: as late as the critical path allows
-	begin     int
-	end       int
-	waited    int // weeks waited for inputs or crews after ready
-	waitedOn  int // the line that held it back last, or -1
+	ready     int32 // week it could first start: predecessors done and its planned week come (-1 until then)
+	notBefore int32 // its planned start: as late as the critical path allows
+	begin     int32
+	end       int32
+	waited    int32 // weeks waited for inputs or crews after ready
+	waitedOn  int32 // the line that held it back last, or -1
 	held      []holding
 	// next is the index into its Stage.Deferred of the next need the
 	// running stage must consume; due the week it comes due. A late need
 	// pauses the stage: end and due move a week later.
-	next   int
-	due    int
-	paused int // weeks paused for a late need
+	next   int32
+	due    int32
+	paused int32 // weeks paused for a late need
 }
 
 type holding struct {
