@@ -171,12 +171,14 @@ func (s *State) StartProject(powerMW []float64) int {
 	for i, mw := range powerMW {
 		s.powerAlloc[i] += mw
 	}
-	finish := s.planProject(p, nil)
+	finish, est := s.planProject(p, nil)
 	s.projects = append(s.projects, p)
 	s.waiting = append(s.waiting, int32(len(s.projects)-1))
 	s.startedMW += p.mw
 	if m.Finance != nil {
-		s.money.committed += s.remainingCapex(p, nil)
+		// What the project will cost, summed as its orders were scheduled:
+		// remainingCapex's figure.
+		s.money.committed += s.itemsCost(p, est)
 	}
 	return finish
 }
@@ -216,8 +218,10 @@ func (s *State) newProject(mw float64, start int) *project {
 // the work needs it. ip is nil for a new project; for one under way at the
 // start it names the generation, which stages have what they consume on
 // site (nothing to order) or on order (due when the work needs it, whatever
-// the lead time), and any planned start. It returns the planned finish.
-func (s *State) planProject(p *project, ip *InitialProject) int {
+// the lead time), and any planned start. It returns the planned finish
+// and, with finance, what the pending stages' inputs cost at today's
+// prices (remainingCapex without the capex items).
+func (s *State) planProject(p *project, ip *InitialProject) (int, float64) {
 	m := s.m
 	gen := -1
 	var pre []StartStatus
@@ -252,8 +256,8 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 			plan[i] = s.week + int(cached.start[i])
 			p.stages[i].notBefore = int32(plan[i])
 		}
-		s.scheduleProject(p, plan, nil, gen)
-		return s.week + int(cached.finish)
+		est := s.scheduleProject(p, plan, nil, gen)
+		return s.week + int(cached.finish), est
 	}
 	for i, st := range m.Stages {
 		if !pending(i) {
@@ -295,15 +299,17 @@ func (s *State) planProject(p *project, ip *InitialProject) int {
 		}
 		cached.finish, cached.ok = int32(finish-s.week), true
 	}
-	s.scheduleProject(p, plan, pre, gen)
-	return finish
+	est := s.scheduleProject(p, plan, pre, gen)
+	return finish, est
 }
 
 // scheduleProject fixes p's hardware generation (gen, or when gen < 0 the
 // newest available at its planned fit-out) and schedules the orders of
 // every pending stage planned to start in week plan[i], each its lead time
-// before the work needs it (pre: see planProject).
-func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen int) {
+// before the work needs it (pre: see planProject). With finance it returns
+// what those inputs cost at today's prices, summed in remainingCapex's
+// order.
+func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen int) float64 {
 	m := s.m
 	// Hardware: the newest generation available when fit-out is planned to
 	// start, that is when the first stage needing accelerators begins.
@@ -318,6 +324,7 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 	g := m.Generations[p.gen]
 	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
+	priced, est := m.Finance != nil, 0.0
 	for i, st := range m.Stages {
 		if p.stages[i].status != pending || (pre != nil && pre[i] == StageDelivered) {
 			continue
@@ -325,10 +332,14 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 		placed := pre != nil && pre[i] == StageOrdered
 		for k, n := range st.Needs {
 			need := plan[i] + s.shape.offset(i, k)
+			q := p.amount(n, m.PUE)
 			if placed {
-				s.orderedBefore(n.Line, need, p.amount(n, m.PUE))
+				s.orderedBefore(n.Line, need, q)
 			} else {
-				s.schedule(n.Line, need-m.Lines[n.Line].LeadWeeks, p.amount(n, m.PUE))
+				s.schedule(n.Line, need-m.Lines[n.Line].LeadWeeks, q)
+			}
+			if priced {
+				est += s.cost(p, n.Line, q)
 			}
 		}
 		if st.SecuresPower {
@@ -338,9 +349,13 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 				} else {
 					s.schedule(l, plan[i]-m.Lines[l].LeadWeeks, p.power[j])
 				}
+				if priced {
+					est += s.cost(p, l, p.power[j])
+				}
 			}
 		}
 	}
+	return est
 }
 
 // stageLead is how long after an order placed now stage i of p could

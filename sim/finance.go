@@ -532,20 +532,31 @@ func (s *State) remainingCapex(p *project, pre []StartStatus) float64 {
 			continue
 		}
 		for _, n := range st.Needs {
-			price := s.price(n.Line)
-			if n.Line == m.Accel {
-				price = s.accelPrice(p.gen)
-			}
-			est += p.amount(n, m.PUE) * price
+			est += s.cost(p, n.Line, p.amount(n, m.PUE))
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {
-				est += p.power[j] * s.price(l)
+				est += s.cost(p, l, p.power[j])
 			}
 		}
 	}
-	if m.Finance != nil {
-		for _, it := range m.Finance.Items {
+	return s.itemsCost(p, est)
+}
+
+// cost is what qty units of line l cost project p at today's prices
+// (accelerators of p's generation: see accelPrice).
+func (s *State) cost(p *project, l int, qty float64) float64 {
+	price := s.price(l)
+	if l == s.m.Accel {
+		price = s.accelPrice(p.gen)
+	}
+	return qty * price
+}
+
+// itemsCost adds to est the capex items of p's pending stages.
+func (s *State) itemsCost(p *project, est float64) float64 {
+	if s.m.Finance != nil {
+		for _, it := range s.m.Finance.Items {
 			if p.stages[it.Stage].status == pending {
 				est += it.PerMW * p.mw
 			}
