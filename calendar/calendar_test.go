@@ -78,3 +78,29 @@ func ExampleCalendar_Day() {
 	fmt.Println(c.Day(260), c.Quarter(260))
 	// Output: 2030-12-30 2030 Q4
 }
+
+// Date adds whole days in UTC: the same time.Time, bit for bit, as
+// AddDate, on either side of the start and across leap years.
+func TestDateIsAddDate(t *testing.T) {
+	for _, start := range []time.Time{
+		time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC),
+		time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC),
+		time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		c := calendar.New(start)
+		for w := -12_000; w <= 12_000; w += 7 {
+			if got, want := c.Date(w), start.AddDate(0, 0, 7*w); got != want {
+				t.Fatalf("start %s week %d: %v, want %v", calendar.Day(start), w, got, want)
+			}
+		}
+	}
+	// Outside UTC, AddDate keeps the wall clock across daylight saving.
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, ny)
+	if got := calendar.New(start).Date(20); got.Hour() != 0 || got != start.AddDate(0, 0, 140) {
+		t.Fatalf("New York week 20: %v, want midnight %v", got, start.AddDate(0, 0, 140))
+	}
+}
