@@ -197,7 +197,16 @@ func (s *State) initMoney() {
 	for k := range s.money.fac {
 		s.money.fac[k].due = resize(s.money.fac[k].due, s.m.Weeks+1)
 	}
-	s.money.replace = resize(s.money.replace, s.m.Weeks)
+	// Each week's list keeps its array from the run before, emptied.
+	rp := s.money.replace
+	if cap(rp) < s.m.Weeks {
+		rp = append(rp[:cap(rp)], make([][]int32, s.m.Weeks-cap(rp))...)
+	}
+	rp = rp[:s.m.Weeks]
+	for w := range rp {
+		rp[w] = rp[w][:0]
+	}
+	s.money.replace = rp
 }
 
 // resetWeek clears the week's flows.
@@ -483,7 +492,7 @@ func (s *State) replaceAccelerators() {
 	// This week's replacements, then those put off from last week: kept
 	// apart, so that a long wait for money does not copy the list weekly.
 	due, carry := s.money.replace[s.week], s.money.carry
-	s.money.replace[s.week], s.money.carry = nil, nil
+	s.money.replace[s.week], s.money.carry = due[:0], nil // the array is kept for the next run
 	if len(due) == 0 && len(carry) == 0 {
 		return
 	}

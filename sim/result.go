@@ -124,21 +124,42 @@ func (r *Result) reset(m *Model, o Options) {
 	if cap(r.Weeks) < m.Weeks {
 		r.Weeks = make([]Week, 0, m.Weeks)
 	}
+	if cap(r.capexAccelHist) < m.Weeks {
+		hist := make([]float64, 2*m.Weeks)
+		r.capexAccelHist, r.capexOtherHist = column(&hist, m.Weeks), column(&hist, m.Weeks)
+	}
 	if r.light {
 		return
 	}
-	r.Lines = make([]LineSeries, len(m.Lines))
-	r.HeldBack = make([]float64, 0, m.Weeks*len(m.Lines))
-	r.Missions = make([]MissionSeries, len(m.Missions))
+	// Every weekly series is a column carved from one array, filled as the
+	// weeks pass.
+	nl, nm, ng := len(m.Lines), len(m.Missions), len(m.Generations)
+	cols := make([]float64, m.Weeks*(6*nl+2*nm+nl+ng))
+	r.Lines = make([]LineSeries, nl)
+	r.Missions = make([]MissionSeries, nm)
 	for i := range r.Lines {
 		ls := &r.Lines[i]
-		ls.Supply = make([]float64, 0, m.Weeks)
-		ls.Delivered = make([]float64, 0, m.Weeks)
-		ls.Backlog = make([]float64, 0, m.Weeks)
-		ls.Stock = make([]float64, 0, m.Weeks)
-		ls.UnitCost = make([]float64, 0, m.Weeks)
-		ls.Dedicated = make([]float64, 0, m.Weeks)
+		ls.Supply = column(&cols, m.Weeks)
+		ls.Delivered = column(&cols, m.Weeks)
+		ls.Backlog = column(&cols, m.Weeks)
+		ls.Stock = column(&cols, m.Weeks)
+		ls.UnitCost = column(&cols, m.Weeks)
+		ls.Dedicated = column(&cols, m.Weeks)
 	}
+	for k := range r.Missions {
+		r.Missions[k].Demand = column(&cols, m.Weeks)
+		r.Missions[k].Served = column(&cols, m.Weeks)
+	}
+	r.HeldBack = column(&cols, m.Weeks*nl)
+	r.GenerationMW = column(&cols, m.Weeks*ng)
+}
+
+// column carves an empty slice with room for n values off the front of
+// *cols.
+func column(cols *[]float64, n int) []float64 {
+	c := (*cols)[:0:n]
+	*cols = (*cols)[n:]
+	return c
 }
 
 func (r *Result) record(s *State) {
