@@ -145,57 +145,170 @@ func stageTiming(m *sim.Model) (int, []int) {
 // objective; for a MIP, its LP relaxation's, the re-solves being of the
 // relaxation too). The values are sorted by saving per week, largest first;
 // the duration is the time the re-solves took; they run as many at once
-// as there are CPUs. Each re-solve is bounded
-// by the solver's own time limit; one that fails or times out is
-// reported in its value (Error, and the text says so) and the others go
-// on: only an error building the model, or ctx ending, is returned as an
-// error, with the values so far.
+// as there are CPUs, each starting from base's optimal basis when the
+// solver takes one (lp.WarmStart): a re-solve differs from the main model
+// in the offsets of one line, so its optimum is a few pivots from base's.
+// Each re-solve is bounded by the solver's own time limit; one that fails
+// or times out is reported in its value (Error, and the text says so)
+// and the others go on: only an error building the model, or ctx ending,
+// is returned as an error, with the values so far.
+//
+// ValueLeadTimes is StartLeadTimes followed by Value; call those instead
+// to build the re-solves' models while the main plan solves.
 func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver, base *Plan) ([]LeadTimeValue, time.Duration, error) {
-	t0 := time.Now()
+	return StartLeadTimes(ctx, m, opt, s).Value(ctx, base)
+}
+
+// LeadTimeResolves are the re-solves ValueLeadTimes makes, their models
+// built ahead by StartLeadTimes.
+type LeadTimeResolves struct {
+	m     *sim.Model
+	s     lp.Solver
+	step  int
+	mip   bool // the main plan is a MIP: values against its relaxation
+	cands []int
+	built []builtResolve
+	// opt is the options as the re-solves take them (an LP, the
+	// committed pipeline simulated once for all), set up once, by the
+	// first build; err is simulating the pipeline's.
+	setup sync.Once
+	opt   Options
+	err   error
+}
+
+// builtResolve is one re-solve's model, built once by whichever asks
+// first: the background builder or the re-solve itself.
+type builtResolve struct {
+	once sync.Once
+	// lp is the re-solve's model and penaltyUSD its shortfall penalty:
+	// all of its Problem the re-solve needs, the rest left to the
+	// garbage collector while the main plan solves.
+	lp         *lp.Model
+	penaltyUSD float64
+	shorter    int
+	err        error
+	// prepared is the solver with lp prepared (lp.Preparer), or nil.
+	prepared lp.Solver
+}
+
+// StartLeadTimes starts building the models of ValueLeadTimes's
+// re-solves of m planned with opt, one at a time in the background, and
+// preparing them for s when it can (lp.Preparer: cbc writes a warm
+// start's model file), and returns at once. Call it before Solve: the main
+// solve runs in a solver process, leaving the CPU it does not use to
+// build the re-solves, which Value then solves as soon as the main plan
+// is there. Building stops when ctx ends; Value builds what is not built
+// yet.
+func StartLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) *LeadTimeResolves {
 	if opt.Period == "" {
 		opt.Period = Month
 	}
-	step := leadStep(opt.Period)
-	baseUSD := base.ObjectiveUSD
-	if opt.Integer || opt.Blocky() {
-		// A MIP's lead times are valued on its LP relaxation: a re-solve
-		// each within the time limit, against the relaxation's objective.
-		opt.Integer, opt.ExpansionBlocks, opt.Lumpy = false, nil, false
-		if base.RelaxationUSD != 0 {
-			baseUSD = base.RelaxationUSD
+	r := &LeadTimeResolves{m: m, s: s, step: leadStep(opt.Period), mip: opt.Integer || opt.Blocky(), cands: LeadTimeCandidates(m, opt.Period), opt: opt}
+	r.built = make([]builtResolve, len(r.cands))
+	go func() {
+		for i := range r.built {
+			if ctx.Err() != nil {
+				return
+			}
+			r.build(i)
 		}
-	}
-	if opt.Committed == nil && HasStartingState(m) {
-		// The pipeline's orders are placed: a shorter lead time is for
-		// the new orders only, so every re-solve takes the same pipeline.
-		c, err := CommittedPipeline(m)
+	}()
+	return r
+}
+
+// setUp sets the options up for the re-solves, once.
+func (r *LeadTimeResolves) setUp() error {
+	r.setup.Do(func() {
+		// A MIP's lead times are valued on its LP relaxation: a
+		// re-solve each within the time limit, against the
+		// relaxation's objective.
+		r.opt.Integer, r.opt.ExpansionBlocks, r.opt.Lumpy = false, nil, false
+		if r.opt.Committed == nil && HasStartingState(r.m) {
+			// The pipeline's orders are placed: a shorter lead time is
+			// for the new orders only, so every re-solve takes the same
+			// pipeline.
+			c, err := CommittedPipeline(r.m)
+			if err != nil {
+				r.err = fmt.Errorf("plan: starting state: %w", err)
+				return
+			}
+			r.opt.Committed = c
+		}
+	})
+	return r.err
+}
+
+// build builds re-solve i's model, once.
+func (r *LeadTimeResolves) build(i int) *builtResolve {
+	b := &r.built[i]
+	b.once.Do(func() {
+		if err := r.setUp(); err != nil {
+			b.err = err
+			return
+		}
+		l := r.cands[i]
+		mm := *r.m
+		mm.Lines = slices.Clone(r.m.Lines)
+		lead := mm.Lines[l].LeadWeeks
+		mm.Lines[l].LeadWeeks = max(0, lead-r.step)
+		b.shorter = lead - mm.Lines[l].LeadWeeks
+		pr, err := Build(&mm, r.opt)
 		if err != nil {
-			return nil, 0, fmt.Errorf("plan: starting state: %w", err)
+			b.err = fmt.Errorf("lead time of %s one %s shorter: %w", r.m.Lines[l].Name, r.opt.Period, err)
+			return
 		}
-		opt.Committed = c
+		b.lp, b.penaltyUSD = pr.LP, pr.Opt.ShortfallPenalty
+		if p, ok := r.s.(lp.Preparer); ok {
+			// One that fails to prepare (a malformed model) fails its
+			// solve the same way, and says so there.
+			b.prepared, _ = p.Prepare(b.lp)
+		}
+	})
+	return b
+}
+
+// Value solves the re-solves and values them against base, the main plan
+// solved with the solver StartLeadTimes was given (see ValueLeadTimes).
+func (r *LeadTimeResolves) Value(ctx context.Context, base *Plan) ([]LeadTimeValue, time.Duration, error) {
+	t0 := time.Now()
+	if err := r.setUp(); err != nil {
+		return nil, 0, err
 	}
-	plain := false // s is already without presolve (a solve needed it)
-	if base != nil && base.plainSolver != nil {
-		s, plain = base.plainSolver, true
+	baseUSD := base.ObjectiveUSD
+	if r.mip && base.RelaxationUSD != 0 {
+		baseUSD = base.RelaxationUSD
 	}
-	cands := LeadTimeCandidates(m, opt.Period)
-	vals := make([]LeadTimeValue, len(cands))
-	errs := make([]error, len(cands))
+	plain := base.plainSolver != nil // a solve needed presolve off: the re-solves start so
+	vals := make([]LeadTimeValue, len(r.cands))
+	errs := make([]error, len(r.cands))
 	// The re-solves are independent: run as many at once as there are
 	// CPUs, each a solver process of its own.
 	sem := make(chan struct{}, max(1, runtime.NumCPU()))
 	var wg sync.WaitGroup
-	for i, l := range cands {
+	for i := range r.cands {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			vals[i], errs[i] = valueLeadTime(ctx, m, opt, s, plain, l, step, baseUSD)
+			b := r.build(i)
+			if b.err != nil {
+				errs[i] = b.err
+				return
+			}
+			s := r.s
+			switch {
+			case plain:
+				s = base.plainSolver
+			case b.prepared != nil:
+				s = b.prepared
+			}
+			vals[i], errs[i] = r.value(ctx, resolver(s, base, b.lp), plain, i, b, baseUSD)
+			b.lp, b.prepared = nil, nil // done with them: let their memory go
 		}()
 	}
 	wg.Wait()
 	out := []LeadTimeValue{}
-	for i := range cands {
+	for i := range r.cands {
 		if errs[i] != nil {
 			return out, time.Since(t0), errs[i]
 		}
@@ -213,25 +326,36 @@ func ValueLeadTimes(ctx context.Context, m *sim.Model, opt Options, s lp.Solver,
 	return out, time.Since(t0), nil
 }
 
-// valueLeadTime re-solves with line l's lead time step weeks shorter and
-// values it against baseUSD (see ValueLeadTimes). A failed re-solve is in
-// the value; the error is for a model that would not build or ctx ending.
-func valueLeadTime(ctx context.Context, m *sim.Model, opt Options, s lp.Solver, plain bool, l, step int, baseUSD float64) (LeadTimeValue, error) {
-	name := opt.Period
-	mm := *m
-	mm.Lines = slices.Clone(m.Lines)
-	lead := mm.Lines[l].LeadWeeks
-	mm.Lines[l].LeadWeeks = max(0, lead-step)
-	shorter := lead - mm.Lines[l].LeadWeeks
-	pr, err := Build(&mm, opt)
-	if err != nil {
-		return LeadTimeValue{}, fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, err)
+// resolver is s as a re-solve of m takes it: reporting the objective
+// only when s can (lp.ObjectiveOnly: a re-solve's value is its
+// objective), and starting from base's optimal basis carried to m when s
+// takes a start (lp.WarmStart) and base has a basis.
+func resolver(s lp.Solver, base *Plan, m *lp.Model) lp.Solver {
+	if oo, ok := s.(lp.ObjectiveOnly); ok {
+		s = oo.ObjectiveOnly()
 	}
+	ws, ok := s.(lp.WarmStart)
+	if !ok || base.basis == nil {
+		return s
+	}
+	b := base.basis.Carry(base.basisOf, m)
+	if b == nil {
+		return s
+	}
+	return ws.WithStart(b)
+}
+
+// value solves re-solve i (built in b) with s and values it against
+// baseUSD (see ValueLeadTimes). A failed re-solve is in the value; the
+// error is for ctx ending.
+func (r *LeadTimeResolves) value(ctx context.Context, s lp.Solver, plain bool, i int, b *builtResolve, baseUSD float64) (LeadTimeValue, error) {
+	m, l, name, shorter := r.m, r.cands[i], r.opt.Period, b.shorter
+	lead := m.Lines[l].LeadWeeks
 	what := "lead time"
 	if m.Lines[l].Kind == sim.Power {
 		what = "queue"
 	}
-	sol, _, err := solveLP(ctx, s, pr.LP, !plain)
+	sol, _, err := solveLP(ctx, s, b.lp, !plain)
 	if ctx.Err() != nil {
 		return LeadTimeValue{}, fmt.Errorf("lead time of %s one %s shorter: %w", m.Lines[l].Name, name, ctx.Err())
 	}
@@ -256,7 +380,7 @@ func valueLeadTime(ctx context.Context, m *sim.Model, opt Options, s lp.Solver, 
 	}
 	v := LeadTimeValue{
 		Line: m.Lines[l].Name, Queue: m.Lines[l].Kind == sim.Power, LeadWeeks: lead, ShorterWeeks: shorter,
-		SavesUSD: saves, SavesUSDPerWeek: saves / float64(shorter), ShortfallMW: saves / pr.Opt.ShortfallPenalty,
+		SavesUSD: saves, SavesUSDPerWeek: saves / float64(shorter), ShortfallMW: saves / b.penaltyUSD,
 		Stopped: sol.Status == lp.Stopped,
 	}
 	if v.Stopped && sol.Gap > 0 {

@@ -672,6 +672,7 @@ func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, 
 		pl.plainSolver = ms.plain
 		pl.setGap(ms.sol)
 		pl.RelaxationUSD, pl.Rounded = ms.relaxation, ms.rounded
+		pl.basis, pl.basisOf = ms.relaxBasis, ms.relaxed
 		pl.Stats.SolveSeconds = time.Since(t0).Seconds()
 		return pl, nil
 	}
@@ -683,6 +684,7 @@ func Solve(ctx context.Context, m *sim.Model, opt Options, s lp.Solver) (*Plan, 
 	pl.plainSolver = plain
 	pl.setGap(sol)
 	pl.RelaxationUSD = sol.Objective
+	pl.basis, pl.basisOf = sol.Basis, pr.LP
 	pl.Stats.SolveSeconds = time.Since(t0).Seconds()
 	return pl, nil
 }
@@ -747,6 +749,11 @@ type Plan struct {
 	// needed that retry (nil otherwise): ValueLeadTimes then starts
 	// with it instead of failing the same way again.
 	plainSolver lp.Solver
+	// basis is the optimal basis of basisOf, the main model (a MIP's
+	// relaxation), when the solver reported one: the lead-time
+	// re-solves start from it.
+	basis   *lp.Basis
+	basisOf *lp.Model
 }
 
 // Period is one period's build schedule.

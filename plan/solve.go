@@ -126,6 +126,10 @@ type mipSolve struct {
 	plain      lp.Solver // the solver without presolve, when a solve needed it
 	relaxation float64   // the LP relaxation's objective
 	rounded    bool      // sol is the relaxation rounded down
+	// relaxed is the LP relaxation, relaxBasis its optimal basis when
+	// the solver reported one.
+	relaxed    *lp.Model
+	relaxBasis *lp.Basis
 }
 
 // solveMIP solves a MIP within the solver's time limit in all, and never
@@ -150,7 +154,7 @@ func solveMIP(ctx context.Context, s lp.Solver, m *lp.Model) (*mipSolve, error) 
 	if err != nil {
 		return nil, fmt.Errorf("the LP relaxation: %w", err)
 	}
-	out := &mipSolve{plain: plain, relaxation: rsol.Objective}
+	out := &mipSolve{plain: plain, relaxation: rsol.Objective, relaxed: relax, relaxBasis: rsol.Basis}
 	lpTime := time.Since(t0)
 	if plain != nil {
 		s = plain

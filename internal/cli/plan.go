@@ -104,15 +104,21 @@ docs/plan.md.`,
 			if opt.ExpansionBlocks, opt.Lumpy, err = expansionBlocks(blocks, m); err != nil {
 				return err
 			}
+			var lead *plan.LeadTimeResolves
+			if !noLead {
+				// The re-solves' models are built while the main plan
+				// solves (in a solver process of its own).
+				lead = plan.StartLeadTimes(cmd.Context(), m, opt, solver)
+			}
 			pl, err := plan.Solve(cmd.Context(), m, opt, solver)
 			if err != nil {
 				return fmt.Errorf("plan: %w", err)
 			}
-			if !noLead {
+			if lead != nil {
 				// A re-solve that fails is in its value; an error here
 				// (ctx ended, or a model that would not build) leaves the
 				// values so far, and the main plan stands.
-				vals, took, err := plan.ValueLeadTimes(cmd.Context(), m, opt, solver, pl)
+				vals, took, err := lead.Value(cmd.Context(), pl)
 				if err != nil {
 					if cmd.Context().Err() != nil {
 						return err

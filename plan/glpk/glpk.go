@@ -4,7 +4,9 @@
 // --lp, and its plain-text solution (-w) is read back, rows and columns
 // matched to the model by the names glpsol writes with --wglp. A MIP's
 // duals are those of the LP with its integers fixed at the solution (a
-// second glpsol run), as cbc reports them.
+// second glpsol run), as cbc reports them. An LP's solve also reports its
+// optimal basis (the statuses in -w), and a solve can start from one
+// (lp.WarmStart: glpsol's --ini).
 package glpk
 
 import (
@@ -40,6 +42,12 @@ type Solver struct {
 	// NoPresolve runs glpsol with --nopresol --nointopt (see
 	// WithoutPresolve).
 	NoPresolve bool
+	// Start, when set, is the basis an LP's solve starts from (see
+	// WithStart).
+	Start *lp.Basis
+	// OnlyObjective, set by ObjectiveOnly, has an LP's solve report its
+	// status and objective only.
+	OnlyObjective bool
 }
 
 // TimeLimitOf implements lp.TimeLimited.
@@ -58,6 +66,19 @@ func (s Solver) WithoutPresolve() (lp.Solver, string) {
 	return s, "--nopresol --nointopt"
 }
 
+// WithStart implements lp.WarmStart: the same solver, its LP solves
+// starting from b, written as a plain-text solution for glpsol's --ini
+// (which turns glpsol's presolver off). glpsol numbers the columns as it
+// meets them in the LP file (lp.LPOrder), the rows in order. A warm
+// solve that fails — glpsol finds the basis invalid or singular — is
+// retried from scratch.
+func (s Solver) WithStart(b *lp.Basis) lp.Solver { s.Start = b; return s }
+
+// ObjectiveOnly implements lp.ObjectiveOnly: the same solver, an LP's
+// solution then read from the status line of glpsol's -w file alone,
+// without its problem names (--wglp) to match the rest.
+func (s Solver) ObjectiveOnly() lp.Solver { s.OnlyObjective = true; return s }
+
 // Available reports whether glpsol can be found.
 func (s Solver) Available() bool { _, err := s.program(); return err == nil }
 
@@ -75,7 +96,17 @@ func (s Solver) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	sol, err := s.run(ctx, prog, m, s.TimeLimit)
+	if s.Start != nil && !isMIP(m) && len(s.Start.Vars) == len(m.Vars) && len(s.Start.Rows) == len(m.Rows) {
+		sol, err := s.run(ctx, prog, m, s.TimeLimit, s.Start)
+		spent := s.TimeLimit > 0 && time.Since(t0) >= s.TimeLimit
+		if ctx.Err() != nil || errors.Is(err, lp.ErrTimedOut) && spent || err == nil && sol.Status == lp.Optimal {
+			return sol, err
+		}
+		// The start went wrong (glpsol found it invalid and wrote a
+		// solution of undefined status, read as stopped): from scratch,
+		// as without one.
+	}
+	sol, err := s.run(ctx, prog, m, s.TimeLimit, nil)
 	if err != nil || !isMIP(m) || sol.Status != lp.Optimal && sol.Status != lp.Stopped {
 		return sol, err
 	}
@@ -85,21 +116,26 @@ func (s Solver) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
 	if limit > 0 {
 		limit = max(time.Second, limit-time.Since(t0))
 	}
-	if lsol, err := s.run(ctx, prog, fixed, limit); err == nil && lsol.Status == lp.Optimal {
+	if lsol, err := s.run(ctx, prog, fixed, limit, nil); err == nil && lsol.Status == lp.Optimal {
 		sol.Duals, sol.ReducedCost = lsol.Duals, lsol.ReducedCost
 	}
 	return sol, nil
 }
 
-// run solves m once with glpsol.
-func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Duration) (*lp.Solution, error) {
+// run solves m once with glpsol, from the basis start when it is not nil
+// (an LP's).
+func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Duration, start *lp.Basis) (*lp.Solution, error) {
 	wd, err := solvecmd.NewWorkdir("gwf-glpk-", m)
 	if err != nil {
 		return nil, fmt.Errorf("glpk: %w", err)
 	}
 	defer wd.Remove()
 	solFile, names := wd.Path("solution.txt"), wd.Path("names.glp")
-	args := []string{"--lp", wd.Model, "--wglp", names, "-w", solFile}
+	brief := s.OnlyObjective && !isMIP(m)
+	args := []string{"--lp", wd.Model, "-w", solFile}
+	if !brief {
+		args = append(args, "--wglp", names)
+	}
 	if limit > 0 {
 		args = append(args, "--tmlim", strconv.FormatFloat(math.Ceil(limit.Seconds()), 'f', 0, 64))
 	}
@@ -109,6 +145,13 @@ func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Du
 			args = append(args, "--nointopt")
 		}
 	}
+	if start != nil {
+		startFile := wd.Path("start.sol")
+		if err := writeStart(startFile, m, start); err != nil {
+			return nil, fmt.Errorf("glpk: %w", err)
+		}
+		args = append(args, "--ini", startFile)
+	}
 	out, runErr := solvecmd.Run(ctx, prog, args, wd.Dir, limit, s.Timeout)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("glpk: %w", ctx.Err())
@@ -116,9 +159,11 @@ func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Du
 	if runErr != nil {
 		return nil, fmt.Errorf("glpk: %w\n%s", runErr, solvecmd.Tail(out))
 	}
-	rows, cols, err := readNames(names, m)
-	if err != nil {
-		return nil, fmt.Errorf("glpk: %w\n%s", err, solvecmd.Tail(out))
+	var rows, cols []int // none when brief: the rows' and columns' lines are skipped
+	if !brief {
+		if rows, cols, err = readNames(names, m); err != nil {
+			return nil, fmt.Errorf("glpk: %w\n%s", err, solvecmd.Tail(out))
+		}
 	}
 	f, err := os.Open(solFile)
 	if err != nil {
@@ -130,10 +175,74 @@ func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Du
 	if err != nil {
 		return sol, err
 	}
+	if brief {
+		sol.X, sol.Duals, sol.ReducedCost, sol.Basis = nil, nil, nil, nil
+	}
 	if sol.Status != lp.Optimal && !(sol.Status == lp.Stopped && isMIP(m)) {
 		return sol, fmt.Errorf("glpk: %s\n%s", sol.Status, solvecmd.Tail(out))
 	}
 	return sol, nil
+}
+
+// writeStart writes b, a basis of m, as the plain-text basic solution
+// glpsol's --ini reads (as -w writes it: "s bas ROWS COLS", then "i K
+// STAT 0 0" per row and "j K STAT 0 0" per column in glpsol's numbering,
+// and "e o f"), each nonbasic status the one its bounds allow: a ≤ row's
+// u, a ≥ row's l, an equality's s; a column's l or u, s when fixed, f when
+// free.
+func writeStart(path string, m *lp.Model, b *lp.Basis) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("start file: %w", err)
+	}
+	if err := formatStart(f, m, b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("start file: %w", err)
+	}
+	return nil
+}
+
+func formatStart(w io.Writer, m *lp.Model, b *lp.Basis) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	fmt.Fprintf(bw, "s bas %d %d u u 0\n", len(m.Rows), len(m.Vars))
+	for i, r := range m.Rows {
+		st := "b"
+		if b.Rows[i] != lp.Basic {
+			switch r.Sense {
+			case lp.LE:
+				st = "u"
+			case lp.GE:
+				st = "l"
+			default:
+				st = "s"
+			}
+		}
+		fmt.Fprintf(bw, "i %d %s 0 0\n", i+1, st)
+	}
+	for k, j := range lp.LPOrder(m) {
+		fmt.Fprintf(bw, "j %d %s 0 0\n", k+1, colStatus(m.Vars[j], b.Vars[j]))
+	}
+	bw.WriteString("e o f\n")
+	return bw.Flush()
+}
+
+// colStatus is glpsol's status of a column with v's bounds and status st.
+func colStatus(v lp.Var, st lp.BasisStatus) string {
+	loInf, hiInf := math.IsInf(v.Lo, -1), math.IsInf(v.Hi, 1)
+	switch {
+	case st == lp.Basic:
+		return "b"
+	case v.Lo == v.Hi:
+		return "s"
+	case loInf && hiInf:
+		return "f"
+	case loInf, st == lp.AtUpper && !hiInf:
+		return "u"
+	}
+	return "l"
 }
 
 func isMIP(m *lp.Model) bool {
@@ -219,6 +328,10 @@ func parse(r io.Reader, m *lp.Model, rows, cols []int, log string) (*lp.Solution
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
 	mip := false
 	seen := false
+	// The basis, from a basic solution's statuses: every row and column
+	// must be seen (and matched) for it to be one.
+	basis := &lp.Basis{Vars: make([]lp.BasisStatus, len(m.Vars)), Rows: make([]lp.BasisStatus, len(m.Rows))}
+	statuses := 0
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) == 0 || f[0] == "c" || f[0] == "e" {
@@ -273,11 +386,19 @@ func parse(r io.Reader, m *lp.Model, rows, cols []int, log string) (*lp.Solution
 			if f[0] == "i" {
 				if k >= 1 && k <= len(rows) && rows[k-1] >= 0 {
 					sol.Duals[rows[k-1]] = d
+					if !mip {
+						basis.Rows[rows[k-1]] = basisStatus(f[2])
+						statuses++
+					}
 				}
 				continue
 			}
 			if k >= 1 && k <= len(cols) && cols[k-1] >= 0 {
 				sol.X[cols[k-1]], sol.ReducedCost[cols[k-1]] = v, d
+				if !mip {
+					basis.Vars[cols[k-1]] = basisStatus(f[2])
+					statuses++
+				}
 			}
 		}
 	}
@@ -290,12 +411,28 @@ func parse(r io.Reader, m *lp.Model, rows, cols []int, log string) (*lp.Solution
 	switch {
 	case sol.Status == lp.Optimal:
 		sol.SetBound(sol.Objective)
+		if !mip && statuses == len(m.Rows)+len(m.Vars) {
+			sol.Basis = basis
+		}
 	case sol.Status == lp.Stopped && mip && hasIncumbent(log):
 		sol.SetBound(mipBound(log, sol.Objective))
 	case sol.Status == lp.Stopped:
 		return sol, fmt.Errorf("glpk: %w: stopped at its time limit with no solution", lp.ErrTimedOut)
 	}
 	return sol, nil
+}
+
+// basisStatus maps glpsol's status of a row or column in a basic
+// solution to lp's: b basic, u at the upper bound, and l, s (fixed) and
+// f (free) nonbasic at the lower.
+func basisStatus(st string) lp.BasisStatus {
+	switch st {
+	case "b":
+		return lp.Basic
+	case "u":
+		return lp.AtUpper
+	}
+	return lp.AtLower
 }
 
 // status maps glpsol's solution status (basic solution: primal and dual

@@ -3,14 +3,12 @@
 package lp
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -139,6 +137,9 @@ type Solution struct {
 	// Gap is the relative optimality gap, RelativeGap(Objective, Bound):
 	// 0 for an LP or a proven optimum.
 	Gap float64
+	// Basis is the optimal basis of an LP, for solvers that report one
+	// (nil otherwise, and for a MIP): a WarmStart for a like model.
+	Basis *Basis
 }
 
 // RelativeGap is |objective − bound| / |objective| (the bound itself when
@@ -250,25 +251,23 @@ func (m *Model) Check() error {
 	return nil
 }
 
-func num(v float64) string { return strconv.FormatFloat(v, 'g', 15, 64) }
-
 // WriteLP writes m in CPLEX LP format, one term per line (so no line is
 // long). Call Check first.
 func WriteLP(w io.Writer, m *Model) error {
-	b := bufio.NewWriterSize(w, 1<<16)
+	b := newTextWriter(w)
 	term := func(c float64, v int) {
 		if c >= 0 {
-			b.WriteString(" + ")
+			b.str(" + ")
 		} else {
-			b.WriteString(" - ")
+			b.str(" - ")
 			c = -c
 		}
-		b.WriteString(num(c))
-		b.WriteByte(' ')
-		b.WriteString(m.Vars[v].Name)
-		b.WriteByte('\n')
+		b.number(c)
+		b.str(" ")
+		b.str(m.Vars[v].Name)
+		b.str("\n")
 	}
-	b.WriteString("Minimize\n obj:\n")
+	b.str("Minimize\n obj:\n")
 	any := false
 	for i, v := range m.Vars {
 		if v.Cost != 0 {
@@ -279,12 +278,14 @@ func WriteLP(w io.Writer, m *Model) error {
 	if !any && len(m.Vars) > 0 {
 		term(0, 0)
 	}
-	b.WriteString("Subject To\n")
+	b.str("Subject To\n")
 	// A variable named twice in a row is written once, coefficients
 	// summed; one whose coefficients sum to zero is left out.
 	var mg merger
 	for _, r := range m.Rows {
-		b.WriteString(" " + r.Name + ":\n")
+		b.str(" ")
+		b.str(r.Name)
+		b.str(":\n")
 		merged := mg.merge(r.Terms, len(m.Vars))
 		if len(merged) == 0 && len(m.Vars) > 0 {
 			term(0, 0)
@@ -294,28 +295,38 @@ func WriteLP(w io.Writer, m *Model) error {
 		}
 		switch r.Sense {
 		case LE:
-			b.WriteString(" <= ")
+			b.str(" <= ")
 		case GE:
-			b.WriteString(" >= ")
+			b.str(" >= ")
 		default:
-			b.WriteString(" = ")
+			b.str(" = ")
 		}
-		b.WriteString(num(r.RHS) + "\n")
+		b.number(r.RHS)
+		b.str("\n")
 	}
-	b.WriteString("Bounds\n")
+	b.str("Bounds\n")
+	bound := func(v float64, inf string) {
+		if math.IsInf(v, 1) && inf == "+inf" || math.IsInf(v, -1) && inf == "-inf" {
+			b.str(inf)
+		} else {
+			b.number(v)
+		}
+	}
 	for _, v := range m.Vars {
-		lo, hi := "-inf", "+inf"
-		if !math.IsInf(v.Lo, -1) {
-			lo = num(v.Lo)
-		}
-		if !math.IsInf(v.Hi, 1) {
-			hi = num(v.Hi)
-		}
+		b.str(" ")
 		if v.Lo == v.Hi {
-			b.WriteString(" " + v.Name + " = " + lo + "\n")
+			b.str(v.Name)
+			b.str(" = ")
+			bound(v.Lo, "-inf")
+			b.str("\n")
 			continue
 		}
-		b.WriteString(" " + lo + " <= " + v.Name + " <= " + hi + "\n")
+		bound(v.Lo, "-inf")
+		b.str(" <= ")
+		b.str(v.Name)
+		b.str(" <= ")
+		bound(v.Hi, "+inf")
+		b.str("\n")
 	}
 	var ints []string
 	for _, v := range m.Vars {
@@ -324,11 +335,13 @@ func WriteLP(w io.Writer, m *Model) error {
 		}
 	}
 	if len(ints) > 0 {
-		b.WriteString("Generals\n")
+		b.str("Generals\n")
 		for _, n := range ints {
-			b.WriteString(" " + n + "\n")
+			b.str(" ")
+			b.str(n)
+			b.str("\n")
 		}
 	}
-	b.WriteString("End\n")
-	return b.Flush()
+	b.str("End\n")
+	return b.flush()
 }

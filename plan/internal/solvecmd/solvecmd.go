@@ -1,13 +1,15 @@
 // Package solvecmd is what the adapters of external solver programs
 // (plan/cbc, plan/glpk) share: a temporary directory holding the model in
-// CPLEX LP format (lp.WriteLP), and running the program with a hard bound
-// on its time, so a solver that does not honour its own time limit in
-// some phase (cbc's preprocessing and heuristics) cannot hold a plan up.
+// CPLEX LP format (lp.WriteLP) or another (lp.WriteMPS), and running the
+// program with a hard bound on its time, so a solver that does not honour
+// its own time limit in some phase (cbc's preprocessing and heuristics)
+// cannot hold a plan up.
 package solvecmd
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,26 +41,33 @@ func Program(path, name string, notInstalled error) (string, error) {
 // killed after as long again. One second plus a tenth of the limit.
 func Grace(limit time.Duration) time.Duration { return time.Second + limit/10 }
 
-// Workdir is a temporary directory holding the model as model.lp.
+// Workdir is a temporary directory holding the model as model.lp (or
+// model.mps).
 type Workdir struct {
 	Dir   string
-	Model string // the LP file
+	Model string // the model file
 }
 
 // NewWorkdir writes m in CPLEX LP format into a new temporary directory
-// named after prefix. Call Remove when done.
+// named after prefix, as model.lp. Call Remove when done.
 func NewWorkdir(prefix string, m *lp.Model) (*Workdir, error) {
+	return NewWorkdirAs(prefix, m, "model.lp", lp.WriteLP)
+}
+
+// NewWorkdirAs is NewWorkdir with the model written by write, as file
+// (model.mps by lp.WriteMPS, say).
+func NewWorkdirAs(prefix string, m *lp.Model, file string, write func(io.Writer, *lp.Model) error) (*Workdir, error) {
 	dir, err := os.MkdirTemp("", prefix)
 	if err != nil {
 		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
-	w := &Workdir{Dir: dir, Model: filepath.Join(dir, "model.lp")}
+	w := &Workdir{Dir: dir, Model: filepath.Join(dir, file)}
 	f, err := os.Create(w.Model)
 	if err != nil {
 		w.Remove()
 		return nil, fmt.Errorf("model file: %w", err)
 	}
-	if err := lp.WriteLP(f, m); err != nil {
+	if err := write(f, m); err != nil {
 		f.Close()
 		w.Remove()
 		return nil, fmt.Errorf("writing the model: %w", err)

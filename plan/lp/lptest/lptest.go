@@ -100,6 +100,27 @@ func TestSolver(t *testing.T, s lp.Solver) {
 		near(t, "v", sol.X[v], 2)
 		near(t, "dual r1", sol.Duals[0], 1)
 	})
+	t.Run("warm start", func(t *testing.T) {
+		if _, ok := s.(lp.WarmStart); !ok {
+			t.Skip("the solver takes no start")
+		}
+		TestWarmStart(t, s)
+	})
+	t.Run("objective only", func(t *testing.T) {
+		oo, ok := s.(lp.ObjectiveOnly)
+		if !ok {
+			t.Skip("the solver reports whole solutions only")
+		}
+		m := warmModel(5)
+		sol, err := oo.ObjectiveOnly().Solve(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sol.Status != lp.Optimal || sol.X != nil || sol.Duals != nil || sol.Basis != nil {
+			t.Errorf("status %s, X %v, duals %v, basis %v: want optimal and the objective only", sol.Status, sol.X, sol.Duals, sol.Basis)
+		}
+		near(t, "objective", sol.Objective, warmOptimum(5))
+	})
 	t.Run("infeasible", func(t *testing.T) {
 		var m lp.Model
 		x := m.AddVar("x", 0, 1, 1)
@@ -109,4 +130,70 @@ func TestSolver(t *testing.T, s lp.Solver) {
 			t.Fatalf("infeasible program solved: %+v", sol)
 		}
 	})
+}
+
+// warmModel is a small transport-like LP whose optimal basis moves with
+// need: min Σ cost·x over four sources with capacities, Σ x ≥ need.
+// Cheapest first: costs 1, 2, 3, 4 and capacities 3, 3, 3, 3.
+func warmModel(need float64) *lp.Model {
+	var m lp.Model
+	var terms []lp.Term
+	for i, name := range []string{"s1", "s2", "s3", "s4"} {
+		v := m.AddVar(name, 0, math.Inf(1), float64(i+1))
+		m.AddRow("cap_"+name, lp.LE, 3, lp.Term{Var: v, Coef: 1})
+		terms = append(terms, lp.Term{Var: v, Coef: 1})
+	}
+	m.AddRow("need", lp.GE, need, terms...)
+	return &m
+}
+
+// warmOptimum is warmModel(need)'s optimum (need at most 12).
+func warmOptimum(need float64) float64 {
+	total := 0.0
+	for cost := 1.0; need > 0; cost++ {
+		take := math.Min(3, need)
+		total += cost * take
+		need -= take
+	}
+	return total
+}
+
+// TestWarmStart checks a solver that implements lp.WarmStart: a solve
+// reports its basis, a like model started from it (carried by name)
+// solves to the optimum a cold solve finds, and so does one started from
+// a basis that is no basis at all (every variable basic).
+func TestWarmStart(t *testing.T, s lp.Solver) {
+	t.Helper()
+	ws := s.(lp.WarmStart)
+	base := warmModel(5)
+	sol, err := s.Solve(context.Background(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Basis == nil {
+		t.Fatal("no basis reported")
+	}
+	if n := len(sol.Basis.Vars); n != len(base.Vars) || len(sol.Basis.Rows) != len(base.Rows) {
+		t.Fatalf("basis of %d columns and %d rows, want %d and %d", n, len(sol.Basis.Rows), len(base.Vars), len(base.Rows))
+	}
+	// s1 full (at its cap's bound: its cap row binds), s2 basic.
+	if sol.Basis.Vars[1] != lp.Basic {
+		t.Errorf("s2's status %v, want basic (basis %+v)", sol.Basis.Vars[1], sol.Basis)
+	}
+	bad := &lp.Basis{Vars: make([]lp.BasisStatus, len(base.Vars)), Rows: make([]lp.BasisStatus, len(base.Rows))}
+	for i := range bad.Vars {
+		bad.Vars[i] = lp.Basic
+	}
+	for _, need := range []float64{5, 2, 8, 11.5} {
+		m := warmModel(need)
+		for name, start := range map[string]*lp.Basis{"carried": sol.Basis.Carry(base, m), "not a basis": bad} {
+			got, err := ws.WithStart(start).Solve(context.Background(), m)
+			if err != nil {
+				t.Fatalf("need %g, %s: %v", need, name, err)
+			}
+			if got.Status != lp.Optimal || math.Abs(got.Objective-warmOptimum(need)) > 1e-6 {
+				t.Errorf("need %g, %s start: %s, objective %g, want %g", need, name, got.Status, got.Objective, warmOptimum(need))
+			}
+		}
+	}
 }
