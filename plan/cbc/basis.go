@@ -64,7 +64,7 @@ func numberedIndex(name string, prefix byte, n int) (int, bool) {
 func formatBasis(w io.Writer, nm naming, b *lp.Basis) error {
 	m := nm.m
 	if len(b.Vars) != len(m.Vars) || len(b.Rows) != len(m.Rows) {
-		return fmt.Errorf("cbc: a basis of %d columns and %d rows for a model of %d and %d", len(b.Vars), len(b.Rows), len(m.Vars), len(m.Rows))
+		return fmt.Errorf("a basis of %d columns and %d rows for a model of %d and %d", len(b.Vars), len(b.Rows), len(m.Vars), len(m.Rows))
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString("NAME          gwf\n")
@@ -109,12 +109,7 @@ func parseBasis(r io.Reader, nm naming) (*lp.Basis, error) {
 	for i := range b.Rows {
 		b.Rows[i] = lp.Basic
 	}
-	cols := &finder{n: len(m.Vars), name: func(j int) string { return m.Vars[j].Name }}
-	rows := &finder{n: len(m.Rows), name: func(i int) string { return m.Rows[i].Name }}
-	if nm.numbered {
-		cols = &finder{n: len(m.Vars), prefix: 'C'}
-		rows = &finder{n: len(m.Rows), prefix: 'R'}
-	}
+	cols, rows := nm.finders()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
 	ended := false
@@ -168,6 +163,17 @@ func parseBasis(r io.Reader, nm naming) (*lp.Basis, error) {
 		return nil, fmt.Errorf("cbc: basis: no ENDATA (cut short?)")
 	}
 	return b, nil
+}
+
+// finders find the model's columns and rows by the names the file gives
+// them.
+func (n naming) finders() (cols, rows *finder) {
+	m := n.m
+	if n.numbered {
+		return &finder{n: len(m.Vars), prefix: 'C'}, &finder{n: len(m.Rows), prefix: 'R'}
+	}
+	return &finder{n: len(m.Vars), name: func(j int) string { return m.Vars[j].Name }},
+		&finder{n: len(m.Rows), name: func(i int) string { return m.Rows[i].Name }}
 }
 
 // finder finds names among n, name(i) the i-th: first in the few after

@@ -244,15 +244,7 @@ func (s Solver) solve(ctx context.Context, prog string, m *lp.Model, start *lp.B
 
 // writeBasisFile writes b as an MPS basis file at path.
 func writeBasisFile(path string, nm naming, b *lp.Basis) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("cbc: basis file: %w", err)
-	}
-	if err := formatBasis(f, nm, b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := solvecmd.WriteFile(path, func(w io.Writer) error { return formatBasis(w, nm, b) }); err != nil {
 		return fmt.Errorf("cbc: basis file: %w", err)
 	}
 	return nil
@@ -303,10 +295,9 @@ func bound(log string) float64 {
 // parse reads cbc's solution file: a status line, then one line per row
 // (index name activity dual) and one per column (index name value
 // reduced-cost), rows first. A leading "**" marks an infeasibility. cbc
-// numbers rows and columns as the model file has them, which is the
-// model's order: a line's index finds its row or column when the name
-// there is the line's, and names are looked up otherwise; numbered names
-// (nm) are read.
+// lists rows and columns as the model file has them, which is the
+// model's order, so each name is looked for just after the one before
+// (finder) and looked up otherwise; numbered names (nm) are read.
 func parse(r io.Reader, nm naming) (*lp.Solution, error) {
 	m := nm.m
 	data, err := io.ReadAll(r)
@@ -341,39 +332,8 @@ func parse(r io.Reader, nm naming) (*lp.Solution, error) {
 			sol.Objective = v
 		}
 	}
-	var rows, cols map[string]int // by name, built when first needed
-	rowOf := func(idx int, name string) (int, bool) {
-		if nm.numbered {
-			return numberedIndex(name, 'R', len(m.Rows))
-		}
-		if idx < len(m.Rows) && m.Rows[idx].Name == name {
-			return idx, true
-		}
-		if rows == nil {
-			rows = make(map[string]int, len(m.Rows))
-			for i, row := range m.Rows {
-				rows[row.Name] = i
-			}
-		}
-		i, ok := rows[name]
-		return i, ok
-	}
-	colOf := func(idx int, name string) (int, bool) {
-		if nm.numbered {
-			return numberedIndex(name, 'C', len(m.Vars))
-		}
-		if idx < len(m.Vars) && m.Vars[idx].Name == name {
-			return idx, true
-		}
-		if cols == nil {
-			cols = make(map[string]int, len(m.Vars))
-			for i, v := range m.Vars {
-				cols[v.Name] = i
-			}
-		}
-		i, ok := cols[name]
-		return i, ok
-	}
+	// Lines come in the model's order: a finder looks there first.
+	colOf, rowOf := nm.finders()
 	inRows := true
 	prev := -1
 	var f [5]string
@@ -402,13 +362,13 @@ func parse(r io.Reader, nm naming) (*lp.Solution, error) {
 			return nil, fmt.Errorf("cbc: bad solution line %q", line)
 		}
 		if inRows {
-			if i, ok := rowOf(idx, fl[1]); ok {
+			if i, ok := rowOf.find(fl[1]); ok {
 				sol.Duals[i] = d
 				continue
 			}
 			inRows = false // a model without rows, or names not rows
 		}
-		if i, ok := colOf(idx, fl[1]); ok {
+		if i, ok := colOf.find(fl[1]); ok {
 			sol.X[i] = a
 			sol.ReducedCost[i] = d
 		}

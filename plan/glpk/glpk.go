@@ -191,15 +191,7 @@ func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Du
 // u, a ≥ row's l, an equality's s; a column's l or u, s when fixed, f when
 // free.
 func writeStart(path string, m *lp.Model, b *lp.Basis) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("start file: %w", err)
-	}
-	if err := formatStart(f, m, b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := solvecmd.WriteFile(path, func(w io.Writer) error { return formatStart(w, m, b) }); err != nil {
 		return fmt.Errorf("start file: %w", err)
 	}
 	return nil

@@ -62,21 +62,25 @@ func NewWorkdirAs(prefix string, m *lp.Model, file string, write func(io.Writer,
 		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
 	w := &Workdir{Dir: dir, Model: filepath.Join(dir, file)}
-	f, err := os.Create(w.Model)
-	if err != nil {
+	if err := WriteFile(w.Model, func(f io.Writer) error { return write(f, m) }); err != nil {
 		w.Remove()
 		return nil, fmt.Errorf("model file: %w", err)
 	}
-	if err := write(f, m); err != nil {
-		f.Close()
-		w.Remove()
-		return nil, fmt.Errorf("writing the model: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		w.Remove()
-		return nil, fmt.Errorf("writing the model: %w", err)
-	}
 	return w, nil
+}
+
+// WriteFile creates the file at path and writes it with write: a solver's
+// input (a model, a starting basis).
+func WriteFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // Path is a file in the directory.
