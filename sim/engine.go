@@ -626,17 +626,14 @@ func (s *State) price(l int) float64 {
 
 // priceNow works out line l's unit cost this week (see price).
 func (s *State) priceNow(l int) float64 {
-	ls := &s.lines[l]
-	{
-		line := &s.m.Lines[l]
-		learn := line.learning(ls.learnQ)
-		ls.unitCost = line.UnitCostUSD * learn
-		if line.Kind == Accelerator {
-			// Accelerators are priced by the generation in production.
-			ls.unitCost = s.m.Generations[ls.gen].UnitCostUSD * learn
-		}
-		ls.priced = true
+	ls, line := &s.lines[l], &s.m.Lines[l]
+	learn := line.learning(ls.learnQ)
+	ls.unitCost = line.UnitCostUSD * learn
+	if line.Kind == Accelerator {
+		// Accelerators are priced by the generation in production.
+		ls.unitCost = s.m.Generations[ls.gen].UnitCostUSD * learn
 	}
+	ls.priced = true
 	return ls.unitCost
 }
 
