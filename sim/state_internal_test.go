@@ -1,0 +1,81 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/gwf-project/gwf/scenario"
+)
+
+// merge interleaves two sorted lists of distinct project indices into one
+// sorted list holding both.
+func TestMerge(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 500 {
+		var a, b []int32
+		for i := range int32(r.IntN(60)) {
+			switch r.IntN(3) {
+			case 0:
+				a = append(a, i)
+			case 1:
+				b = append(b, i)
+			}
+		}
+		got := merge(nil, a, b)
+		want := slices.Sorted(slices.Values(append(slices.Clone(a), b...)))
+		if !slices.Equal(got, want) {
+			t.Fatalf("merge(%v, %v) = %v, want %v", a, b, got, want)
+		}
+	}
+}
+
+// A new project's plan comes from the run's cache by power sources: the
+// same, shifted to its start week, as a plan worked out afresh.
+func TestPlanCacheIsAFreshPlan(t *testing.T) {
+	sc, err := scenario.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newState(m)
+	power := make([]float64, len(m.PowerLines))
+	power[0] = m.SizeMW * m.PUE
+	plan := func(week int, fresh bool) ([]int32, int) {
+		s.week = week
+		if fresh {
+			s.shape.plans = s.shape.plans[:0]
+		}
+		p := s.newProject(m.SizeMW, week)
+		copy(p.power, power)
+		finish, _ := s.planProject(p, nil)
+		var starts []int32
+		for _, st := range p.stages {
+			starts = append(starts, st.notBefore)
+		}
+		return starts, finish
+	}
+	plan(3, true) // the cache's entry, made in week 3
+	for _, week := range []int{40, 200} {
+		cached, cachedFinish := plan(week, false) // from an entry made in an earlier week
+		fresh, freshFinish := plan(week, true)
+		if !slices.Equal(cached, fresh) || cachedFinish != freshFinish {
+			t.Fatalf("week %d: cached plan %v (finish %d), fresh %v (finish %d)", week, cached, cachedFinish, fresh, freshFinish)
+		}
+		if fresh[0] < int32(week) {
+			t.Fatalf("week %d: a stage planned before the start: %v", week, fresh)
+		}
+	}
+	if n := len(s.shape.plans); n != 1 {
+		t.Errorf("one set of power sources made %d cache entries", n)
+	}
+	// Another set of sources gets its own entry.
+	power[0], power[len(power)-1] = 0, m.SizeMW*m.PUE
+	plan(10, false)
+	if n := len(s.shape.plans); n != 2 {
+		t.Errorf("two sets of power sources made %d cache entries", n)
+	}
+}
