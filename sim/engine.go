@@ -759,7 +759,7 @@ func (s *State) advance() {
 	if s.week < len(s.due.head) {
 		due = s.due.take(s.week, due)
 	}
-	slices.Sort(due)
+	sortSmall(due)
 	work := merge(s.work[:0], s.waiting, due)
 	s.dueNow = due
 	s.waiting = s.waiting[:0]
@@ -775,6 +775,22 @@ func (s *State) advance() {
 		}
 	}
 	s.work = work
+}
+
+// sortSmall sorts xs, a week's few due projects, by insertion (large
+// sets, by slices.Sort).
+func sortSmall(xs []int32) {
+	if len(xs) > 32 {
+		slices.Sort(xs)
+		return
+	}
+	for i := 1; i < len(xs); i++ {
+		v, j := xs[i], i
+		for ; j > 0 && xs[j-1] > v; j-- {
+			xs[j] = xs[j-1]
+		}
+		xs[j] = v
+	}
 }
 
 // merge appends to dst the elements of a and b, each sorted, in order.

@@ -30,6 +30,22 @@ func TestMerge(t *testing.T) {
 	}
 }
 
+// sortSmall sorts short lists by insertion and long ones otherwise.
+func TestSortSmall(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 500 {
+		xs := make([]int32, r.IntN(80))
+		for i := range xs {
+			xs[i] = int32(r.IntN(1000))
+		}
+		want := slices.Sorted(slices.Values(xs))
+		sortSmall(xs)
+		if !slices.Equal(xs, want) {
+			t.Fatalf("got %v, want %v", xs, want)
+		}
+	}
+}
+
 // A new project's plan comes from the run's cache by power sources: the
 // same, shifted to its start week, as a plan worked out afresh.
 func TestPlanCacheIsAFreshPlan(t *testing.T) {
