@@ -8,6 +8,10 @@ import (
 	"github.com/gwf-project/gwf/units"
 )
 
+// MaxStages is the most stages a project may have (the engine keeps a
+// project's stage statuses as bits of a word).
+const MaxStages = 64
+
 // Bases a recipe intensity may be written per.
 const (
 	PerMW          = "MW"          // per MW of IT capacity
@@ -171,6 +175,9 @@ func validate(s *Scenario, t *tree) error {
 			}
 			validateIntensity(&errs, s, n, np)
 		}
+	}
+	if len(s.Project.Stages) > MaxStages {
+		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "too many stages (got %d, want at most %d)", len(s.Project.Stages), MaxStages)
 	}
 	if len(s.Project.Stages) > 0 && powerStages != 1 {
 		errs.add(keyPos(t, posAt(t, "project"), "project", "stages"), "project.stages", "need exactly one stage with secures_power: true (got %d, want 1)", powerStages)

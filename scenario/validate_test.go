@@ -13,6 +13,21 @@ import (
 // over is a scenario file that inherits the reference and overrides what
 // its lines say; its first line is "base: reference", so the first line
 // passed is line 2.
+// manyStages is n more stages, each after the one before, the first
+// after commissioning, as flow YAML.
+func manyStages(n int) string {
+	var b strings.Builder
+	b.WriteString(" {")
+	prev := "commissioning"
+	for i := range n {
+		name := fmt.Sprintf("extra%d", i)
+		fmt.Fprintf(&b, "%s: {after: [%s], duration: 1 week}, ", name, prev)
+		prev = name
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
 func over(lines ...string) string {
 	return "base: reference\n" + strings.Join(lines, "\n") + "\n"
 }
@@ -207,6 +222,7 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "no stage secures power", src: over("project: {stages: {power: {secures_power: false}}}"), at: "o.yaml:2:11", path: "project.stages", msg: "need exactly one stage with secures_power: true (got 0, want 1)"},
 		{name: "two stages secure power", src: over("project: {stages: {site: {secures_power: true}}}"), at: "o.yaml:2:11", path: "project.stages", msg: "need exactly one stage with secures_power: true (got 2, want 1)"},
 		{name: "unknown stage in after", src: over("project: {stages: {fit_out: {after: [power, constructoin]}}}"), at: "o.yaml:2:45", path: "project.stages.fit_out.after", msg: `unknown stage (got "constructoin", want one of: site, power, construction, fit_out, commissioning)`},
+		{name: "too many stages", src: over("project:", "  stages:"+manyStages(65)), at: "o.yaml:3:3", path: "project.stages", msg: "too many stages (got 70, want at most 64)"},
 		{name: "stage loop", src: over("project: {stages: {site: {after: [commissioning]}}}"), at: "o.yaml:2:11", path: "project.stages", msg: "stages depend on each other in a loop (got site → commissioning → fit_out → power → site, want each stage after earlier ones only)"},
 		{name: "stage after itself", src: over("project: {stages: {site: {after: [site]}}}"), at: "o.yaml:2:11", path: "project.stages", msg: "in a loop (got site → site, want"},
 		{name: "need unknown resource", src: over("project: {stages: {construction: {needs: {concrete: 5 tonnes/MW}}}}"), at: "o.yaml:2:43", path: "project.stages.construction.needs.concrete", msg: `unknown resource (got "concrete", want one of: cowos_packaging, hbm, accelerators, racks,`},

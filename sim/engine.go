@@ -812,6 +812,16 @@ func (s *State) advanceProject(p *project, idx int32) {
 	p.wake = math.MaxInt
 	var missing [8]int
 	for i := p.lo; i < len(m.Stages); i++ { // stages before p.lo are done
+		// The status bits say what a stage can do without reading it: a
+		// done stage nothing, a pending one only once every stage it comes
+		// after is done.
+		bit := uint64(1) << i
+		if p.doneBits&bit != 0 {
+			continue
+		}
+		if p.runBits&bit == 0 && s.shape.pred[i]&^p.doneBits != 0 {
+			continue // pending, a stage before it not done
+		}
 		st := &p.stages[i]
 		if st.status == running && int(st.next) < len(m.Stages[i].Deferred) && int(st.due) <= s.week {
 			if l := s.takeDeferred(p, i); l >= 0 {
@@ -838,16 +848,6 @@ func (s *State) advanceProject(p *project, idx int32) {
 			continue
 		}
 		if st.status != pending {
-			continue
-		}
-		ready := true
-		for _, a := range m.Stages[i].After {
-			if p.stages[a].status != done {
-				ready = false
-				break
-			}
-		}
-		if !ready {
 			continue
 		}
 		if s.week < int(st.notBefore) {
@@ -1048,7 +1048,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	if crewNeed > 0 && st.Automatable > 0 {
 		weeks *= 1 - st.Automatable*robotWork/crewNeed
 	}
-	ss.status = running
+	p.setStatus(i, running)
 	ss.begin = int32(s.week)
 	ss.end = int32(s.week + int(math.Ceil(weeks-eps)))
 	ss.next, ss.paused = 0, 0
@@ -1098,7 +1098,7 @@ func (s *State) finishStage(p *project, i int) {
 		s.lines[h.line].held -= h.qty
 	}
 	ss.held = ss.held[:0]
-	ss.status = done
+	p.setStatus(i, done)
 	ss.end = int32(s.week)
 	p.ndone++
 	for p.lo < len(p.stages) && p.stages[p.lo].status == done {

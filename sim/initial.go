@@ -161,7 +161,8 @@ func (s *State) seedInitial() {
 		p.power[f.Power] = f.MW * m.PUE
 		for i := range p.stages {
 			ss := &p.stages[i]
-			ss.status, ss.begin, ss.end, ss.ready = done, int32(f.SinceWeek), int32(f.SinceWeek), int32(f.SinceWeek)
+			p.setStatus(i, done)
+			ss.begin, ss.end, ss.ready = int32(f.SinceWeek), int32(f.SinceWeek), int32(f.SinceWeek)
 		}
 		p.ndone = len(m.Stages)
 		p.online = 0 // online at the start; SinceWeek dates its replacement
@@ -205,11 +206,13 @@ func (s *State) startUnderWay(ip *InitialProject) {
 		pre[i] = is.Status
 		switch is.Status {
 		case StageDone:
-			ss.status, ss.begin, ss.ready = done, int32(is.SinceWeek), int32(is.SinceWeek)
+			p.setStatus(i, done)
+			ss.begin, ss.ready = int32(is.SinceWeek), int32(is.SinceWeek)
 			ss.end = int32(min(0, is.SinceWeek+m.Stages[i].Weeks))
 			p.ndone++
 		case StageRunning:
-			ss.status, ss.begin, ss.ready = running, int32(is.SinceWeek), int32(is.SinceWeek)
+			p.setStatus(i, running)
+			ss.begin, ss.ready = int32(is.SinceWeek), int32(is.SinceWeek)
 			ss.end = int32(max(0, is.SinceWeek+m.Stages[i].Weeks))
 			ss.next = int32(len(m.Stages[i].Deferred)) // what it consumes is on site
 		}

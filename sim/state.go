@@ -89,11 +89,29 @@ type project struct {
 	racks   float64
 	power   []float64 // MW of grid power from each power line
 	stages  []stageState
-	ndone   int
-	lo      int  // every stage before this one is done
-	blocked int  // a line it waits on this week, or -1
-	waiting bool // a stage is ready but lacks inputs or crews
-	wake    int  // the week its next running stage ends
+	// doneBits and runBits have bit i set while stage i is done or running, so
+	// a visit skips the stages that cannot move without reading them.
+	doneBits, runBits uint64
+	ndone             int
+	lo                int  // every stage before this one is done
+	blocked           int  // a line it waits on this week, or -1
+	waiting           bool // a stage is ready but lacks inputs or crews
+	wake              int  // the week its next running stage ends
+}
+
+// setStatus sets stage i's status, keeping p's bits of done and running
+// stages.
+func (p *project) setStatus(i int, st stageStatus) {
+	p.stages[i].status = st
+	bit := uint64(1) << i
+	p.doneBits &^= bit
+	p.runBits &^= bit
+	switch st {
+	case done:
+		p.doneBits |= bit
+	case running:
+		p.runBits |= bit
+	}
 }
 
 // amount converts a recipe need into units for project p.
@@ -282,6 +300,8 @@ type shape struct {
 	offStart  []int32 // need k of stage i is due offsets[offStart[i]+k] weeks into it
 	offsets   []int32
 	fitOut    int // the last stage that needs accelerators, or -1
+	// pred[i] has bit j set for each stage j stage i comes after.
+	pred []uint64
 	// plans holds a new project's plan relative to its start for each set
 	// of power sources it draws from (bit j: power line j), found so far.
 	plans []relPlan
@@ -341,6 +361,12 @@ func (sh *shape) reset(m *Model) {
 	}
 	sh.succStart[n] = int32(len(sh.succ))
 	sh.plans = sh.plans[:0]
+	sh.pred = resize(sh.pred, n)
+	for i, st := range m.Stages {
+		for _, a := range st.After {
+			sh.pred[i] |= 1 << a
+		}
+	}
 	sh.offStart = resize(sh.offStart, n)
 	sh.offsets = sh.offsets[:0]
 	sh.fitOut = -1
