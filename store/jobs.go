@@ -54,20 +54,28 @@ func scanJob(sc rowScanner, extra ...any) (*Job, error) {
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(ov), &j.Overrides); err != nil {
-		return nil, fmt.Errorf("the Monte Carlo job %d: overrides: %w", j.ID, err)
-	}
-	if len(j.Overrides) == 0 {
-		j.Overrides = nil
+	if err := j.setOverrides(ov); err != nil {
+		return nil, err
 	}
 	j.Started, j.Finished = parseTime(started), parseTime(finished)
 	return &j, nil
 }
 
-// Job returns the job with the given id, with its result, or ErrNotFound.
-func (s *SQLite) Job(ctx context.Context, id int64) (*Job, error) {
-	var result string
-	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobColumns+`, result FROM mc_jobs WHERE id = ?`, id), &result)
+// setOverrides decodes a job's overrides as stored (JSON; none is nil).
+func (j *Job) setOverrides(ov string) error {
+	if err := json.Unmarshal([]byte(ov), &j.Overrides); err != nil {
+		return fmt.Errorf("the Monte Carlo job %d: overrides: %w", j.ID, err)
+	}
+	if len(j.Overrides) == 0 {
+		j.Overrides = nil
+	}
+	return nil
+}
+
+// withResult completes a job read by id with its stored result: the
+// reading of Job in either store (err from scanning it; no row is
+// ErrNotFound).
+func withResult(j *Job, err error, id int64, result string) (*Job, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("the Monte Carlo job %d: %w", id, ErrNotFound)
 	}
@@ -78,6 +86,13 @@ func (s *SQLite) Job(ctx context.Context, id int64) (*Job, error) {
 		j.Result = json.RawMessage(result)
 	}
 	return j, nil
+}
+
+// Job returns the job with the given id, with its result, or ErrNotFound.
+func (s *SQLite) Job(ctx context.Context, id int64) (*Job, error) {
+	var result string
+	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobColumns+`, result FROM mc_jobs WHERE id = ?`, id), &result)
+	return withResult(j, err, id, result)
 }
 
 // Jobs lists up to limit jobs, newest first, without their results.

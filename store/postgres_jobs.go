@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -59,11 +58,8 @@ func scanPgJob(sc rowScanner, extra ...any) (*Job, error) {
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(ov), &j.Overrides); err != nil {
-		return nil, fmt.Errorf("the Monte Carlo job %d: overrides: %w", j.ID, err)
-	}
-	if len(j.Overrides) == 0 {
-		j.Overrides = nil
+	if err := j.setOverrides(ov); err != nil {
+		return nil, err
 	}
 	j.Started = j.Started.UTC()
 	if finished.Valid {
@@ -80,16 +76,7 @@ func (s *Postgres) Job(ctx context.Context, id int64) (*Job, error) {
 	}
 	var result string
 	j, err := scanPgJob(s.db.QueryRowContext(ctx, `SELECT `+jobColumns+`, result FROM mc_jobs WHERE id = $1`, id), &result)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("the Monte Carlo job %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if result != "" {
-		j.Result = json.RawMessage(result)
-	}
-	return j, nil
+	return withResult(j, err, id, result)
 }
 
 // Jobs lists up to limit jobs, newest first, without their results. As Job,
