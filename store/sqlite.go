@@ -384,16 +384,7 @@ func (s *SQLite) Run(ctx context.Context, id int64) (*Run, error) {
 	var result []byte
 	r, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+`, source, inputs, res.encoding, res.result
 		FROM runs LEFT JOIN run_results res ON res.run_id = runs.id WHERE id = ?`, id), &source, &inputs, &encoding, &result)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("run %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := fillRun(r, id, source, inputs, encoding, result); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return fillRun(r, err, id, source, inputs, encoding, result)
 }
 
 // Runs lists up to limit runs, newest first, without their source, inputs

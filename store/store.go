@@ -140,15 +140,21 @@ func queryAll[T any](ctx context.Context, db *sql.DB, scan func(rowScanner) (*T,
 }
 
 // fillRun completes run id r, read with its source, inputs and compressed
-// result, as both stores store them.
-func fillRun(r *Run, id int64, source, inputs string, encoding sql.NullString, result []byte) error {
+// result, as both stores store them: the reading of Run in either store
+// (err from scanning it; no row is ErrNotFound).
+func fillRun(r *Run, err error, id int64, source, inputs string, encoding sql.NullString, result []byte) (*Run, error) {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("run %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
 	r.Source = source
-	var err error
 	if r.Result, err = decompress(encoding.String, result); err != nil {
-		return fmt.Errorf("run %d: result: %w", id, err)
+		return nil, fmt.Errorf("run %d: result: %w", id, err)
 	}
 	if err := json.Unmarshal([]byte(inputs), &r.Inputs); err != nil {
-		return fmt.Errorf("run %d: inputs: %w", id, err)
+		return nil, fmt.Errorf("run %d: inputs: %w", id, err)
 	}
-	return nil
+	return r, nil
 }
