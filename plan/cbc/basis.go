@@ -63,7 +63,7 @@ func numberedIndex(name string, prefix byte, n int) (int, bool) {
 // with too few basics).
 func formatBasis(w io.Writer, nm naming, b *lp.Basis) error {
 	m := nm.m
-	if len(b.Vars) != len(m.Vars) || len(b.Rows) != len(m.Rows) {
+	if !b.Fits(m) {
 		return fmt.Errorf("a basis of %d columns and %d rows for a model of %d and %d", len(b.Vars), len(b.Rows), len(m.Vars), len(m.Rows))
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)

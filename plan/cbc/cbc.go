@@ -123,7 +123,7 @@ func (s Solver) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
 			return nil, err
 		}
 	}
-	if s.Start == nil || m.HasInteger() || len(s.Start.Vars) != len(m.Vars) || len(s.Start.Rows) != len(m.Rows) {
+	if m.HasInteger() || !s.Start.Fits(m) {
 		return s.solve(ctx, prog, m, nil)
 	}
 	sol, err := s.solve(ctx, prog, m, s.Start)
@@ -229,7 +229,7 @@ func (s Solver) solve(ctx context.Context, prog string, m *lp.Model, start *lp.B
 	}
 	// A MIP stopped by its time limit with an integer solution in hand is
 	// a result, with its gap.
-	if sol.Status == lp.Stopped && hasInteger(m) && (s.TimeLimit > 0 || runErr != nil) && strings.Contains(log, "Objective value:") {
+	if sol.Status == lp.Stopped && m.HasInteger() && (s.TimeLimit > 0 || runErr != nil) && strings.Contains(log, "Objective value:") {
 		return sol, nil
 	}
 	if runErr != nil {
@@ -258,15 +258,6 @@ func readBasisFile(path string, nm naming) (*lp.Basis, error) {
 	}
 	defer f.Close()
 	return parseBasis(f, nm)
-}
-
-func hasInteger(m *lp.Model) bool {
-	for _, v := range m.Vars {
-		if v.Integer {
-			return true
-		}
-	}
-	return false
 }
 
 // bound reads the best bound cbc proved from its log: "Lower bound:" in

@@ -96,7 +96,7 @@ func (s Solver) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	if s.Start != nil && !isMIP(m) && len(s.Start.Vars) == len(m.Vars) && len(s.Start.Rows) == len(m.Rows) {
+	if !m.HasInteger() && s.Start.Fits(m) {
 		sol, err := s.run(ctx, prog, m, s.TimeLimit, s.Start)
 		spent := s.TimeLimit > 0 && time.Since(t0) >= s.TimeLimit
 		if ctx.Err() != nil || errors.Is(err, lp.ErrTimedOut) && spent || err == nil && sol.Status == lp.Optimal {
@@ -107,7 +107,7 @@ func (s Solver) Solve(ctx context.Context, m *lp.Model) (*lp.Solution, error) {
 		// as without one.
 	}
 	sol, err := s.run(ctx, prog, m, s.TimeLimit, nil)
-	if err != nil || !isMIP(m) || sol.Status != lp.Optimal && sol.Status != lp.Stopped {
+	if err != nil || !m.HasInteger() || sol.Status != lp.Optimal && sol.Status != lp.Stopped {
 		return sol, err
 	}
 	// Duals of the LP with the integers fixed at the solution.
@@ -131,7 +131,7 @@ func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Du
 	}
 	defer wd.Remove()
 	solFile, names := wd.Path("solution.txt"), wd.Path("names.glp")
-	brief := s.OnlyObjective && !isMIP(m)
+	brief := s.OnlyObjective && !m.HasInteger()
 	args := []string{"--lp", wd.Model, "-w", solFile}
 	if !brief {
 		args = append(args, "--wglp", names)
@@ -141,7 +141,7 @@ func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Du
 	}
 	if s.NoPresolve {
 		args = append(args, "--nopresol")
-		if isMIP(m) {
+		if m.HasInteger() {
 			args = append(args, "--nointopt")
 		}
 	}
@@ -178,7 +178,7 @@ func (s Solver) run(ctx context.Context, prog string, m *lp.Model, limit time.Du
 	if brief {
 		sol.X, sol.Duals, sol.ReducedCost, sol.Basis = nil, nil, nil, nil
 	}
-	if sol.Status != lp.Optimal && !(sol.Status == lp.Stopped && isMIP(m)) {
+	if sol.Status != lp.Optimal && !(sol.Status == lp.Stopped && m.HasInteger()) {
 		return sol, fmt.Errorf("glpk: %s\n%s", sol.Status, solvecmd.Tail(out))
 	}
 	return sol, nil
@@ -235,15 +235,6 @@ func colStatus(v lp.Var, st lp.BasisStatus) string {
 		return "u"
 	}
 	return "l"
-}
-
-func isMIP(m *lp.Model) bool {
-	for _, v := range m.Vars {
-		if v.Integer {
-			return true
-		}
-	}
-	return false
 }
 
 // fixIntegers is a copy of m with its integer variables fixed at x

@@ -35,6 +35,11 @@ type WarmStart interface {
 	WithStart(b *Basis) Solver
 }
 
+// Fits reports whether b is a basis of m's size (false for nil).
+func (b *Basis) Fits(m *Model) bool {
+	return b != nil && len(b.Vars) == len(m.Vars) && len(b.Rows) == len(m.Rows)
+}
+
 // Carry is b, a basis of model from, carried to model to by name: each of
 // to's variables and rows takes the status of from's of the same name;
 // those from lacks are nonbasic at their lower bound (variables) or
@@ -43,7 +48,7 @@ type WarmStart interface {
 // basis is one pivot or a few from to's. A basis whose sizes are not
 // from's carries nothing (nil).
 func (b *Basis) Carry(from, to *Model) *Basis {
-	if b == nil || len(b.Vars) != len(from.Vars) || len(b.Rows) != len(from.Rows) {
+	if !b.Fits(from) {
 		return nil
 	}
 	out := &Basis{Vars: make([]BasisStatus, len(to.Vars)), Rows: make([]BasisStatus, len(to.Rows))}
