@@ -530,14 +530,16 @@ func (s *State) replaceAccelerators() {
 }
 
 // remainingCapex is what a project is expected still to cost, at today's
-// prices: everything its pending stages consume (those marked delivered
-// were paid before the start) and their capex items. A generation not yet
-// in production is priced at its list price.
-func (s *State) remainingCapex(p *project, pre []StartStatus) float64 {
+// prices: everything its pending stages consume and their capex items. A
+// generation not yet in production is priced at its list price. Projects
+// started get the same figure from scheduleProject, summed in the same
+// order as their orders are scheduled; this is the estimate for one not
+// started (ProjectCapex).
+func (s *State) remainingCapex(p *project) float64 {
 	m := s.m
 	est := 0.0
 	for i, st := range m.Stages {
-		if p.stages[i].status != pending || (pre != nil && pre[i] == StageDelivered) {
+		if p.stages[i].status != pending {
 			continue
 		}
 		for _, n := range st.Needs {
@@ -597,7 +599,7 @@ func (s *State) ProjectCapex() float64 {
 		p.power[j] = p.mw * m.PUE / float64(len(p.power))
 	}
 	p.gen = m.GenerationAt(s.week)
-	return s.remainingCapex(p, nil)
+	return s.remainingCapex(p)
 }
 
 // stageCapex is the per-MW capex items paid when stage i starts.

@@ -217,7 +217,7 @@ func (s *State) startUnderWay(ip *InitialProject) {
 			ss.next = int32(len(m.Stages[i].Deferred)) // what it consumes is on site
 		}
 	}
-	s.planProject(p, ip)
+	_, est := s.planProject(p, ip)
 	// Crews of running stages are on site.
 	for i, st := range m.Stages {
 		ss := &p.stages[i]
@@ -251,7 +251,7 @@ func (s *State) startUnderWay(ip *InitialProject) {
 	s.waiting = append(s.waiting, int32(len(s.projects)-1))
 	s.startedMW += p.mw
 	if m.Finance != nil {
-		s.money.committed += s.remainingCapex(p, pre)
+		s.money.committed += s.itemsCost(p, est) // remainingCapex's figure, summed as the orders were scheduled
 	}
 }
 
