@@ -316,21 +316,14 @@ func (t *tally) add(i int, r *sim.Result) {
 	t.peakFund.Add(peak)
 	rm := summary.RunRateMilestones(r)
 	for k, at := range [nRate]int{miSustained: rm.Sustained, miFirstQuarter: rm.FirstQuarter, miFourQuarters: rm.FourQuarters} {
-		t.milestones[k][weekOrNever(at, weeks)]++
+		t.milestones[k][MilestoneIndex(at, weeks)]++
 		if at >= 0 && at <= r.Model.TargetWeek {
 			t.byTarget[k]++
 		}
 	}
 	gw := rm.Sustained
 	for k, target := range summary.OnlineMilestonesGW {
-		at := -1
-		for w, wk := range r.Weeks {
-			if wk.OnlineMW >= float64(target)*1000-1e-9 {
-				at = w
-				break
-			}
-		}
-		t.milestones[miOnline+k][weekOrNever(at, weeks)]++
+		t.milestones[miOnline+k][MilestoneIndex(summary.OnlineWeek(r, target), weeks)]++
 	}
 	if gw < 0 {
 		t.never++
@@ -341,7 +334,10 @@ func (t *tally) add(i int, r *sim.Result) {
 	}
 }
 
-func weekOrNever(w, weeks int) int {
+// MilestoneIndex is where a run reaching a milestone in week w (-1:
+// never) is counted in a histogram over a horizon of weeks (Milestone.Counts):
+// its week, or the last entry for a run that never reaches it.
+func MilestoneIndex(w, weeks int) int {
 	if w < 0 || w >= weeks {
 		return weeks
 	}

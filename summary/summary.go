@@ -115,11 +115,8 @@ func Of(r *sim.Result) *Summary {
 		}
 	}
 	for _, gw := range OnlineMilestonesGW {
-		for _, w := range r.Weeks {
-			if w.OnlineMW >= float64(gw)*1000-1e-9 {
-				s.OnlineGW[gw] = &Milestone{Week: w.Week, Date: w.Date}
-				break
-			}
+		if w := OnlineWeek(r, gw); w >= 0 {
+			s.OnlineGW[gw] = &Milestone{Week: r.Weeks[w].Week, Date: r.Weeks[w].Date}
 		}
 	}
 	built := 0
@@ -306,4 +303,14 @@ func capexByLayer(r *sim.Result) []LayerCapex {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].USD > out[j].USD })
 	return out
+}
+
+// OnlineWeek is the first week of r with gw GW online, or -1 if none.
+func OnlineWeek(r *sim.Result, gw int) int {
+	for w, wk := range r.Weeks {
+		if wk.OnlineMW >= float64(gw)*1000-1e-9 {
+			return w
+		}
+	}
+	return -1
 }

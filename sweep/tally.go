@@ -50,27 +50,13 @@ func (t *Tally) add(r *sim.Result) {
 	}
 	t.Capex.Add(capex)
 	rm := summary.RunRateMilestones(r)
-	t.Milestones[0][weekOrNever(rm.Sustained, weeks)]++
+	t.Milestones[0][mc.MilestoneIndex(rm.Sustained, weeks)]++
 	if rm.Sustained >= 0 && rm.Sustained <= r.Model.TargetWeek {
 		t.ByTarget++
 	}
 	for k, gw := range summary.OnlineMilestonesGW {
-		at := -1
-		for w, wk := range r.Weeks {
-			if wk.OnlineMW >= float64(gw)*1000-1e-9 {
-				at = w
-				break
-			}
-		}
-		t.Milestones[1+k][weekOrNever(at, weeks)]++
+		t.Milestones[1+k][mc.MilestoneIndex(summary.OnlineWeek(r, gw), weeks)]++
 	}
-}
-
-func weekOrNever(w, weeks int) int {
-	if w < 0 || w >= weeks {
-		return weeks
-	}
-	return w
 }
 
 // merge adds o's runs to t (same cell; any chunks).
