@@ -55,6 +55,8 @@ type State struct {
 	allocScratch                     []int     // scratch for allocate.Split
 	probe                            project   // scratch for ProjectCapex
 	shape                            shape     // the model's stage graph, for planning
+	sleeping                         sleeping  // projects waiting on stock, not looked at weekly
+	eager                            bool      // look at every waiting project weekly (Options.eager)
 }
 
 // Model returns the compiled scenario being run.
@@ -195,7 +197,6 @@ func (s *State) newProject(mw float64, start int) *project {
 		mw:      mw,
 		power:   s.slab.floats(len(m.PowerLines)),
 		stages:  s.slab.stages(len(m.Stages)),
-		blocked: -1,
 		waiting: true,
 	}
 	held := s.slab.h.take(m.holdTotal)
@@ -419,6 +420,10 @@ type Options struct {
 	// many runs: no project log, supply-line or mission series, per-line
 	// held-back figures or capex by heading.
 	WeeksOnly bool
+	// eager looks at every waiting project every week instead of letting
+	// those short of stock sleep: the engine before event-driven waits,
+	// kept for tests that compare the two.
+	eager bool
 }
 
 // RunWith simulates m under policy pol, recording what o asks for.
@@ -460,6 +465,7 @@ func (rn *Runner) Run(m *Model, pol Policy, o Options) *Result {
 // run simulates m under pol in s, recording into r; both are reset first.
 func run(s *State, r *Result, m *Model, pol Policy, o Options) {
 	s.reset(m)
+	s.eager = o.eager
 	r.reset(m, o)
 	for w := 0; w < m.Weeks; w++ {
 		s.week = w
@@ -479,6 +485,7 @@ func run(s *State, r *Result, m *Model, pol Policy, o Options) {
 		}
 		r.record(s)
 	}
+	s.wakeAll()
 	r.finish(s)
 }
 
@@ -528,7 +535,9 @@ func (s *State) reset(m *Model) {
 		allocScratch: old.allocScratch,
 		probe:        project{power: old.probe.power[:0], stages: old.probe.stages[:0]},
 		shape:        old.shape,
+		sleeping:     old.sleeping,
 	}
+	s.sleeping.reset(len(m.Lines))
 	s.due.reset(m.Weeks)
 	s.shape.reset(m)
 	if cap(s.schedPool) == 0 {
@@ -759,15 +768,28 @@ func (s *State) advance() {
 	if s.week < len(s.due.head) {
 		due = s.due.take(s.week, due)
 	}
+	due = s.wakeSupplied(due)
 	sortSmall(due)
 	work := merge(s.work[:0], s.waiting, due)
 	s.dueNow = due
 	s.waiting = s.waiting[:0]
+	last := int32(-1)
 	for _, i := range work {
+		if i == last {
+			continue // due and woken, or due and waiting: one look a week
+		}
+		last = i
 		p := s.projects[i]
+		if p.asleep {
+			s.wake(p, i, s.week) // due: a stage ends, starts or is frozen
+		}
 		s.advanceProject(p, i)
 		switch {
 		case p.online >= 0:
+		case p.asleep:
+			if p.wake < len(s.due.head) {
+				s.due.add(p.wake, i)
+			}
 		case p.waiting:
 			s.waiting = append(s.waiting, i)
 		case p.wake < len(s.due.head):
@@ -775,6 +797,7 @@ func (s *State) advance() {
 		}
 	}
 	s.work = work
+	s.holdSleepers()
 }
 
 // sortSmall sorts xs, a week's few due projects, by insertion (large
@@ -807,10 +830,11 @@ func merge(dst, a, b []int32) []int32 {
 
 func (s *State) advanceProject(p *project, idx int32) {
 	m := s.m
-	p.blocked = -1
 	p.waiting = false
 	p.wake = math.MaxInt
 	var missing [8]int
+	s.sleeping.short = s.sleeping.short[:0]
+	sleepy := true                          // every shortage found is of stock
 	for i := p.lo; i < len(m.Stages); i++ { // stages before p.lo are done
 		// The status bits say what a stage can do without reading it: a
 		// done stage nothing, a pending one only once every stage it comes
@@ -824,7 +848,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 		}
 		st := &p.stages[i]
 		if st.status == running && int(st.next) < len(m.Stages[i].Deferred) && int(st.due) <= s.week {
-			if l := s.takeDeferred(p, i); l >= 0 {
+			if l, need := s.takeDeferred(p, i); l >= 0 {
 				// The work has reached an input that is late: the stage
 				// pauses a week, its crews held, and the MW wait on it.
 				p.waiting = true
@@ -835,9 +859,8 @@ func (s *State) advanceProject(p *project, idx int32) {
 				root := s.rootCause(l)
 				s.heldBack[root] += p.mw
 				st.waitedOn = int32(root)
-				if p.blocked < 0 {
-					p.blocked = root
-				}
+				s.sleeping.short = append(s.sleeping.short, shortage{line: int32(l), stage: uint8(i), need: need})
+				continue // it waits, or sleeps, on the line
 			}
 		}
 		if st.status == running && int(st.end) <= s.week && int(st.next) >= len(m.Stages[i].Deferred) {
@@ -863,6 +886,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 		if st.ready < 0 {
 			st.ready = int32(s.week)
 		}
+		n := len(s.sleeping.short)
 		miss := s.tryStart(p, i, missing[:0])
 		if len(miss) > 0 {
 			p.waiting = true
@@ -871,12 +895,20 @@ func (s *State) advanceProject(p *project, idx int32) {
 				root := s.rootCause(l)
 				s.heldBack[root] += p.mw
 				st.waitedOn = int32(root)
-				if p.blocked < 0 {
-					p.blocked = root
-				}
+			}
+			if len(miss) != len(s.sleeping.short)-n {
+				sleepy = false // short of crews or money too
 			}
 		} else if st.status == running {
 			p.wake = min(p.wake, s.nextEvent(st, i))
+		}
+	}
+	if !p.waiting {
+		p.strikes = 0
+	} else {
+		p.strikes = min(p.strikes+1, sleepAfter)
+		if sleepy && p.strikes == sleepAfter && !s.eager {
+			s.sleep(p, idx, s.sleeping.short)
 		}
 	}
 	if p.ndone == len(m.Stages) && p.online < 0 {
@@ -963,19 +995,25 @@ func (s *State) rootCause(l int) int {
 }
 
 // tryStart starts stage i of p if its inputs are in stock and its crews are
-// free, and otherwise appends the lines it lacks to missing.
+// free, and otherwise appends the lines it lacks to missing, and those of
+// them it lacks in stock to s.sleeping.short.
 func (s *State) tryStart(p *project, i int, missing []int) []int {
 	m := s.m
 	st := &m.Stages[i]
 	for _, n := range st.Needs {
-		if n.At == 0 && p.amount(n, m.PUE) > s.lines[n.Line].stock+eps {
+		if n.At != 0 {
+			continue
+		}
+		if q := p.amount(n, m.PUE); q > s.lines[n.Line].stock+eps {
 			missing = append(missing, n.Line)
+			s.sleeping.short = append(s.sleeping.short, shortage{line: int32(n.Line), stage: uint8(i), need: q})
 		}
 	}
 	if st.SecuresPower {
 		for j, l := range m.PowerLines {
-			if p.power[j] > s.lines[l].stock+eps {
+			if q := p.power[j]; q > s.lines[l].stock+eps {
 				missing = append(missing, l)
+				s.sleeping.short = append(s.sleeping.short, shortage{line: int32(l), stage: uint8(i), need: q})
 			}
 		}
 	}
@@ -1071,8 +1109,9 @@ func (s *State) consume(l int, qty float64) {
 
 // takeDeferred consumes the needs of p's running stage i that the work
 // has reached, in the order they come due. It returns the line of the
-// first one not in stock, or -1 when every due need was taken.
-func (s *State) takeDeferred(p *project, i int) int {
+// first one not in stock and the amount needed, or -1 when every due need
+// was taken.
+func (s *State) takeDeferred(p *project, i int) (int, float64) {
 	m := s.m
 	st := &m.Stages[i]
 	ss := &p.stages[i]
@@ -1080,7 +1119,7 @@ func (s *State) takeDeferred(p *project, i int) int {
 		n := st.Needs[st.Deferred[ss.next]]
 		q := p.amount(n, m.PUE)
 		if q > s.lines[n.Line].stock+eps {
-			return n.Line
+			return n.Line, q
 		}
 		s.consume(n.Line, q)
 		ss.next++
@@ -1089,7 +1128,7 @@ func (s *State) takeDeferred(p *project, i int) int {
 			ss.due = int32(max(s.week, int(ss.begin+ss.paused)+nn.offsetWeeks(st.Weeks)))
 		}
 	}
-	return -1
+	return -1, 0
 }
 
 func (s *State) finishStage(p *project, i int) {

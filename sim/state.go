@@ -78,25 +78,34 @@ type holding struct {
 
 // project is one campus moving through its stages.
 type project struct {
+	// The fields a visit reads come first, to share a cache line.
+	//
+	// doneBits and runBits have bit i set while stage i is done or running, so
+	// a visit skips the stages that cannot move without reading them.
+	doneBits, runBits uint64
+	stages            []stageState
+	lo                int // every stage before this one is done
+	ndone             int
+	online            int // week it came online, or -1
+	wake              int // the week its next running stage ends
+	mw                float64
+	waiting           bool // a stage is ready but lacks inputs or crews
+	// A sleeping project (see sleep.go) waits on nSleep lines and was last
+	// looked at in week sleptAt; sleeps numbers its sleeps.
+	asleep  bool
+	nSleep  uint8
+	strikes uint8 // weeks in a row it was looked at and found waiting, to 255
+	sleptAt int32
+	sleeps  uint32
+
+	accels  float64
+	racks   float64
+	power   []float64 // MW of grid power from each power line
+	gen     int
 	id      int
 	name    string // a campus named in the starting state, or ""
 	initial bool   // online or under way at the start
 	start   int
-	online  int // week it came online, or -1
-	mw      float64
-	gen     int
-	accels  float64
-	racks   float64
-	power   []float64 // MW of grid power from each power line
-	stages  []stageState
-	// doneBits and runBits have bit i set while stage i is done or running, so
-	// a visit skips the stages that cannot move without reading them.
-	doneBits, runBits uint64
-	ndone             int
-	lo                int  // every stage before this one is done
-	blocked           int  // a line it waits on this week, or -1
-	waiting           bool // a stage is ready but lacks inputs or crews
-	wake              int  // the week its next running stage ends
 }
 
 // setStatus sets stage i's status, keeping p's bits of done and running

@@ -1,0 +1,162 @@
+package sim_test
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gwf-project/gwf/mc"
+	"github.com/gwf-project/gwf/scenario"
+	"github.com/gwf-project/gwf/sim"
+)
+
+// attribution blanks what sleeping may change — the MW held back per line,
+// each week's bottleneck and the line each stage waited on last — and
+// returns how many of those differ from want's.
+func attribution(got, want *sim.Result) int {
+	diff := 0
+	for i := range got.HeldBack {
+		if got.HeldBack[i] != want.HeldBack[i] {
+			diff++
+		}
+	}
+	got.HeldBack, want.HeldBack = nil, nil
+	for w := range got.Weeks {
+		if got.Weeks[w].Bottleneck != want.Weeks[w].Bottleneck {
+			diff++
+		}
+		got.Weeks[w].Bottleneck, want.Weeks[w].Bottleneck = 0, 0
+	}
+	for k := range got.Projects {
+		for i := range got.Projects[k].Stages {
+			g, w := &got.Projects[k].Stages[i], &want.Projects[k].Stages[i]
+			if g.WaitedOn != w.WaitedOn {
+				diff++
+			}
+			g.WaitedOn, w.WaitedOn = "", ""
+		}
+	}
+	return diff
+}
+
+// sameRun checks that projects sleeping through their waits change no
+// start, week online, order, delivery, payment or wait count: everything
+// but the held-back attribution is what looking every week gives.
+func sameRun(t *testing.T, name string, m *sim.Model) int {
+	t.Helper()
+	want := sim.RunEager(m, sim.NewController(), sim.Options{})
+	got := sim.RunWith(m, sim.NewController(), sim.Options{})
+	diff := attribution(got, want)
+	if !reflect.DeepEqual(got, want) {
+		for w := range got.Weeks {
+			if got.Weeks[w] != want.Weeks[w] {
+				t.Errorf("%s: week %d: sleeping %+v, weekly %+v", name, w, got.Weeks[w], want.Weeks[w])
+				return diff
+			}
+		}
+		for k := range got.Projects {
+			if !reflect.DeepEqual(got.Projects[k], want.Projects[k]) {
+				t.Errorf("%s: project %d: sleeping %+v, weekly %+v", name, k, got.Projects[k], want.Projects[k])
+				return diff
+			}
+		}
+		t.Errorf("%s: results differ (lines, missions or checks)", name)
+	}
+	return diff
+}
+
+func TestSleepingChangesNoOutcome(t *testing.T) {
+	sc, err := scenario.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, weeks := range []float64{520, 2080} {
+		sc.Horizon.V = weeks
+		m, err := sim.Compile(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := sameRun(t, fmt.Sprintf("reference, %v weeks", weeks), m); d > 0 {
+			t.Logf("reference, %v weeks: %d held-back figures attributed otherwise", weeks, d)
+		}
+	}
+	// Drawn runs of the uncertain reference: shocks to supply, freezes of
+	// stages, other lead times and costs.
+	un, err := scenario.Load("../mc/testdata/reference-uncertain.yaml", os.ReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := 24
+	if testing.Short() {
+		runs = 6
+	}
+	for run := range runs {
+		d, _ := mc.Draw(un, 11, run)
+		m, err := sim.Compile(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := sameRun(t, fmt.Sprintf("uncertain run %d", run), m); n > 0 {
+			t.Logf("uncertain run %d: %d held-back figures attributed otherwise", run, n)
+		}
+	}
+}
+
+// A project short of grid power sleeps until the line holds its 100 MW,
+// and a freeze on its stage that begins while it sleeps stops its waiting
+// as a weekly look would. 50 MW/week of grid, one 100 MW project started
+// each week 0–5, the build stage frozen in weeks 6–11: the first three
+// take their power in weeks 1, 3 and 5 and come online ten weeks later;
+// the fourth, started in week 3 and short in weeks 3–5, is frozen before
+// its power is in and waits with the others for week 12, when 350 MW are
+// in stock.
+func TestSleepingThroughAFreeze(t *testing.T) {
+	m := compile(t, strings.Replace(tiny, "%LEAD%", "0 weeks", 1))
+	m.Freezes = []sim.Freeze{{Stage: m.StageIndex("build"), FromWeek: 6, ToWeek: 12}}
+	want := sim.RunEager(m, &everyWeek{max: 6}, sim.Options{})
+	got := sim.RunWith(m, &everyWeek{max: 6}, sim.Options{})
+	checkInvariants(t, got)
+	if d := attribution(got, want); d != 0 {
+		t.Errorf("%d held-back figures differ; with one line short, none should", d)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sleeping through a freeze:\n got %+v\nwant %+v", got.Projects, want.Projects)
+	}
+	if on := onlineWeeks(got); !reflect.DeepEqual(on, []int{11, 13, 15, 22, 22, 22}) {
+		t.Errorf("online weeks %v, want [11 13 15 22 22 22]", on)
+	}
+	// The fourth project waited in weeks 3–5 only: frozen from week 6.
+	if w := got.Projects[3].Stages[0].WaitWeeks; w != 3 {
+		t.Errorf("fourth project waited %d weeks, want 3", w)
+	}
+}
+
+// A project that sleeps while the line it lacks changes its root cause is
+// logged as waiting on the cause of its last week: accelerators cut to
+// 1,000 a week in weeks 0–4 (their own line binds), then limited by
+// packaging to 10,000 a week; one project needs 100,000 and starts in
+// week 14, having waited on packaging last.
+func TestSleepingKeepsTheLastCause(t *testing.T) {
+	src := strings.Replace(tiny, "    build: {duration: 10 weeks, secures_power: true}", "    build: {duration: 1 week, secures_power: true, needs: {accelerators: 1 accelerators/accelerator}}", 1)
+	src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 10000 MW/week", 1)
+	src = strings.Replace(src, "lead_time: 0 weeks}\n  grid", "lead_time: 0 weeks, inputs: {packaging: 0.1 wafers/accelerator}}\n  grid", 1) + `
+  packaging: {kind: upstream, unit: wafer, capacity: 1000 wafers/week, share: 100%}
+`
+	m := compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
+	m.Shocks = []sim.Shock{{Line: m.LineIndex("accelerators"), FromWeek: 0, ToWeek: 5, Factor: 0.001}}
+	want := sim.RunEager(m, &everyWeek{max: 1}, sim.Options{})
+	got := sim.RunWith(m, &everyWeek{max: 1}, sim.Options{})
+	checkInvariants(t, got)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sleeping:\n got %+v\nwant %+v", got.Projects, want.Projects)
+	}
+	st := got.Projects[0].Stages[0]
+	if st.StartWeek != 14 || st.WaitWeeks != 14 || st.WaitedOn != "packaging" {
+		t.Errorf("stage started week %d after %d weeks waiting on %q, want week 14, 14 weeks, packaging", st.StartWeek, st.WaitWeeks, st.WaitedOn)
+	}
+	if b := got.Weeks[2].Bottleneck; b != m.LineIndex("accelerators") {
+		t.Errorf("week 2 bottleneck %v, want accelerators", b)
+	}
+}
