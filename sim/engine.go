@@ -322,16 +322,18 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 		gen = m.GenerationAt(fit)
 	}
 	p.gen = gen
-	g := m.Generations[p.gen]
+	g := &m.Generations[p.gen]
 	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
 	priced, est := m.Finance != nil, 0.0
-	for i, st := range m.Stages {
+	for i := range m.Stages {
 		if p.stages[i].status != pending || (pre != nil && pre[i] == StageDelivered) {
 			continue
 		}
+		st := &m.Stages[i]
 		placed := pre != nil && pre[i] == StageOrdered
-		for k, n := range st.Needs {
+		for k := range st.Needs {
+			n := &st.Needs[k]
 			need := plan[i] + s.shape.offset(i, k)
 			q := p.amount(n, m.PUE)
 			if placed {
@@ -1000,7 +1002,8 @@ func (s *State) rootCause(l int) int {
 func (s *State) tryStart(p *project, i int, missing []int) []int {
 	m := s.m
 	st := &m.Stages[i]
-	for _, n := range st.Needs {
+	for k := range st.Needs {
+		n := &st.Needs[k]
 		if n.At != 0 {
 			continue
 		}
@@ -1028,7 +1031,8 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		robotFree = append(robotFree, s.lines[rl].free())
 	}
 	crewNeed, robotWork := 0.0, 0.0
-	for _, n := range st.Crews {
+	for k := range st.Crews {
+		n := &st.Crews[k]
 		need := p.amount(n, m.PUE)
 		crewNeed += need
 		workers := need
@@ -1065,8 +1069,8 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 			}
 		}
 	}
-	for _, n := range st.Needs {
-		if n.At == 0 {
+	for k := range st.Needs {
+		if n := &st.Needs[k]; n.At == 0 {
 			s.consume(n.Line, p.amount(n, m.PUE))
 		}
 	}
@@ -1116,7 +1120,7 @@ func (s *State) takeDeferred(p *project, i int) (int, float64) {
 	st := &m.Stages[i]
 	ss := &p.stages[i]
 	for int(ss.next) < len(st.Deferred) && int(ss.due) <= s.week {
-		n := st.Needs[st.Deferred[ss.next]]
+		n := &st.Needs[st.Deferred[ss.next]]
 		q := p.amount(n, m.PUE)
 		if q > s.lines[n.Line].stock+eps {
 			return n.Line, q

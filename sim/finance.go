@@ -538,12 +538,13 @@ func (s *State) replaceAccelerators() {
 func (s *State) remainingCapex(p *project) float64 {
 	m := s.m
 	est := 0.0
-	for i, st := range m.Stages {
+	for i := range m.Stages {
 		if p.stages[i].status != pending {
 			continue
 		}
-		for _, n := range st.Needs {
-			est += s.cost(p, n.Line, p.amount(n, m.PUE))
+		st := &m.Stages[i]
+		for k := range st.Needs {
+			est += s.cost(p, st.Needs[k].Line, p.amount(&st.Needs[k], m.PUE))
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {

@@ -225,7 +225,7 @@ func (s *State) startUnderWay(ip *InitialProject) {
 			continue
 		}
 		for _, n := range st.Crews {
-			q := p.amount(n, m.PUE)
+			q := p.amount(&n, m.PUE)
 			ss.held = append(ss.held, holding{line: n.Line, qty: q})
 			s.lines[n.Line].held += q
 		}
@@ -236,7 +236,7 @@ func (s *State) startUnderWay(ip *InitialProject) {
 			continue
 		}
 		for _, n := range st.Needs {
-			s.stockUp(n.Line, p.amount(n, m.PUE))
+			s.stockUp(n.Line, p.amount(&n, m.PUE))
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {

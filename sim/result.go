@@ -274,8 +274,8 @@ func (r *Result) check(s *State) {
 			fail("MW started %.3f != online %.3f + pipeline %.3f", s.startedMW, s.onlineMW, pipeline)
 		}
 	}
-	for i, l := range s.m.Lines {
-		ls := &s.lines[i]
+	for i := range s.m.Lines {
+		l, ls := &s.m.Lines[i], &s.lines[i]
 		if ls.stock < -1e-6 {
 			fail("%s: stock negative (%.6f): consumed more than delivered", l.Name, ls.stock)
 		}

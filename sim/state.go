@@ -124,7 +124,7 @@ func (p *project) setStatus(i int, st stageStatus) {
 }
 
 // amount converts a recipe need into units for project p.
-func (p *project) amount(n Need, pue float64) float64 {
+func (p *project) amount(n *Need, pue float64) float64 {
 	switch n.Basis {
 	case PerGridMW:
 		if n.Power != nil {
