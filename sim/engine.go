@@ -775,15 +775,29 @@ func (s *State) advance() {
 	work := merge(s.work[:0], s.waiting, due)
 	s.dueNow = due
 	s.waiting = s.waiting[:0]
+	// Projects asleep for want of money take their turn in index order
+	// too, and are looked at only if a try would pay or raise money.
+	money := s.sleeping.money
 	last := int32(-1)
-	for _, i := range work {
+	for wi, mi := 0, 0; wi < len(work) || mi < len(money); {
+		var i int32
+		if mi == len(money) || wi < len(work) && work[wi] <= money[mi].proj {
+			i, wi = work[wi], wi+1
+		} else {
+			e := money[mi]
+			mi++
+			if !s.moneyTurn(e) {
+				continue
+			}
+			i = e.proj
+		}
 		if i == last {
 			continue // due and woken, or due and waiting: one look a week
 		}
 		last = i
 		p := s.projects[i]
 		if p.asleep {
-			s.wake(p, i, s.week) // due: a stage ends, starts or is frozen
+			s.wake(p, i, s.week) // due, or its money turn has come
 		}
 		s.advanceProject(p, i)
 		switch {
@@ -997,8 +1011,9 @@ func (s *State) rootCause(l int) int {
 }
 
 // tryStart starts stage i of p if its inputs are in stock and its crews are
-// free, and otherwise appends the lines it lacks to missing, and those of
-// them it lacks in stock to s.sleeping.short.
+// free and its capital cost paid, and otherwise appends the lines it lacks
+// to missing, and those it lacks in stock (or the money) to
+// s.sleeping.short.
 func (s *State) tryStart(p *project, i int, missing []int) []int {
 	m := s.m
 	st := &m.Stages[i]
@@ -1061,6 +1076,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	// Capex items paid at this stage (land, building shell), a share leased.
 	if c := s.stageCapex(p, i); c > 0 {
 		if !s.payCapex(c, lease, false, true, -1) {
+			s.sleeping.short = append(s.sleeping.short, shortage{line: int32(s.m.Capital), stage: uint8(i), need: c})
 			return append(missing, s.m.Capital)
 		}
 		for k, it := range s.m.Finance.Items {

@@ -350,10 +350,7 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 		return true
 	}
 	mo := &s.money
-	financed := 0.0
-	if fk >= 0 {
-		financed = min(amount*s.m.Finance.facility(fk).Share, s.headroom(fk))
-	}
+	financed := s.financed(amount, fk)
 	cashPart := toCents(amount - financed)
 	if !s.fund(cashPart) {
 		mo.capitalBound = true
@@ -377,6 +374,28 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 		s.capexBy[bucket] += amount
 	}
 	return true
+}
+
+// financed is the part of a capital cost of amount that facility fk (-1:
+// none) would lend now; payCapex pays the rest in cash.
+func (s *State) financed(amount float64, fk int) float64 {
+	if fk < 0 {
+		return 0
+	}
+	f := s.m.Finance.facility(fk)
+	return min(amount*f.Share, f.Headroom(s.money.fac[fk].outstanding, s.money.annualRevenue))
+}
+
+// failsQuietly reports whether payCapex(amount, fk, …) would fail now
+// without moving any money: cash falls short of its cash part, and there
+// is neither equity nor debt left to raise (fund raises what it can even
+// when that is not enough).
+func (s *State) failsQuietly(amount float64, fk int) bool {
+	if amount <= 0 || s.m.Finance == nil {
+		return false
+	}
+	c := toCents(amount - s.financed(amount, fk))
+	return c > s.money.cash && floorCents(s.equityRoom()) <= 0 && floorCents(s.headroom(debt)) <= 0
 }
 
 // payRunning pays a cost that cannot wait (operations, interest,

@@ -3,23 +3,28 @@ package sim
 // Event-driven waits.
 //
 // A project whose ready stages lack only inputs held in stock (materials,
-// accelerators, power; not crews, robots or money) cannot start them until
-// the stock of every line it lacks has grown to its need, and stock only
-// grows when a line delivers, before projects advance. Such a project
-// sleeps: it is not looked at each week but woken at the start of the
-// first week in which a line it lacks holds as much as it needs (or when
-// one of its stages is due, or a freeze on a stage it waits on begins).
-// Stock only falls while projects advance, so a sleeping project would
-// have failed every week it was not looked at, and every start, order and
-// payment is the same as if it had been looked at weekly.
+// accelerators, power; not crews or robots) cannot start them until the
+// stock of every line it lacks has grown to its need, and stock only grows
+// when a line delivers, before projects advance. Such a project sleeps: it
+// is not looked at each week but woken at the start of the first week in
+// which a line it lacks holds as much as it needs (or when one of its
+// stages is due, or a freeze on a stage it waits on begins). Stock only
+// falls while projects advance, so a sleeping project would have failed
+// every week it was not looked at.
 //
-// While asleep it holds back its MW on the lines it lacked when it fell
-// asleep, each week, as a project looked at would. A line that fell short
-// for it while it slept is not counted against it until it wakes: that is
-// the one way sleeping changes the held-back figures. Projects short of
-// crews or money are still looked at weekly: a crew is freed by a stage
-// ending in the same week, and a payment retried may raise equity or draw
-// debt.
+// A project whose stage could not pay its capital cost sleeps as well, but
+// takes its turn each week in index order: a try that would fail without
+// moving money (cash short of the cost, no equity or debt left to raise)
+// is skipped; any other (one that would pay, or raise what it can) is
+// made, by waking the project in its turn. So every start, order, payment
+// and week online is what weekly looks give.
+//
+// While asleep a project holds back its MW on the lines it lacked when it
+// fell asleep, each week, as a project looked at would. A line that fell
+// short for it while it slept is not counted against it until it wakes:
+// that is the one way sleeping changes the held-back figures. Projects
+// short of crews are still looked at weekly: a crew is freed by a stage
+// ending in the same week.
 
 // sleepAfter is how many weeks in a row a project is found waiting before
 // it sleeps: most waits end within a week or two, and falling asleep and
@@ -105,6 +110,10 @@ type sleeping struct {
 	known []bool                   // per line: in lines
 	on    [][maxSleepRefs]sleepRef // per project: the lines it sleeps on (project.nSleep of them)
 	short []shortage
+	// money holds the projects asleep for want of money, by project
+	// index; fresh those fallen asleep this week (in index order), merged
+	// in at its end.
+	money, fresh, spare []sleeper
 }
 
 func (sl *sleeping) reset(lines int) {
@@ -127,6 +136,7 @@ func (sl *sleeping) reset(lines int) {
 	sl.known = resize(sl.known, lines)
 	sl.on = sl.on[:0]
 	sl.short = sl.short[:0]
+	sl.money, sl.fresh, sl.spare = sl.money[:0], sl.fresh[:0], sl.spare[:0]
 }
 
 // sleep puts p to sleep on the shortages its look this week found, if
@@ -146,7 +156,11 @@ func (s *State) sleep(p *project, idx int32, short []shortage) bool {
 			sl.known[sh.line] = true
 			sl.lines = append(sl.lines, sh.line)
 		}
-		sl.heaps[sh.line].push(sleeper{need: sh.need, proj: idx, gen: p.sleeps})
+		if int(sh.line) == s.m.Capital {
+			sl.fresh = append(sl.fresh, sleeper{need: sh.need, proj: idx, gen: p.sleeps})
+		} else {
+			sl.heaps[sh.line].push(sleeper{need: sh.need, proj: idx, gen: p.sleeps})
+		}
 		sl.fmw[sh.line] += p.mw
 		sl.fn[sh.line]++
 		if p.stages[sh.stage].status == pending {
@@ -231,12 +245,38 @@ func (s *State) wakeSupplied(due []int32) []int32 {
 	return due
 }
 
+// moneyTurn reports whether e, a project asleep for want of money, is to
+// be woken and looked at in its turn: it is still asleep on that sleep,
+// and its try would not fail without moving money.
+func (s *State) moneyTurn(e sleeper) bool {
+	p := s.projects[e.proj]
+	return p.asleep && p.sleeps == e.gen && !s.failsQuietly(e.need, lease)
+}
+
 // holdSleepers adds, at the end of the week's advance, the MW of the
 // projects that slept through it to the held-back figure of each line
 // they wait on (or of its root cause), then counts this week's new
 // sleepers in for the weeks to come.
 func (s *State) holdSleepers() {
 	sl := &s.sleeping
+	if len(sl.money) > 0 || len(sl.fresh) > 0 {
+		// Those still asleep on the same sleep, and the week's new ones,
+		// in index order.
+		out := sl.spare[:0]
+		a, b := sl.money, sl.fresh
+		for len(a) > 0 || len(b) > 0 {
+			var e sleeper
+			if len(b) == 0 || len(a) > 0 && a[0].proj < b[0].proj {
+				e, a = a[0], a[1:]
+			} else {
+				e, b = b[0], b[1:]
+			}
+			if p := s.projects[e.proj]; p.asleep && p.sleeps == e.gen {
+				out = append(out, e)
+			}
+		}
+		sl.spare, sl.money, sl.fresh = sl.money[:0], out, sl.fresh[:0]
+	}
 	keep := sl.lines[:0]
 	for _, l := range sl.lines {
 		if sl.n[l] > 0 {

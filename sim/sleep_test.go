@@ -160,3 +160,73 @@ func TestSleepingKeepsTheLastCause(t *testing.T) {
 		t.Errorf("week 2 bottleneck %v, want accelerators", b)
 	}
 }
+
+// Projects waiting for money sleep too, and wake when the factory could
+// pay: TestCapitalSlowsRamp's factory (no cash or debt, $100M of equity a
+// year, $100M a project) starts one project a year whether the others are
+// looked at weekly or sleep until the year's equity arrives.
+func TestSleepingForMoney(t *testing.T) {
+	m := withFinance(t, `
+finance:
+  capex:
+    build: {stage: build, cost: $1M/MW}
+  equity: {per_year: $100M}
+`)
+	want := sim.RunEager(m, &everyWeek{}, sim.Options{})
+	var rn sim.Runner
+	got := rn.Run(m, &everyWeek{}, sim.Options{})
+	checkInvariants(t, got)
+	if sim.Sleeps(&rn) == 0 {
+		t.Fatal("no project slept: the test does not test sleeping")
+	}
+	if d := attribution(got, want); d != 0 {
+		t.Errorf("%d held-back figures differ; with money the one shortage, none should", d)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sleeping for money:\n got %+v\nwant %+v", got.Weeks, want.Weeks)
+	}
+	if on := onlineWeeks(got); !reflect.DeepEqual(on, []int{10, 62, 114}) {
+		t.Errorf("online weeks %v, want [10 62 114]", on)
+	}
+}
+
+// A project asleep for want of money still draws debt the week headroom
+// opens, as a weekly try would (a try raises what it can even when that
+// is not enough): $50M of cash and a $30M loan repaid over 13 weeks
+// cannot pay a $100M build, but each week's repayment is drawn again.
+func TestSleepingForMoneyDrawsDebt(t *testing.T) {
+	m := withFinance(t, `
+finance:
+  cash: $50M
+  capex:
+    build: {stage: build, cost: $1M/MW}
+  debt: {limit: $30M, rate: 0%/year, tenor: 13 weeks}
+`)
+	want := sim.RunEager(m, &everyWeek{max: 1}, sim.Options{})
+	var rn sim.Runner
+	got := rn.Run(m, &everyWeek{max: 1}, sim.Options{})
+	checkInvariants(t, got)
+	if sim.Sleeps(&rn) == 0 {
+		t.Fatal("no project slept: the test does not test sleeping")
+	}
+	attribution(got, want)
+	if !reflect.DeepEqual(got, want) {
+		for w := range got.Weeks {
+			if got.Weeks[w] != want.Weeks[w] {
+				t.Fatalf("week %d: sleeping %+v\nweekly %+v", w, got.Weeks[w], want.Weeks[w])
+			}
+		}
+		t.Fatal("results differ")
+	}
+	if on := onlineWeeks(got); len(on) != 0 {
+		t.Errorf("online weeks %v: $80M cannot pay for $100M", on)
+	}
+	// Repaid and never drawn again, the loan would be gone by week 14;
+	// drawn again each week, it stays near its limit (less the week's
+	// instalments, repaid after projects advance).
+	for _, w := range got.Weeks[14:] {
+		if w.DebtUSD < 20e6 || w.DebtUSD > 30e6+1 {
+			t.Fatalf("week %d: debt %.2f, want $20–30M: drawn again as repaid", w.Week, w.DebtUSD)
+		}
+	}
+}
