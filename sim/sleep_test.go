@@ -48,23 +48,30 @@ func sameRun(t *testing.T, name string, m *sim.Model) int {
 	t.Helper()
 	want := sim.RunEager(m, sim.NewController(), sim.Options{})
 	got := sim.RunWith(m, sim.NewController(), sim.Options{})
-	diff := attribution(got, want)
-	if !reflect.DeepEqual(got, want) {
-		for w := range got.Weeks {
-			if got.Weeks[w] != want.Weeks[w] {
-				t.Errorf("%s: week %d: sleeping %+v, weekly %+v", name, w, got.Weeks[w], want.Weeks[w])
-				return diff
-			}
-		}
-		for k := range got.Projects {
-			if !reflect.DeepEqual(got.Projects[k], want.Projects[k]) {
-				t.Errorf("%s: project %d: sleeping %+v, weekly %+v", name, k, got.Projects[k], want.Projects[k])
-				return diff
-			}
-		}
-		t.Errorf("%s: results differ (lines, missions or checks)", name)
+	n := attribution(got, want)
+	if diff := firstDifference(got, want); diff != "" {
+		t.Errorf("%s: %s", name, diff)
 	}
-	return diff
+	return n
+}
+
+// firstDifference describes the first difference between two results
+// (sleeping and weekly), or is "" when they are the same.
+func firstDifference(got, want *sim.Result) string {
+	if reflect.DeepEqual(got, want) {
+		return ""
+	}
+	for w := range got.Weeks {
+		if got.Weeks[w] != want.Weeks[w] {
+			return fmt.Sprintf("week %d: sleeping %+v, weekly %+v", w, got.Weeks[w], want.Weeks[w])
+		}
+	}
+	for k := range got.Projects {
+		if !reflect.DeepEqual(got.Projects[k], want.Projects[k]) {
+			return fmt.Sprintf("project %d: sleeping %+v, weekly %+v", k, got.Projects[k], want.Projects[k])
+		}
+	}
+	return "results differ (lines, missions or checks)"
 }
 
 func TestSleepingChangesNoOutcome(t *testing.T) {

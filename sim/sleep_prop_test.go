@@ -1,0 +1,118 @@
+package sim_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gwf-project/gwf/sim"
+)
+
+// prop is a two-stage scenario whose supply, lead times, crews and money
+// the property test below draws: a site stage held by builders, then a
+// build that secures grid power, needs switchgear (on its first day or
+// part-way through) and builders, robots standing in for some of them.
+const prop = `
+name: prop
+start_date: 2026-01-05
+horizon: %WEEKS% weeks
+target: {rate: %RATE% MW/week, initial_rate: %RATE% MW/week, by: 2026-06-01}
+project:
+  size: 100 MW
+  pue: "1.0"
+  stages:
+    site: {duration: %SITE% weeks, crews: {builders: 0.5 workers/MW}}
+    build: {duration: %BUILD% weeks, after: [site], secures_power: true, automatable: 50%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}%AT%}
+policy: {expand: %EXPAND%}
+generations:
+  g1: {available: 2025-01-01, power_per_accelerator: 1 kW, compute_per_accelerator: 1 PFLOP/s, accelerators_per_rack: 10 accelerators}
+resources:
+  accelerators: {kind: accelerator, unit: accelerator, capacity: 1000000 accelerators/week, share: 100%, lead_time: 0 weeks}
+  grid: {kind: power, unit: MW, capacity: %GRID% MW/week, share: 100%, lead_time: %GL% weeks}
+  switchgear: {kind: material, unit: lineup, capacity: %SW% lineups/week, share: 100%, lead_time: %SL% weeks}
+  builders: {kind: crew, unit: worker, capacity: %CREW% workers, share: 100%}
+  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: %ROBOTS% robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
+`
+
+const propFinance = `
+finance:
+  cash: $%CASH%M
+  capex:
+    shell: {stage: build, cost: $%CAPEX%M/MW}
+  equity: {per_year: $%EQUITY%M}
+  debt: {limit: $%DEBT%M, rate: 5%/year, tenor: %TENOR% weeks}
+`
+
+// Over drawn scenarios — supply short or ample, inputs on the first day
+// or part-way, crews and robots, money tight or loose, shocks and
+// freezes, projects started weekly or by the controller — projects that
+// sleep through their waits change no outcome of weekly looks.
+func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	cases := 60
+	if testing.Short() {
+		cases = 15
+	}
+	slept := 0
+	for c := range cases {
+		weeks := 40 + r.IntN(120)
+		src := prop
+		for _, kv := range [][2]string{
+			{"%WEEKS%", fmt.Sprint(weeks)},
+			{"%RATE%", fmt.Sprint(50 + 50*r.IntN(6))},
+			{"%SITE%", fmt.Sprint(1 + r.IntN(8))},
+			{"%BUILD%", fmt.Sprint(2 + r.IntN(12))},
+			{"%AT%", []string{"", ", needed_at: {switchgear: 50%}", ", needed_at: {switchgear: 90%}"}[r.IntN(3)]},
+			{"%EXPAND%", fmt.Sprint(r.IntN(2) == 0)},
+			{"%GRID%", fmt.Sprint(20 + r.IntN(300))},
+			{"%GL%", fmt.Sprint(r.IntN(10))},
+			{"%SW%", fmt.Sprint(10 + r.IntN(300))},
+			{"%SL%", fmt.Sprint(r.IntN(10))},
+			{"%CREW%", fmt.Sprint(100 + r.IntN(2000))},
+			{"%ROBOTS%", fmt.Sprint(r.IntN(3) * 100)},
+		} {
+			src = strings.ReplaceAll(src, kv[0], kv[1])
+		}
+		if r.IntN(3) > 0 {
+			fin := propFinance
+			for _, kv := range [][2]string{
+				{"%CASH%", fmt.Sprint(r.IntN(300))},
+				{"%CAPEX%", fmt.Sprint(1 + r.IntN(3))},
+				{"%EQUITY%", fmt.Sprint(r.IntN(2000))},
+				{"%DEBT%", fmt.Sprint(r.IntN(500))},
+				{"%TENOR%", fmt.Sprint(4 + r.IntN(100))},
+			} {
+				fin = strings.ReplaceAll(fin, kv[0], kv[1])
+			}
+			src += fin
+		}
+		m := compile(t, src)
+		for range r.IntN(3) {
+			from := r.IntN(weeks)
+			m.Shocks = append(m.Shocks, sim.Shock{Line: m.LineIndex([]string{"grid", "switchgear"}[r.IntN(2)]), FromWeek: from, ToWeek: from + 1 + r.IntN(30), Factor: r.Float64() / 2})
+		}
+		if r.IntN(2) == 0 {
+			from := r.IntN(weeks)
+			m.Freezes = append(m.Freezes, sim.Freeze{Stage: r.IntN(2), FromWeek: from, ToWeek: from + 1 + r.IntN(20)})
+		}
+		pol := func() sim.Policy { return sim.NewController() }
+		if r.IntN(2) == 0 {
+			n := 1 + r.IntN(weeks)
+			pol = func() sim.Policy { return &everyWeek{max: n} }
+		}
+		want := sim.RunEager(m, pol(), sim.Options{})
+		var rn sim.Runner
+		got := rn.Run(m, pol(), sim.Options{})
+		slept += sim.Sleeps(&rn)
+		checkInvariants(t, got)
+		attribution(got, want)
+		if diff := firstDifference(got, want); diff != "" {
+			t.Fatalf("case %d: %s\nscenario:\n%s\nshocks %+v freezes %+v", c, diff, src, m.Shocks, m.Freezes)
+		}
+	}
+	t.Logf("%d sleeps over %d cases", slept, cases)
+	if slept == 0 {
+		t.Fatal("no project slept in any case: the test does not test sleeping")
+	}
+}
