@@ -199,11 +199,9 @@ func (s *State) newProject(mw float64, start int) *project {
 		stages:  s.slab.stages(len(m.Stages)),
 		waiting: true,
 	}
-	held := s.slab.h.take(m.holdTotal)
+	p.holds = s.slab.h.take(m.holdTotal)
 	for i := range p.stages {
 		ss := &p.stages[i]
-		n := m.holdCap[i]
-		ss.held, held = held[:0:n], held[n:]
 		ss.ready = -1
 		ss.waitedOn = -1
 	}
@@ -803,13 +801,13 @@ func (s *State) advance() {
 		switch {
 		case p.online >= 0:
 		case p.asleep:
-			if p.wake < len(s.due.head) {
-				s.due.add(p.wake, i)
+			if int(p.wake) < len(s.due.head) {
+				s.due.add(int(p.wake), i)
 			}
 		case p.waiting:
 			s.waiting = append(s.waiting, i)
-		case p.wake < len(s.due.head):
-			s.due.add(p.wake, i)
+		case int(p.wake) < len(s.due.head):
+			s.due.add(int(p.wake), i)
 		}
 	}
 	s.work = work
@@ -847,11 +845,11 @@ func merge(dst, a, b []int32) []int32 {
 func (s *State) advanceProject(p *project, idx int32) {
 	m := s.m
 	p.waiting = false
-	p.wake = math.MaxInt
+	p.wake = math.MaxInt32
 	var missing [8]int
 	s.sleeping.short = s.sleeping.short[:0]
-	sleepy := true                          // every shortage found is of stock
-	for i := p.lo; i < len(m.Stages); i++ { // stages before p.lo are done
+	sleepy := true                               // every shortage found is of stock
+	for i := int(p.lo); i < len(m.Stages); i++ { // stages before p.lo are done
 		// The status bits say what a stage can do without reading it: a
 		// done stage nothing, a pending one only once every stage it comes
 		// after is done.
@@ -883,20 +881,20 @@ func (s *State) advanceProject(p *project, idx int32) {
 			s.finishStage(p, i)
 		}
 		if st.status == running {
-			p.wake = min(p.wake, s.nextEvent(st, i))
+			p.wake = min(p.wake, int32(s.nextEvent(st, i)))
 			continue
 		}
 		if st.status != pending {
 			continue
 		}
 		if s.week < int(st.notBefore) {
-			p.wake = min(p.wake, int(st.notBefore))
+			p.wake = min(p.wake, st.notBefore)
 			continue
 		}
 		if until := s.frozenUntil(i); until > s.week {
 			// A freeze (e.g. on permits) holds the stage; not a shortage of
 			// any line, so nothing is held back against one.
-			p.wake = min(p.wake, until)
+			p.wake = min(p.wake, int32(until))
 			continue
 		}
 		if st.ready < 0 {
@@ -916,7 +914,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 				sleepy = false // short of crews or money too
 			}
 		} else if st.status == running {
-			p.wake = min(p.wake, s.nextEvent(st, i))
+			p.wake = min(p.wake, int32(s.nextEvent(st, i)))
 		}
 	}
 	if !p.waiting {
@@ -927,8 +925,8 @@ func (s *State) advanceProject(p *project, idx int32) {
 			s.sleep(p, idx, s.sleeping.short)
 		}
 	}
-	if p.ndone == len(m.Stages) && p.online < 0 {
-		p.online = s.week
+	if int(p.ndone) == len(m.Stages) && p.online < 0 {
+		p.online = int32(s.week)
 		s.onlineMW += p.mw
 		s.addedMW += p.mw
 		g := &m.Generations[p.gen]
@@ -1098,7 +1096,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	}
 	s.heldScratch = held
 	ss := &p.stages[i]
-	ss.held = append(ss.held[:0], held...) // within the capacity the model set aside
+	ss.nHeld = uint16(copy(p.holds[m.holdOff[i]:m.holdOff[i+1]], held)) // within the capacity the model set aside
 	for _, h := range held {
 		s.lines[h.line].held += h.qty
 	}
@@ -1153,14 +1151,15 @@ func (s *State) takeDeferred(p *project, i int) (int, float64) {
 
 func (s *State) finishStage(p *project, i int) {
 	ss := &p.stages[i]
-	for _, h := range ss.held {
+	off := s.m.holdOff[i]
+	for _, h := range p.holds[off : off+int(ss.nHeld)] {
 		s.lines[h.line].held -= h.qty
 	}
-	ss.held = ss.held[:0]
+	ss.nHeld = 0
 	p.setStatus(i, done)
 	ss.end = int32(s.week)
 	p.ndone++
-	for p.lo < len(p.stages) && p.stages[p.lo].status == done {
+	for int(p.lo) < len(p.stages) && p.stages[p.lo].status == done {
 		p.lo++
 	}
 }

@@ -164,7 +164,7 @@ func (s *State) seedInitial() {
 			p.setStatus(i, done)
 			ss.begin, ss.end, ss.ready = int32(f.SinceWeek), int32(f.SinceWeek), int32(f.SinceWeek)
 		}
-		p.ndone = len(m.Stages)
+		p.ndone = int32(len(m.Stages))
 		p.online = 0 // online at the start; SinceWeek dates its replacement
 		p.waiting = false
 		s.projects = append(s.projects, p)
@@ -214,7 +214,7 @@ func (s *State) startUnderWay(ip *InitialProject) {
 			p.setStatus(i, running)
 			ss.begin, ss.ready = int32(is.SinceWeek), int32(is.SinceWeek)
 			ss.end = int32(max(0, is.SinceWeek+m.Stages[i].Weeks))
-			ss.next = int32(len(m.Stages[i].Deferred)) // what it consumes is on site
+			ss.next = uint16(len(m.Stages[i].Deferred)) // what it consumes is on site
 		}
 	}
 	_, est := s.planProject(p, ip)
@@ -226,7 +226,8 @@ func (s *State) startUnderWay(ip *InitialProject) {
 		}
 		for _, n := range st.Crews {
 			q := p.amount(&n, m.PUE)
-			ss.held = append(ss.held, holding{line: n.Line, qty: q})
+			p.holds[m.holdOff[i]+int(ss.nHeld)] = holding{line: n.Line, qty: q}
+			ss.nHeld++
 			s.lines[n.Line].held += q
 		}
 	}

@@ -200,9 +200,11 @@ type Model struct {
 	robotLines []int
 	genAt      []int8 // GenerationAt for weeks 0 … Weeks+520, precomputed
 	// holdCap is, per stage, the most holdings a start can make: each crew,
-	// plus each robot line standing in for it.
+	// plus each robot line standing in for it; a project keeps stage i's
+	// from holdOff[i] (holdOff[len(Stages)] is their sum, holdTotal).
 	holdCap   []int
-	holdTotal int // the sum of holdCap
+	holdOff   []int
+	holdTotal int
 }
 
 // Compile turns a validated scenario into a Model.
@@ -362,9 +364,15 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		}
 		slices.SortStableFunc(out.Deferred, func(a, b int) int { return cmp.Compare(out.Needs[a].At, out.Needs[b].At) })
 		m.Stages = append(m.Stages, out)
-		m.holdCap = append(m.holdCap, len(out.Crews)*(1+len(m.robotLines)))
-		m.holdTotal += m.holdCap[len(m.holdCap)-1]
+		hold := len(out.Crews) * (1 + len(m.robotLines))
+		if len(out.Deferred) > math.MaxUint16 || hold > math.MaxUint16 {
+			return nil, fmt.Errorf("stage %q: %d needs part-way and %d crew holdings; the engine keeps at most %d of each", out.Name, len(out.Deferred), hold, math.MaxUint16)
+		}
+		m.holdOff = append(m.holdOff, m.holdTotal)
+		m.holdCap = append(m.holdCap, hold)
+		m.holdTotal += hold
 	}
+	m.holdOff = append(m.holdOff, m.holdTotal)
 	compileFinance(s, m)
 	compileInitial(s, m)
 	compileMissions(s, m)

@@ -355,7 +355,7 @@ func (r *Result) finish(s *State) {
 			Name:       p.name,
 			Initial:    p.initial,
 			StartWeek:  p.start,
-			OnlineWeek: p.online,
+			OnlineWeek: int(p.online),
 			MW:         p.mw,
 			Generation: m.Generations[p.gen].Name,
 			PowerMW:    power[k*np : (k+1)*np : (k+1)*np],

@@ -168,7 +168,7 @@ func (s *State) sleep(p *project, idx int32, short []shortage) bool {
 			// then.
 			for _, fz := range s.m.Freezes {
 				if fz.Stage == int(sh.stage) && fz.FromWeek > s.week {
-					p.wake = min(p.wake, fz.FromWeek)
+					p.wake = min(p.wake, int32(fz.FromWeek))
 				}
 			}
 		}

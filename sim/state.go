@@ -53,22 +53,23 @@ const (
 )
 
 type stageState struct {
-	// Weeks and counts are int32, so that a stage fits a cache line: the
-	// engine visits thousands of stages a run.
-	status    stageStatus
-	ready     int32 // week it could first start: predecessors done and its planned week come (-1 until then)
-	notBefore int32 // its planned start: as late as the critical path allows
+	// Weeks are int32 and counts smaller, and the crews a running stage
+	// holds are kept in its project (project.holds), so that a stage takes
+	// 40 bytes: the engine visits thousands of stages a run.
+	status stageStatus
+	// next is the index into its Stage.Deferred of the next need the
+	// running stage must consume; due the week it comes due. A late need
+	// pauses the stage: end and due move a week later.
+	next      uint16
+	nHeld     uint16 // holdings in project.holds from Model.holdOff[i]
+	ready     int32  // week it could first start: predecessors done and its planned week come (-1 until then)
+	notBefore int32  // its planned start: as late as the critical path allows
 	begin     int32
 	end       int32
 	waited    int32 // weeks waited for inputs or crews after ready
 	waitedOn  int32 // the line that held it back last, or -1
-	held      []holding
-	// next is the index into its Stage.Deferred of the next need the
-	// running stage must consume; due the week it comes due. A late need
-	// pauses the stage: end and due move a week later.
-	next   int32
-	due    int32
-	paused int32 // weeks paused for a late need
+	due       int32
+	paused    int32 // weeks paused for a late need
 }
 
 type holding struct {
@@ -78,30 +79,32 @@ type holding struct {
 
 // project is one campus moving through its stages.
 type project struct {
-	// The fields a visit reads come first, to share a cache line.
+	// The fields a visit reads come first, within one cache line (the
+	// project blocks are page-aligned and a project is 192 bytes).
 	//
 	// doneBits and runBits have bit i set while stage i is done or running, so
 	// a visit skips the stages that cannot move without reading them.
 	doneBits, runBits uint64
 	stages            []stageState
-	lo                int // every stage before this one is done
-	ndone             int
-	online            int // week it came online, or -1
-	wake              int // the week its next running stage ends
-	mw                float64
-	waiting           bool // a stage is ready but lacks inputs or crews
+	lo                int32 // every stage before this one is done
+	ndone             int32
+	online            int32 // week it came online, or -1
+	wake              int32 // the week its next running stage ends
+	waiting           bool  // a stage is ready but lacks inputs or crews
 	// A sleeping project (see sleep.go) waits on nSleep lines and was last
 	// looked at in week sleptAt; sleeps numbers its sleeps.
 	asleep  bool
 	nSleep  uint8
-	strikes uint8 // weeks in a row it was looked at and found waiting, to 255
+	strikes uint8 // weeks in a row it was looked at and found waiting, to sleepAfter
 	sleptAt int32
-	sleeps  uint32
 
+	mw      float64
+	sleeps  uint32
+	gen     int
 	accels  float64
 	racks   float64
 	power   []float64 // MW of grid power from each power line
-	gen     int
+	holds   []holding // crews and robots its running stages hold: stage i's from Model.holdOff[i]
 	id      int
 	name    string // a campus named in the starting state, or ""
 	initial bool   // online or under way at the start

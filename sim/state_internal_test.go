@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/gwf-project/gwf/scenario"
 )
@@ -93,5 +94,20 @@ func TestPlanCacheIsAFreshPlan(t *testing.T) {
 	plan(10, false)
 	if n := len(s.shape.plans); n != 2 {
 		t.Errorf("two sets of power sources made %d cache entries", n)
+	}
+}
+
+// A visit reads a project's first cache line only, and projects carved
+// from a page-aligned block start on a line: the layout project's comment
+// promises, kept by this test when fields are added.
+func TestProjectLayout(t *testing.T) {
+	if n := unsafe.Sizeof(project{}); n%64 != 0 {
+		t.Errorf("project is %d bytes, want a multiple of 64", n)
+	}
+	if end := unsafe.Offsetof(project{}.sleptAt) + unsafe.Sizeof(project{}.sleptAt); end > 64 {
+		t.Errorf("a visit's fields end at byte %d, want within the first 64", end)
+	}
+	if n := unsafe.Sizeof(stageState{}); n > 40 {
+		t.Errorf("stageState is %d bytes, want at most 40", n)
 	}
 }
