@@ -350,7 +350,10 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 				} else {
 					s.schedule(l, plan[i]-m.Lines[l].LeadWeeks, p.power[j])
 				}
-				if priced {
+				if priced && p.power[j] != 0 {
+					// Nothing from a source costs nothing; not asking
+					// saves pricing a power line (never the accelerators,
+					// whose price depends on when in the week it is asked).
 					est += s.cost(p, l, p.power[j])
 				}
 			}

@@ -567,7 +567,9 @@ func (s *State) remainingCapex(p *project) float64 {
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {
-				est += s.cost(p, l, p.power[j])
+				if p.power[j] != 0 { // as scheduleProject: nothing from a source costs nothing
+					est += s.cost(p, l, p.power[j])
+				}
 			}
 		}
 	}
