@@ -208,15 +208,23 @@ func TestRobotsShortenStages(t *testing.T) {
 	}
 }
 
-// Packaging upstream of accelerators limits their output, and the shortage
-// is attributed to packaging, not to the accelerator line.
-func TestUpstreamAttribution(t *testing.T) {
+// withPackaging is tiny with a one-week build that needs an accelerator
+// per accelerator of the project, ample power, and packaging upstream of
+// accelerators: 0.1 wafers each, 1,000 wafers a week.
+func withPackaging(t *testing.T) *sim.Model {
+	t.Helper()
 	src := strings.Replace(tiny, "    build: {duration: 10 weeks, secures_power: true}", "    build: {duration: 1 week, secures_power: true, needs: {accelerators: 1 accelerators/accelerator}}", 1)
 	src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 10000 MW/week", 1)
 	src = strings.Replace(src, "lead_time: 0 weeks}\n  grid", "lead_time: 0 weeks, inputs: {packaging: 0.1 wafers/accelerator}}\n  grid", 1) + `
   packaging: {kind: upstream, unit: wafer, capacity: 1000 wafers/week, share: 100%}
 `
-	m := compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
+	return compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
+}
+
+// Packaging upstream of accelerators limits their output, and the shortage
+// is attributed to packaging, not to the accelerator line.
+func TestUpstreamAttribution(t *testing.T) {
+	m := withPackaging(t)
 	r := sim.Run(m, &everyWeek{max: 1})
 	checkInvariants(t, r)
 	// 100 MW at 1 kW each is 100,000 accelerators; packaging allows 10,000 a week.

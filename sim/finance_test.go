@@ -44,17 +44,22 @@ finance:
 	}
 }
 
+// equityBound is a finance section in which only equity pays: each
+// project's build costs $100M when it starts, and $100M of equity comes
+// each year.
+const equityBound = `
+finance:
+  capex:
+    build: {stage: build, cost: $1M/MW}
+  equity: {per_year: $100M}
+`
+
 // Capital binds: each project's build costs $100M when it starts, there is
 // no cash or debt, and equity is $100M a year. One project can start per
 // year, so projects come online in weeks 10, 62 and 114, with capital named
 // as the bottleneck while the others wait.
 func TestCapitalSlowsRamp(t *testing.T) {
-	m := withFinance(t, `
-finance:
-  capex:
-    build: {stage: build, cost: $1M/MW}
-  equity: {per_year: $100M}
-`)
+	m := withFinance(t, equityBound)
 	r := sim.Run(m, &everyWeek{})
 	checkInvariants(t, r)
 	got := onlineWeeks(r)

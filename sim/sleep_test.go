@@ -146,12 +146,7 @@ func TestSleepingThroughAFreeze(t *testing.T) {
 // packaging to 10,000 a week; one project needs 100,000 and starts in
 // week 14, having waited on packaging last.
 func TestSleepingKeepsTheLastCause(t *testing.T) {
-	src := strings.Replace(tiny, "    build: {duration: 10 weeks, secures_power: true}", "    build: {duration: 1 week, secures_power: true, needs: {accelerators: 1 accelerators/accelerator}}", 1)
-	src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 10000 MW/week", 1)
-	src = strings.Replace(src, "lead_time: 0 weeks}\n  grid", "lead_time: 0 weeks, inputs: {packaging: 0.1 wafers/accelerator}}\n  grid", 1) + `
-  packaging: {kind: upstream, unit: wafer, capacity: 1000 wafers/week, share: 100%}
-`
-	m := compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
+	m := withPackaging(t)
 	m.Shocks = []sim.Shock{{Line: m.LineIndex("accelerators"), FromWeek: 0, ToWeek: 5, Factor: 0.001}}
 	want := sim.RunEager(m, &everyWeek{max: 1}, sim.Options{})
 	got := sim.RunWith(m, &everyWeek{max: 1}, sim.Options{})
@@ -173,12 +168,7 @@ func TestSleepingKeepsTheLastCause(t *testing.T) {
 // year, $100M a project) starts one project a year whether the others are
 // looked at weekly or sleep until the year's equity arrives.
 func TestSleepingForMoney(t *testing.T) {
-	m := withFinance(t, `
-finance:
-  capex:
-    build: {stage: build, cost: $1M/MW}
-  equity: {per_year: $100M}
-`)
+	m := withFinance(t, equityBound)
 	want := sim.RunEager(m, &everyWeek{}, sim.Options{})
 	var rn sim.Runner
 	got := rn.Run(m, &everyWeek{}, sim.Options{})
