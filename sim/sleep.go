@@ -52,7 +52,9 @@ type shortage struct {
 }
 
 // sleeper is a sleeping project's entry in the heap of a line it waits
-// on, valid while the project sleeps the sleep gen numbers.
+// on (need: what it needs in stock) or in the list of those waiting for
+// money (need: the capital cost), valid while the project sleeps the
+// sleep gen numbers.
 type sleeper struct {
 	need float64
 	proj int32
@@ -139,8 +141,9 @@ func (sl *sleeping) reset(lines int) {
 	sl.money, sl.fresh, sl.spare = sl.money[:0], sl.fresh[:0], sl.spare[:0]
 }
 
-// sleep puts p to sleep on the shortages its look this week found, if
-// they are all of stock and few enough; it reports whether p sleeps.
+// sleep puts p to sleep on the shortages its look this week found (of
+// stock or money: the caller has checked there were no others), if they
+// are few enough; it reports whether p sleeps.
 func (s *State) sleep(p *project, idx int32, short []shortage) bool {
 	if len(short) == 0 || len(short) > maxSleepRefs {
 		return false
