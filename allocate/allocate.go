@@ -114,16 +114,24 @@ func fill(claims []Claim, served []float64, idx []int, supply float64, weighted 
 	// rest shared among the others.
 	need := func(i int) float64 { return max(claims[i].Demand-served[i], 0) }
 	active := append(buf[:0], idx...)
-	slices.SortStableFunc(active, func(a, b int) int {
-		ra, rb := ratio(need(a), w(a)), ratio(need(b), w(b))
-		switch {
-		case ra < rb:
-			return -1
-		case ra > rb:
-			return 1
+	// The few claims are put in order by insertion, stably, each one's
+	// ratio worked out once.
+	var small [8]float64
+	keys := small[:0]
+	if len(active) > len(small) {
+		keys = make([]float64, 0, len(active))
+	}
+	for _, i := range active {
+		keys = append(keys, ratio(need(i), w(i)))
+	}
+	for k := 1; k < len(active); k++ {
+		i, r := active[k], keys[k]
+		j := k
+		for ; j > 0 && r < keys[j-1]; j-- {
+			active[j], keys[j] = active[j-1], keys[j-1]
 		}
-		return 0
-	})
+		active[j], keys[j] = i, r
+	}
 	for k, i := range active {
 		if w(i) == 0 {
 			continue // zero-weight claims sort last and take nothing

@@ -1,8 +1,10 @@
 package allocate
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -77,6 +79,79 @@ func TestSplitProperties(t *testing.T) {
 			if want := math.Min(supply, demand); math.Abs(total-want) > 1e-6 {
 				t.Fatalf("policy %d: served %v, want %v (supply %v, demand %v, claims %+v)", p, total, want, supply, demand, claims)
 			}
+		}
+	}
+}
+
+// stableFill is fill as it was first written, ordering the claims with
+// the standard library's stable sort: the oracle for fill's insertion
+// sort, which must serve claims in the very same order.
+func stableFill(claims []Claim, served []float64, idx []int, supply float64, weighted bool) float64 {
+	w := func(i int) float64 {
+		if weighted {
+			return max(claims[i].Weight, 0)
+		}
+		return 1
+	}
+	sumW := 0.0
+	for _, i := range idx {
+		sumW += w(i)
+	}
+	if weighted && sumW == 0 {
+		return stableFill(claims, served, idx, supply, false)
+	}
+	need := func(i int) float64 { return max(claims[i].Demand-served[i], 0) }
+	active := append([]int(nil), idx...)
+	slices.SortStableFunc(active, func(a, b int) int {
+		return cmp.Compare(ratio(need(a), w(a)), ratio(need(b), w(b)))
+	})
+	for k, i := range active {
+		if w(i) == 0 {
+			continue
+		}
+		level := supply / sumW
+		if need(i) <= level*w(i) {
+			supply -= need(i)
+			sumW -= w(i)
+			served[i] += need(i)
+			continue
+		}
+		for _, j := range active[k:] {
+			served[j] += level * w(j)
+		}
+		return 0
+	}
+	return max(supply, 0)
+}
+
+// fill serves claims bit for bit as the stable sort did, ties (equal
+// demands and weights) and more claims than its small buffer included.
+func TestFillMatchesStableSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 20000 {
+		n := 1 + r.IntN(12)
+		claims := make([]Claim, n)
+		for i := range claims {
+			// Ties in demand per unit of weight, between claims of
+			// different weights (whose order moves the rounding), and
+			// claims of no weight.
+			w := []float64{0, 1, 2, 4}[r.IntN(4)] // doubling is exact: ties stay ties
+			claims[i] = Claim{Demand: []float64{0.1, 0.3, 0.7}[r.IntN(3)] * w, Weight: w}
+			if r.IntN(3) == 0 {
+				claims[i].Demand = r.Float64() * 10
+			}
+		}
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		supply := r.Float64() * 5
+		weighted := r.IntN(2) == 0
+		got, want := make([]float64, n), make([]float64, n)
+		leftGot := fill(claims, got, idx, supply, weighted, make([]int, n))
+		leftWant := stableFill(claims, want, idx, supply, weighted)
+		if leftGot != leftWant || !slices.Equal(got, want) {
+			t.Fatalf("trial %d (%+v, supply %v, weighted %v): fill %v left %v, stable sort %v left %v", trial, claims, supply, weighted, got, leftGot, want, leftWant)
 		}
 	}
 }
