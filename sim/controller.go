@@ -30,12 +30,15 @@ type Controller struct {
 	offset []int
 	// scratch for powerMix: the split, each source's expected wait and the
 	// sources in order of it
-	mix, wait       []float64
-	byWait          []int
-	powerSupply     []float64 // power sources' forecast supply in week powerWeek
-	powerWeek       int
-	growthPow       []growthFactor // growthSlots per line
-	capexPerProject float64
+	mix, wait   []float64
+	byWait      []int
+	powerSupply []float64 // power sources' forecast supply in week powerWeek
+	powerWeek   int
+	// Industry growth factors, per line, over the horizons the controller
+	// looks ahead: when the line is first called on (offset), its lead
+	// time, and its expansion look-ahead. Fixed for a run.
+	growOffset, growLead, growExpand []float64
+	capexPerProject                  float64
 	// perMW caches unitsPerMW by generation and line (NaN: not yet asked).
 	perMW []float64
 }
@@ -55,7 +58,9 @@ func (c *Controller) Reset() {
 		byWait:         c.byWait[:0],
 		powerSupply:    c.powerSupply[:0],
 		powerWeek:      -1,
-		growthPow:      c.growthPow[:0],
+		growOffset:     c.growOffset[:0],
+		growLead:       c.growLead[:0],
+		growExpand:     c.growExpand[:0],
 		perMW:          c.perMW[:0],
 	}
 }
@@ -150,6 +155,15 @@ func (c *Controller) init(s *State) {
 			note(n.Line, begin)
 		}
 	}
+	c.growOffset = resize(c.growOffset, len(m.Lines))
+	c.growLead = resize(c.growLead, len(m.Lines))
+	c.growExpand = resize(c.growExpand, len(m.Lines))
+	for i := range m.Lines {
+		g := m.Lines[i].WeeklyGrowth
+		c.growOffset[i] = math.Pow(g, float64(max(0, c.offset[i])))
+		c.growLead[i] = math.Pow(g, float64(m.Lines[i].LeadWeeks))
+		c.growExpand[i] = math.Pow(g, float64(m.Lines[i].ExpansionWeeks+m.Lookahead))
+	}
 	c.crewWeeksPerMW = resize(c.crewWeeksPerMW, len(m.Lines))
 	for _, st := range m.Stages {
 		for _, n := range st.Crews {
@@ -197,7 +211,7 @@ func (c *Controller) feasibleRate(s *State) (float64, int) {
 			continue
 		}
 		g := m.GenerationAt(s.week + ahead)
-		supply := c.forecastSupply(s, i, ahead)
+		supply := c.forecastSupply(s, i, ahead, c.growOffset[i])
 		switch line.Kind {
 		case Material, Accelerator:
 			if need := c.unitsPerMW(m, i, g); need > 0 {
@@ -234,44 +248,15 @@ func (c *Controller) feasibleRate(s *State) (float64, int) {
 }
 
 // forecastSupply is line l's supply to the factory ahead weeks from now:
-// its share of the industry's growing capacity plus every expansion funded
-// so far (for crews, the workforce).
-func (c *Controller) forecastSupply(s *State, l, ahead int) float64 {
+// its share of the industry's capacity, grown by growth (the line's growth
+// factor over those weeks), plus every expansion funded so far (for crews,
+// the workforce).
+func (c *Controller) forecastSupply(s *State, l, ahead int, growth float64) float64 {
 	line := &s.m.Lines[l]
 	if s.week+ahead < line.AvailableWeek {
 		return 0
 	}
-	return line.Share*s.lines[l].base*c.growth(s.m, l, ahead) + s.Dedicated(l)
-}
-
-// growth is line l's industry growth factor over ahead weeks, cached: the
-// controller asks for the same few horizons of each line every week (when
-// a line is first called on, its lead time, its expansion look-ahead).
-func (c *Controller) growth(m *Model, l, ahead int) float64 {
-	if len(c.growthPow) != growthSlots*len(m.Lines) {
-		c.growthPow = resize(c.growthPow, growthSlots*len(m.Lines))
-	}
-	slots := c.growthPow[growthSlots*l : growthSlots*(l+1)]
-	for k := range slots {
-		g := &slots[k]
-		if !g.set {
-			g.ahead, g.f, g.set = ahead, math.Pow(m.Lines[l].WeeklyGrowth, float64(ahead)), true
-		}
-		if g.ahead == ahead {
-			return g.f
-		}
-	}
-	return math.Pow(m.Lines[l].WeeklyGrowth, float64(ahead))
-}
-
-// growthSlots is how many horizons growth keeps per line.
-const growthSlots = 4
-
-// growthFactor is a line's growth factor f over ahead weeks, once set.
-type growthFactor struct {
-	ahead int
-	f     float64
-	set   bool
+	return line.Share*s.lines[l].base*growth + s.Dedicated(l)
 }
 
 // powerForecast is power source j's (Model.PowerLines) forecast supply
@@ -283,7 +268,7 @@ func (c *Controller) powerForecast(s *State, j int) float64 {
 	if c.powerWeek != s.week || len(c.powerSupply) != len(m.PowerLines) {
 		c.powerSupply = resize(c.powerSupply, len(m.PowerLines))
 		for k, l := range m.PowerLines {
-			c.powerSupply[k] = c.forecastSupply(s, l, m.Lines[l].LeadWeeks)
+			c.powerSupply[k] = c.forecastSupply(s, l, m.Lines[l].LeadWeeks, c.growLead[l])
 		}
 		c.powerWeek = s.week
 	}
@@ -383,7 +368,7 @@ func (c *Controller) expand(s *State) {
 			demand = (c.robotsWanted(s, i, tau) - s.lines[i].pool - s.lines[i].backlog) / float64(max(1, line.ExpansionWeeks))
 		}
 		ls := &s.lines[i]
-		supply := line.Share*s.lines[i].base*c.growth(m, i, ahead) + s.Dedicated(i)
+		supply := line.Share*s.lines[i].base*c.growExpand[i] + s.Dedicated(i)
 		// Clear a standing backlog over the look-ahead as well.
 		if line.Kind != Crew && line.Kind != Upstream {
 			demand += max(0, ls.backlog-ls.supply*float64(line.LeadWeeks)) / float64(max(ahead, 26))
