@@ -20,6 +20,12 @@ func TestRunnerReuse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Forty years of the reference: projects asleep for stock and money.
+	sc.Horizon.V = 2080
+	long, err := sim.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	small := compile(t, strings.Replace(tiny, "%LEAD%", "2 weeks", 1))
 	shocked := compile(t, strings.Replace(tiny, "%LEAD%", "0 weeks", 1))
 	shocked.Shocks = []sim.Shock{{Line: shocked.LineIndex("grid"), FromWeek: 0, ToWeek: 4, Factor: 0.5}}
@@ -30,9 +36,10 @@ func TestRunnerReuse(t *testing.T) {
 		o sim.Options
 	}{
 		{ref, sim.Options{}}, {small, sim.Options{}}, {ref, sim.Options{WeeksOnly: true}},
-		{shocked, sim.Options{WeeksOnly: true}}, {ref, sim.Options{}}, {small, sim.Options{WeeksOnly: true}},
+		{long, sim.Options{}}, {shocked, sim.Options{WeeksOnly: true}}, {ref, sim.Options{}},
+		{long, sim.Options{WeeksOnly: true}}, {small, sim.Options{WeeksOnly: true}}, {ref, sim.Options{WeeksOnly: true}},
 	} {
-		want := sim.RunWith(c.m, sim.NewController(), c.o)
+		want := new(sim.Runner).Run(c.m, sim.NewController(), c.o) // a fresh run's
 		ctl.Reset()
 		got := rn.Run(c.m, ctl, c.o)
 		for _, f := range []struct {

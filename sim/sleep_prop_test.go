@@ -55,6 +55,7 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 		cases = 15
 	}
 	slept := 0
+	var rn sim.Runner // one for every case: nothing of a run may leak into the next
 	for c := range cases {
 		weeks := 40 + r.IntN(120)
 		src := prop
@@ -102,7 +103,6 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 			pol = func() sim.Policy { return &everyWeek{max: n} }
 		}
 		want := sim.RunEager(m, pol(), sim.Options{})
-		var rn sim.Runner
 		got := rn.Run(m, pol(), sim.Options{})
 		slept += sim.Sleeps(&rn)
 		checkInvariants(t, got)
