@@ -242,10 +242,11 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 	if s.Policy.Margin.Set {
 		m.Margin = s.Policy.Margin.V
 	}
-	index := map[string]int{}
+	index := make(map[string]int, len(s.Resources))
 	for i, r := range s.Resources {
 		index[r.Name] = i
 	}
+	m.Lines = make([]Line, 0, len(s.Resources))
 	for _, r := range s.Resources {
 		l := Line{
 			Name:             r.Name,
@@ -279,6 +280,9 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		if l.Kind == Robot && !r.MaxAutomation.Set {
 			l.MaxAutomation = 1
 		}
+		if len(r.Inputs) > 0 {
+			l.Inputs = make([]Input, 0, len(r.Inputs))
+		}
 		for _, in := range r.Inputs {
 			l.Inputs = append(l.Inputs, Input{Line: index[in.Name], PerUnit: in.Amount.V})
 		}
@@ -298,6 +302,7 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 	if m.Accel < 0 {
 		return nil, fmt.Errorf("scenario %q has no accelerator line", s.Name)
 	}
+	m.Generations = make([]Generation, 0, len(s.Generations))
 	for _, g := range s.Generations {
 		gen := Generation{
 			Name:                g.Name,
@@ -309,6 +314,9 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		}
 		if !g.UnitCost.Set {
 			gen.UnitCostUSD = m.Lines[m.Accel].UnitCostUSD
+		}
+		if len(g.Inputs) > 0 {
+			gen.Inputs = make([]Input, 0, len(g.Inputs))
 		}
 		for _, in := range g.Inputs {
 			gen.Inputs = append(gen.Inputs, Input{Line: index[in.Name], PerUnit: in.Amount.V})
@@ -322,10 +330,13 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	stageIndex := map[string]int{}
+	stageIndex := make(map[string]int, len(stages))
 	for i, st := range stages {
 		stageIndex[st.Name] = i
 	}
+	m.Stages = make([]Stage, 0, len(stages))
+	m.holdOff = make([]int, 0, len(stages)+1)
+	m.holdCap = make([]int, 0, len(stages))
 	for _, st := range stages {
 		out := Stage{
 			Name:         st.Name,
@@ -463,8 +474,8 @@ func (m *Model) GenerationAt(w int) int {
 
 func (m *Model) generationAt(w int) int {
 	g := 0
-	for i, gen := range m.Generations {
-		if gen.Week <= w {
+	for i := range m.Generations {
+		if m.Generations[i].Week <= w {
 			g = i
 		}
 	}
