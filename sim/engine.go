@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -852,18 +853,17 @@ func (s *State) advanceProject(p *project, idx int32) {
 	var missing [8]int
 	s.sleeping.short = s.sleeping.short[:0]
 	sleepy := true                               // every shortage found is of stock
-	for i := int(p.lo); i < len(m.Stages); i++ { // stages before p.lo are done
-		// The status bits say what a stage can do without reading it: a
-		// done stage nothing, a pending one only once every stage it comes
-		// after is done.
-		bit := uint64(1) << i
-		if p.doneBits&bit != 0 {
-			continue
-		}
-		if p.runBits&bit == 0 && s.shape.pred[i]&^p.doneBits != 0 {
+	// The status bits say what a stage can do without reading it: a done
+	// stage nothing, a pending one only once every stage it comes after is
+	// done. Only the current stage can finish during a visit, so the
+	// stages not done at its start are those to go through, in order.
+	pred, stages := s.shape.pred, p.stages
+	for todo := ^p.doneBits & (^uint64(0) >> (64 - len(m.Stages))); todo != 0; todo &= todo - 1 {
+		i := bits.TrailingZeros64(todo)
+		if p.runBits&(uint64(1)<<i) == 0 && pred[i]&^p.doneBits != 0 {
 			continue // pending, a stage before it not done
 		}
-		st := &p.stages[i]
+		st := &stages[i]
 		if st.status == running && int(st.next) < len(m.Stages[i].Deferred) && int(st.due) <= s.week {
 			if l, need := s.takeDeferred(p, i); l >= 0 {
 				// The work has reached an input that is late: the stage
@@ -1043,8 +1043,10 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	held := s.heldScratch[:0]
 	var freeRobots [4]float64
 	robotFree := freeRobots[:0]
-	for _, rl := range s.m.robotLines {
-		robotFree = append(robotFree, s.lines[rl].free())
+	if len(st.Crews) > 0 {
+		for _, rl := range s.m.robotLines {
+			robotFree = append(robotFree, s.lines[rl].free())
+		}
 	}
 	crewNeed, robotWork := 0.0, 0.0
 	for k := range st.Crews {
@@ -1099,9 +1101,11 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 	}
 	s.heldScratch = held
 	ss := &p.stages[i]
-	ss.nHeld = uint16(copy(p.holds[m.holdOff[i]:m.holdOff[i+1]], held)) // within the capacity the model set aside
-	for _, h := range held {
-		s.lines[h.line].held += h.qty
+	if len(held) > 0 {
+		ss.nHeld = uint16(copy(p.holds[m.holdOff[i]:m.holdOff[i+1]], held)) // within the capacity the model set aside
+		for _, h := range held {
+			s.lines[h.line].held += h.qty
+		}
 	}
 	weeks := float64(st.Weeks)
 	if crewNeed > 0 && st.Automatable > 0 {
@@ -1162,9 +1166,6 @@ func (s *State) finishStage(p *project, i int) {
 	p.setStatus(i, done)
 	ss.end = int32(s.week)
 	p.ndone++
-	for int(p.lo) < len(p.stages) && p.stages[p.lo].status == done {
-		p.lo++
-	}
 }
 
 func substitutes(r *Line, crew int) bool {

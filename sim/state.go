@@ -86,7 +86,6 @@ type project struct {
 	// a visit skips the stages that cannot move without reading them.
 	doneBits, runBits uint64
 	stages            []stageState
-	lo                int32 // every stage before this one is done
 	ndone             int32
 	online            int32 // week it came online, or -1
 	wake              int32 // the week its next running stage ends
