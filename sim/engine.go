@@ -852,7 +852,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 	p.wake = math.MaxInt32
 	var missing [8]int
 	s.sleeping.short = s.sleeping.short[:0]
-	sleepy := true                               // every shortage found is of stock
+	sleepy := true // every shortage found is of stock
 	// The status bits say what a stage can do without reading it: a done
 	// stage nothing, a pending one only once every stage it comes after is
 	// done. Only the current stage can finish during a visit, so the
