@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"cmp"
 	"math"
 )
 
@@ -302,7 +301,7 @@ func (c *Controller) powerMix(s *State) []float64 {
 		// Soonest first, ties in the order the sources are listed.
 		k := len(order)
 		order = append(order, j)
-		for k > 0 && cmp.Less(w, wait[order[k-1]]) {
+		for k > 0 && w < wait[order[k-1]] { // w is finite: supply > 0, backlogs finite
 			order[k] = order[k-1]
 			k--
 		}

@@ -346,15 +346,19 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {
+				if p.power[j] == 0 {
+					// Nothing from a source: nothing to order, and nothing
+					// it costs; not asking spares pricing a power line
+					// (never the accelerators, whose price depends on when
+					// in the week it is asked).
+					continue
+				}
 				if placed {
 					s.orderedBefore(l, plan[i], p.power[j])
 				} else {
 					s.schedule(l, plan[i]-m.Lines[l].LeadWeeks, p.power[j])
 				}
-				if priced && p.power[j] != 0 {
-					// Nothing from a source costs nothing; not asking
-					// saves pricing a power line (never the accelerators,
-					// whose price depends on when in the week it is asked).
+				if priced {
 					est += s.cost(p, l, p.power[j])
 				}
 			}
