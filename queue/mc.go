@@ -97,16 +97,23 @@ type mcDoneMsg struct {
 func jobObject(key string) string                { return key + ".job" }
 func partialObject(key string, r mcRange) string { return key + "." + r.String() }
 
-// setupMC creates the streams and the Monte Carlo object store.
-func setupMC(ctx context.Context, js jetstream.JetStream) (jetstream.ObjectStore, error) {
-	if _, err := setup(ctx, js); err != nil {
-		return nil, err
-	}
+// mcStore creates the Monte Carlo object store if it does not exist.
+func mcStore(ctx context.Context, js jetstream.JetStream) (jetstream.ObjectStore, error) {
 	obs, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: MCBucket, TTL: mcKeep, Storage: jetstream.FileStorage})
 	if err != nil {
 		return nil, fmt.Errorf("object store %s: %w", MCBucket, err)
 	}
 	return obs, nil
+}
+
+// openMC does as open, and creates the Monte Carlo object store.
+func openMC(ctx context.Context, nc *nats.Conn) (jetstream.JetStream, jetstream.ObjectStore, error) {
+	js, _, err := open(ctx, nc)
+	if err != nil {
+		return nil, nil, err
+	}
+	obs, err := mcStore(ctx, js)
+	return js, obs, err
 }
 
 // SubmitMC stores the job and enqueues each of its chunks. A chunk whose
@@ -116,11 +123,7 @@ func SubmitMC(ctx context.Context, nc *nats.Conn, job MCJob) error {
 	if job.Runs < 1 || job.Runs > mc.MaxRuns {
 		return fmt.Errorf("runs: %d is out of range (want 1 to %d)", job.Runs, mc.MaxRuns)
 	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
-	obs, err := setupMC(ctx, js)
+	js, obs, err := openMC(ctx, nc)
 	if err != nil {
 		return err
 	}
@@ -151,11 +154,7 @@ func SubmitMC(ctx context.Context, nc *nats.Conn, job MCJob) error {
 // submitting the job again reuses them. A chunk that fails on a worker
 // fails the collection.
 func CollectMC(ctx context.Context, nc *nats.Conn, job MCJob, progress func(runs int)) ([]*mc.Partial, error) {
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return nil, err
-	}
-	obs, err := setupMC(ctx, js)
+	js, obs, err := openMC(ctx, nc)
 	if err != nil {
 		return nil, err
 	}
@@ -266,14 +265,10 @@ func (w *Worker) mcJob(ctx context.Context, obs jetstream.ObjectStore, key strin
 // its completion before acknowledging it. A chunk whose partial is already
 // stored (delivered again after its worker stored it but died before the
 // acknowledgement) is not run again.
-func (w *Worker) handleMC(ctx context.Context, js jetstream.JetStream, m jetstream.Msg, c *mcChunkMsg, wait time.Duration) error {
+func (w *Worker) handleMC(ctx context.Context, js jetstream.JetStream, obs jetstream.ObjectStore, m jetstream.Msg, c *mcChunkMsg, wait time.Duration) error {
 	if w.ParseMC == nil {
 		_ = m.NakWithDelay(wait)
 		return errors.New("this worker has no ParseMC and cannot run Monte Carlo chunks")
-	}
-	obs, err := setupMC(ctx, js)
-	if err != nil {
-		return err
 	}
 	done := func(d mcDoneMsg) error {
 		b, _ := json.Marshal(d)

@@ -57,34 +57,35 @@ func Embedded(dir string) (*server.Server, error) {
 	return ns, nil
 }
 
-// setup creates the streams and the study bucket if they do not exist.
-func setup(ctx context.Context, js jetstream.JetStream) (jetstream.KeyValue, error) {
+// open connects to JetStream on nc and creates the streams and the study
+// bucket if they do not exist.
+func open(ctx context.Context, nc *nats.Conn) (jetstream.JetStream, jetstream.KeyValue, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, nil, err
+	}
 	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: ChunkStream, Subjects: []string{chunkSubject + ">"}, Retention: jetstream.WorkQueuePolicy,
 		Storage: jetstream.FileStorage, Duplicates: time.Minute,
 	}); err != nil {
-		return nil, fmt.Errorf("stream %s: %w", ChunkStream, err)
+		return nil, nil, fmt.Errorf("stream %s: %w", ChunkStream, err)
 	}
 	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: PartialStream, Subjects: []string{partialSubject + ">"}, Retention: jetstream.LimitsPolicy,
 		Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour, Duplicates: 10 * time.Minute,
 	}); err != nil {
-		return nil, fmt.Errorf("stream %s: %w", PartialStream, err)
+		return nil, nil, fmt.Errorf("stream %s: %w", PartialStream, err)
 	}
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: StudyBucket, TTL: 7 * 24 * time.Hour})
 	if err != nil {
-		return nil, fmt.Errorf("bucket %s: %w", StudyBucket, err)
+		return nil, nil, fmt.Errorf("bucket %s: %w", StudyBucket, err)
 	}
-	return kv, nil
+	return js, kv, nil
 }
 
 // Submit stores the study and enqueues each of its chunks.
 func Submit(ctx context.Context, nc *nats.Conn, s *sweep.Study) error {
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return err
-	}
-	kv, err := setup(ctx, js)
+	js, kv, err := open(ctx, nc)
 	if err != nil {
 		return err
 	}
@@ -110,11 +111,8 @@ func Submit(ctx context.Context, nc *nats.Conn, s *sweep.Study) error {
 // what arrived with ctx's error). progress, if set, is called with the
 // chunks in so far.
 func Collect(ctx context.Context, nc *nats.Conn, s *sweep.Study, progress func(chunks int)) ([]*sweep.Tally, error) {
-	js, err := jetstream.New(nc)
+	js, _, err := open(ctx, nc)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := setup(ctx, js); err != nil {
 		return nil, err
 	}
 	id := s.ID()
@@ -205,13 +203,15 @@ type Worker struct {
 // is abandoned unacknowledged, as a crash would leave it, so the queue
 // delivers it again after the ack wait.
 func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
-	js, err := jetstream.New(nc)
+	js, kv, err := open(ctx, nc)
 	if err != nil {
 		return err
 	}
-	kv, err := setup(ctx, js)
-	if err != nil {
-		return err
+	var obs jetstream.ObjectStore // Monte Carlo jobs and partials, for a worker that runs them
+	if w.ParseMC != nil {
+		if obs, err = mcStore(ctx, js); err != nil {
+			return err
+		}
 	}
 	wait := w.AckWait
 	if wait <= 0 {
@@ -233,7 +233,7 @@ func (w *Worker) Run(ctx context.Context, nc *nats.Conn) error {
 			return err
 		}
 		for m := range batch.Messages() {
-			if err := w.handle(ctx, js, kv, m, wait); err != nil {
+			if err := w.handle(ctx, js, kv, obs, m, wait); err != nil {
 				if ctx.Err() != nil {
 					return nil // abandoned: the queue redelivers it
 				}
@@ -278,14 +278,14 @@ func (w *Worker) study(ctx context.Context, kv jetstream.KeyValue, id string) (*
 	return s, nil
 }
 
-func (w *Worker) handle(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, m jetstream.Msg, wait time.Duration) error {
+func (w *Worker) handle(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, obs jetstream.ObjectStore, m jetstream.Msg, wait time.Duration) error {
 	var cm chunkMsg
 	if err := json.Unmarshal(m.Data(), &cm); err != nil {
 		_ = m.Term()
 		return fmt.Errorf("bad chunk message: %w", err)
 	}
 	if cm.MC != nil {
-		return w.handleMC(ctx, js, m, cm.MC, wait)
+		return w.handleMC(ctx, js, obs, m, cm.MC, wait)
 	}
 	s, err := w.study(ctx, kv, cm.Study)
 	if err != nil {
