@@ -107,7 +107,6 @@ type sleeping struct {
 	fmw   []float64                // mw and n of the projects fallen asleep this week,
 	fn    []int32                  // who held back their MW when looked at
 	root  []int32                  // the line each line's sleepers were held back against last week
-	refs  int                      // sleepers' references to every line
 	lines []int32                  // the lines with sleepers or a heap not empty, each once
 	known []bool                   // per line: in lines
 	on    [][maxSleepRefs]sleepRef // per project: the lines it sleeps on (project.nSleep of them)
@@ -133,7 +132,6 @@ func (sl *sleeping) reset(lines int) {
 	sl.fmw = resize(sl.fmw, lines)
 	sl.fn = resize(sl.fn, lines)
 	sl.root = resize(sl.root, lines)
-	sl.refs = 0
 	sl.lines = sl.lines[:0]
 	sl.known = resize(sl.known, lines)
 	sl.on = sl.on[:0]
@@ -143,10 +141,10 @@ func (sl *sleeping) reset(lines int) {
 
 // sleep puts p to sleep on the shortages its look this week found (of
 // stock or money: the caller has checked there were no others), if they
-// are few enough; it reports whether p sleeps.
-func (s *State) sleep(p *project, idx int32, short []shortage) bool {
+// are few enough.
+func (s *State) sleep(p *project, idx int32, short []shortage) {
 	if len(short) == 0 || len(short) > maxSleepRefs {
-		return false
+		return
 	}
 	sl := &s.sleeping
 	for int(idx) >= len(sl.on) {
@@ -176,11 +174,9 @@ func (s *State) sleep(p *project, idx int32, short []shortage) bool {
 			}
 		}
 	}
-	sl.refs += len(short)
 	p.nSleep = uint8(len(short))
 	p.asleep = true
 	p.sleptAt = int32(s.week)
-	return true
 }
 
 // wake ends the sleep of p, project idx, at the start of week w (a later
@@ -190,7 +186,6 @@ func (s *State) wake(p *project, idx int32, w int) {
 	sl := &s.sleeping
 	slept := int32(w - 1 - int(p.sleptAt)) // weeks not looked at
 	last := -1
-	sl.refs -= int(p.nSleep)
 	for _, r := range sl.on[idx][:p.nSleep] {
 		sl.mw[r.line] -= p.mw
 		if sl.n[r.line]--; sl.n[r.line] == 0 {
@@ -224,9 +219,6 @@ func (s *State) wake(p *project, idx int32, w int) {
 // at.)
 func (s *State) wakeSupplied(due []int32) []int32 {
 	sl := &s.sleeping
-	if sl.refs == 0 {
-		return due
-	}
 	for _, l := range sl.lines {
 		h := &sl.heaps[l]
 		stock := s.lines[l].stock
