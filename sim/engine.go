@@ -200,7 +200,7 @@ func (s *State) newProject(mw float64, start int) *project {
 		stages:  s.slab.stages(len(m.Stages)),
 		waiting: true,
 	}
-	p.holds = s.slab.h.take(m.holdTotal)
+	p.holds = s.slab.h.take(m.holdOff[len(m.Stages)])
 	for i := range p.stages {
 		ss := &p.stages[i]
 		ss.ready = -1

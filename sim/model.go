@@ -199,12 +199,10 @@ type Model struct {
 
 	robotLines []int
 	genAt      []int8 // GenerationAt for weeks 0 … Weeks+520, precomputed
-	// holdCap is, per stage, the most holdings a start can make: each crew,
-	// plus each robot line standing in for it; a project keeps stage i's
-	// from holdOff[i] (holdOff[len(Stages)] is their sum, holdTotal).
-	holdCap   []int
-	holdOff   []int
-	holdTotal int
+	// A start of stage i makes at most holdOff[i+1]-holdOff[i] holdings
+	// (each crew, plus each robot line standing in for it); a project keeps
+	// them from holdOff[i], all its stages' in holdOff[len(Stages)].
+	holdOff []int
 }
 
 // Compile turns a validated scenario into a Model.
@@ -335,8 +333,7 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		stageIndex[st.Name] = i
 	}
 	m.Stages = make([]Stage, 0, len(stages))
-	m.holdOff = make([]int, 0, len(stages)+1)
-	m.holdCap = make([]int, 0, len(stages))
+	m.holdOff = make([]int, 1, len(stages)+1)
 	for _, st := range stages {
 		out := Stage{
 			Name:         st.Name,
@@ -379,11 +376,8 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 		if len(out.Deferred) > math.MaxUint16 || hold > math.MaxUint16 {
 			return nil, fmt.Errorf("stage %q: %d needs part-way and %d crew holdings; the engine keeps at most %d of each", out.Name, len(out.Deferred), hold, math.MaxUint16)
 		}
-		m.holdOff = append(m.holdOff, m.holdTotal)
-		m.holdCap = append(m.holdCap, hold)
-		m.holdTotal += hold
+		m.holdOff = append(m.holdOff, m.holdOff[len(m.holdOff)-1]+hold)
 	}
-	m.holdOff = append(m.holdOff, m.holdTotal)
 	compileFinance(s, m)
 	compileInitial(s, m)
 	compileMissions(s, m)
