@@ -1,7 +1,6 @@
 package sweep_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gwf-project/gwf/internal/browsertest"
-	"github.com/gwf-project/gwf/sweep"
 )
 
 // The sweep's HTML report in headless Chromium: the heatmap has a square
@@ -18,14 +16,7 @@ import (
 func TestReportInChromium(t *testing.T) {
 	exe := browsertest.Chromium(t)
 	s := parse(t, small)
-	all, err := s.Run(context.Background(), s.Chunks(), sweep.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb, err := s.Merge(all)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tb := runTable(t, s, s.Chunks())
 	path := filepath.Join(t.TempDir(), "report.html")
 	f, err := os.Create(path)
 	if err != nil {

@@ -37,6 +37,20 @@ func parse(t *testing.T, src string) *sweep.Study {
 
 func noFiles(p string) ([]byte, error) { return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist) }
 
+// runTable runs chunks of s in this process and merges their tallies.
+func runTable(t *testing.T, s *sweep.Study, chunks []sweep.Chunk) *sweep.Table {
+	t.Helper()
+	all, err := s.Run(context.Background(), chunks, sweep.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := s.Merge(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
 func outputs(t *testing.T, s *sweep.Study, tallies []*sweep.Tally) string {
 	t.Helper()
 	tb, err := s.Merge(tallies)
@@ -128,14 +142,7 @@ func TestShardsMergeExactly(t *testing.T) {
 // The cells differ: lower target rate is reached sooner.
 func TestCellsDiffer(t *testing.T) {
 	s := parse(t, small)
-	all, err := s.Run(context.Background(), s.Chunks(), sweep.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb, err := s.Merge(all)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tb := runTable(t, s, s.Chunks())
 	lo, hi := tb.Rows[0], tb.Rows[2]
 	if lo.Runs != 12 || lo.OddsByTarget < hi.OddsByTarget || lo.Rate[1] == "" || (hi.Rate[1] != "" && lo.Rate[1] > hi.Rate[1]) {
 		t.Errorf("0.5 GW/week cell %+v should do at least as well as the 1 GW/week cell %+v", lo, hi)
@@ -213,14 +220,7 @@ func TestParseShard(t *testing.T) {
 
 func TestParquet(t *testing.T) {
 	s := parse(t, small)
-	all, err := s.Run(context.Background(), s.Chunks()[:3], sweep.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb, err := s.Merge(all)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tb := runTable(t, s, s.Chunks()[:3])
 	var b bytes.Buffer
 	if err := tb.WriteParquet(&b); err != nil {
 		t.Fatal(err)
