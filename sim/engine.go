@@ -776,34 +776,45 @@ func (s *State) advance() {
 	if s.week < len(s.due.head) {
 		due = s.due.take(s.week, due)
 	}
-	due = s.wakeSupplied(due)
+	s.wakeSupplied()
 	sortSmall(due)
 	work := merge(s.work[:0], s.waiting, due)
 	s.dueNow = due
 	s.waiting = s.waiting[:0]
-	// Projects asleep for want of money take their turn in index order
-	// too, and are looked at only if a try would pay or raise money.
-	money := s.sleeping.money
+	// Projects asleep take their turn in index order too: those asleep for
+	// want of money are looked at only if a try would pay or raise money,
+	// those whose stock came in only if it is still there.
+	money, streams := s.sleeping.money, s.sleeping.streams
 	last := int32(-1)
-	for wi, mi := 0, 0; wi < len(work) || mi < len(money); {
+	mi := 0
+	next, from := nextTurn(money, mi, streams)
+	for wi := 0; ; {
 		var i int32
-		if mi == len(money) || wi < len(work) && work[wi] <= money[mi].proj {
+		if wi < len(work) && work[wi] <= next {
 			i, wi = work[wi], wi+1
+		} else if next == math.MaxInt32 {
+			break
 		} else {
-			e := money[mi]
-			mi++
-			if !s.moneyTurn(e) {
+			i = next
+			ok := false
+			if from < 0 {
+				ok = s.moneyTurn(money[mi])
+				mi++
+			} else {
+				ok = s.supplyTurn(&streams[from])
+			}
+			next, from = nextTurn(money, mi, streams)
+			if !ok {
 				continue
 			}
-			i = e.proj
 		}
 		if i == last {
-			continue // due and woken, or due and waiting: one look a week
+			continue // due and asleep, or due and waiting: one look a week
 		}
 		last = i
 		p := s.projects[i]
 		if p.asleep {
-			s.wake(p, i, s.week) // due, or its money turn has come
+			s.wake(p, i, s.week) // due, or its money or stock has come
 		}
 		s.advanceProject(p, i)
 		switch {
@@ -820,6 +831,22 @@ func (s *State) advance() {
 	}
 	s.work = work
 	s.holdSleepers()
+}
+
+// nextTurn is the project whose turn comes next among the sleepers, those
+// asleep for want of money from money[mi] on and the week's streams
+// (math.MaxInt32 when none is left), and where it is: -1 money, k stream k.
+func nextTurn(money []sleeper, mi int, streams []stream) (int32, int) {
+	i, from := int32(math.MaxInt32), -1
+	if mi < len(money) {
+		i = money[mi].proj
+	}
+	for k := range streams {
+		if streams[k].next < i {
+			i, from = streams[k].next, k
+		}
+	}
+	return i, from
 }
 
 // sortSmall sorts xs, a week's few due projects, by insertion (large

@@ -1,16 +1,29 @@
 package sim
 
+import (
+	"math"
+	"sort"
+)
+
 // Event-driven waits.
 //
 // A project whose ready stages lack only inputs held in stock (materials,
 // accelerators, power; not crews or robots) cannot start them until the
 // stock of every line it lacks has grown to its need, and stock only grows
 // when a line delivers, before projects advance. Such a project sleeps: it
-// is not looked at each week but woken at the start of the first week in
-// which a line it lacks holds as much as it needs (or when one of its
-// stages is due, or a freeze on a stage it waits on begins). Stock only
-// falls while projects advance, so a sleeping project would have failed
-// every week it was not looked at.
+// is not looked at each week, only in a week whose start finds a line it
+// lacks holding as much as it needs (or when one of its stages is due, or
+// a freeze on a stage it waits on begins). Stock only falls while projects
+// advance, so a sleeping project would have failed every week it was not
+// looked at.
+//
+// Even in such a week it is looked at only in its turn, in project order,
+// and only if the stock is still there once the projects before it have
+// taken theirs. The sleepers on a line that need the same amount (projects
+// of one size and generation) wait together in project order (a bucket);
+// once the stock has fallen short of one of them it is short for all those
+// after it, so a line's many sleepers cost nothing in the weeks it serves
+// only a few of them: no stampede of sleepers woken to fail.
 //
 // A project whose stage could not pay its capital cost sleeps as well, but
 // takes its turn each week in index order: a try that would fail without
@@ -61,72 +74,72 @@ type sleeper struct {
 	gen  uint32
 }
 
-// sleepHeap is a min-heap of sleepers by need.
-type sleepHeap []sleeper
-
-func (h *sleepHeap) push(e sleeper) {
-	*h = append(*h, e)
-	a := *h
-	for i := len(a) - 1; i > 0; {
-		up := (i - 1) / 2
-		if a[up].need <= a[i].need {
-			break
-		}
-		a[up], a[i] = a[i], a[up]
-		i = up
-	}
+// bucket holds the projects asleep on one line that need the same amount
+// of its stock, in project order; entries before head have been looked at
+// or were found from a sleep that has ended, and some after it may be too
+// (they are dropped when they come to the head).
+type bucket struct {
+	need float64
+	s    []sleeper
+	head int
 }
 
-func (h *sleepHeap) pop() {
-	a := *h
-	n := len(a) - 1
-	a[0] = a[n]
-	a = a[:n]
-	for i := 0; ; {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n && a[c+1].need < a[c].need {
-			c++
-		}
-		if a[i].need <= a[c].need {
-			break
-		}
-		a[i], a[c] = a[c], a[i]
-		i = c
-	}
-	*h = a
+// stream is a bucket whose line's stock held its need at the start of the
+// week: its sleepers take their turns in the week's advance until one
+// finds the stock short. next is the project of its next live sleeper, or
+// math.MaxInt32 when it has none or is spent.
+type stream struct {
+	line, b int32
+	next    int32
+}
+
+// live reports whether e is a sleep that has not ended.
+func (s *State) live(e sleeper) bool {
+	p := s.projects[e.proj]
+	return p.asleep && p.sleeps == e.gen
 }
 
 // sleeping is the state of sleeping projects, per line.
 type sleeping struct {
-	heaps []sleepHeap
-	mw    []float64                // MW held back by sleepers, per line they wait on
-	n     []int32                  // sleepers' references to the line
-	fmw   []float64                // mw and n of the projects fallen asleep this week,
-	fn    []int32                  // who held back their MW when looked at
-	root  []int32                  // the line each line's sleepers were held back against last week
-	lines []int32                  // the lines with sleepers or a heap not empty, each once
-	known []bool                   // per line: in lines
-	on    [][maxSleepRefs]sleepRef // per project: the lines it sleeps on (project.nSleep of them)
-	short []shortage
+	buckets [][]bucket               // per line: its sleepers by need
+	entries []int32                  // per line: entries in its buckets from head on, live or not
+	mw      []float64                // MW held back by sleepers, per line they wait on
+	n       []int32                  // sleepers' references to the line
+	fmw     []float64                // mw and n of the projects fallen asleep this week,
+	fn      []int32                  // who held back their MW when looked at
+	root    []int32                  // the line each line's sleepers were held back against last week
+	lines   []int32                  // the lines with sleepers or a bucket not empty, each once
+	known   []bool                   // per line: in lines
+	on      [][maxSleepRefs]sleepRef // per project: the lines it sleeps on (project.nSleep of them)
+	short   []shortage
+	// streams are this week's buckets whose stock came in (wakeSupplied).
+	streams []stream
+	// added holds the sleepers on stock fallen asleep this week, with
+	// their line, in project order: put in their buckets at its end.
+	added []addition
 	// money holds the projects asleep for want of money, by project
 	// index; fresh those fallen asleep this week (in index order), merged
 	// in at its end.
 	money, fresh, spare []sleeper
 }
 
+// addition is a sleeper to put in line's bucket.
+type addition struct {
+	sleeper
+	line int32
+}
+
 func (sl *sleeping) reset(lines int) {
-	heaps := sl.heaps
-	if cap(heaps) < lines {
-		heaps = make([]sleepHeap, lines)
+	buckets := sl.buckets
+	if cap(buckets) < lines {
+		buckets = append(buckets[:cap(buckets)], make([][]bucket, lines-cap(buckets))...)
 	}
-	heaps = heaps[:lines]
-	for l := range heaps {
-		heaps[l] = heaps[l][:0]
+	buckets = buckets[:lines]
+	for l := range buckets {
+		buckets[l] = buckets[l][:0] // the buckets' arrays stay for reuse (newBucket)
 	}
-	sl.heaps = heaps
+	sl.buckets = buckets
+	sl.entries = resize(sl.entries, lines)
 	sl.mw = resize(sl.mw, lines)
 	sl.n = resize(sl.n, lines)
 	sl.fmw = resize(sl.fmw, lines)
@@ -136,7 +149,37 @@ func (sl *sleeping) reset(lines int) {
 	sl.known = resize(sl.known, lines)
 	sl.on = sl.on[:0]
 	sl.short = sl.short[:0]
+	sl.streams, sl.added = sl.streams[:0], sl.added[:0]
 	sl.money, sl.fresh, sl.spare = sl.money[:0], sl.fresh[:0], sl.spare[:0]
+}
+
+// bucketFor is line l's bucket for sleepers needing need, made if there is
+// none.
+func (sl *sleeping) bucketFor(l int32, need float64) *bucket {
+	bs := sl.buckets[l]
+	for k := range bs {
+		if bs[k].need == need {
+			return &bs[k]
+		}
+	}
+	if len(bs) < cap(bs) {
+		bs = bs[:len(bs)+1] // an emptied bucket's array, kept for reuse
+	} else {
+		bs = append(bs, bucket{})
+	}
+	b := &bs[len(bs)-1]
+	b.need, b.s, b.head = need, b.s[:0], 0
+	sl.buckets[l] = bs
+	return b
+}
+
+// insert puts e in b in project order.
+func (b *bucket) insert(e sleeper) {
+	live := b.s[b.head:]
+	k := b.head + sort.Search(len(live), func(k int) bool { return live[k].proj > e.proj })
+	b.s = append(b.s, sleeper{})
+	copy(b.s[k+1:], b.s[k:])
+	b.s[k] = e
 }
 
 // sleep puts p to sleep on the shortages its look this week found (of
@@ -157,10 +200,11 @@ func (s *State) sleep(p *project, idx int32, short []shortage) {
 			sl.known[sh.line] = true
 			sl.lines = append(sl.lines, sh.line)
 		}
+		e := sleeper{need: sh.need, proj: idx, gen: p.sleeps}
 		if int(sh.line) == s.m.Capital {
-			sl.fresh = append(sl.fresh, sleeper{need: sh.need, proj: idx, gen: p.sleeps})
+			sl.fresh = append(sl.fresh, e)
 		} else {
-			sl.heaps[sh.line].push(sleeper{need: sh.need, proj: idx, gen: p.sleeps})
+			sl.added = append(sl.added, addition{sleeper: e, line: sh.line})
 		}
 		sl.fmw[sh.line] += p.mw
 		sl.fn[sh.line]++
@@ -213,31 +257,103 @@ func (s *State) wake(p *project, idx int32, w int) {
 	p.sleeps++
 }
 
-// wakeSupplied wakes, at the start of the week's advance, every sleeping
-// project for which a line's stock has grown to its need, and appends it
-// to due. (Those due this week for another reason are woken when looked
-// at.)
-func (s *State) wakeSupplied(due []int32) []int32 {
+// wakeSupplied opens, at the start of the week's advance, a stream for
+// every bucket whose line's stock holds its need: its sleepers are looked
+// at in their turns (supplyTurn). A sleeper in no stream would find the
+// line short if looked at: stock only falls while projects advance.
+func (s *State) wakeSupplied() {
 	sl := &s.sleeping
+	sl.streams = sl.streams[:0]
 	for _, l := range sl.lines {
-		h := &sl.heaps[l]
 		stock := s.lines[l].stock
-		for len(*h) > 0 {
-			e := (*h)[0]
-			p := s.projects[e.proj]
-			if !p.asleep || p.sleeps != e.gen {
-				h.pop() // from a sleep that has ended
-				continue
+		for k := range sl.buckets[l] {
+			if sl.buckets[l][k].need <= stock+eps {
+				sl.streams = append(sl.streams, stream{line: l, b: int32(k)})
+				s.nextSleeper(&sl.streams[len(sl.streams)-1])
 			}
-			if e.need > stock+eps {
-				break
-			}
-			h.pop()
-			s.wake(p, e.proj, s.week)
-			due = append(due, e.proj)
 		}
 	}
-	return due
+}
+
+// nextSleeper moves st to its bucket's next live sleeper, dropping those
+// whose sleep has ended.
+func (s *State) nextSleeper(st *stream) {
+	sl := &s.sleeping
+	b := &sl.buckets[st.line][st.b]
+	for b.head < len(b.s) && !s.live(b.s[b.head]) {
+		b.head++
+		sl.entries[st.line]--
+	}
+	st.next = math.MaxInt32
+	if b.head < len(b.s) {
+		st.next = b.s[b.head].proj
+	}
+}
+
+// supplyTurn reports whether the next sleeper of stream st, whose turn it
+// is, is to be woken and looked at: its line's stock, after the projects
+// before it took theirs, still holds its need. If not, the stream is
+// spent for the week, its sleepers left asleep: those after it need as
+// much and come later.
+func (s *State) supplyTurn(st *stream) bool {
+	sl := &s.sleeping
+	b := &sl.buckets[st.line][st.b]
+	if b.need > s.lines[st.line].stock+eps {
+		st.next = math.MaxInt32
+		return false
+	}
+	b.head++
+	sl.entries[st.line]--
+	s.nextSleeper(st)
+	return true
+}
+
+// fileSleepers puts the week's new sleepers on stock in their buckets,
+// drops buckets left empty and, on a line whose buckets hold more ended
+// sleeps than live ones, drops those.
+func (s *State) fileSleepers() {
+	sl := &s.sleeping
+	if len(sl.added) == 0 && len(sl.streams) == 0 {
+		return // no bucket has changed but by sleeps ending, compacted when one does
+	}
+	for _, a := range sl.added {
+		sl.bucketFor(a.line, a.need).insert(a.sleeper)
+		sl.entries[a.line]++
+	}
+	sl.added = sl.added[:0]
+	for _, l := range sl.lines {
+		if int(sl.entries[l]) > 2*int(sl.n[l]+sl.fn[l])+64 {
+			n := 0
+			for k := range sl.buckets[l] {
+				b := &sl.buckets[l][k]
+				live := b.s[:0]
+				for _, e := range b.s[b.head:] {
+					if s.live(e) {
+						live = append(live, e)
+					}
+				}
+				b.s, b.head = live, 0
+				n += len(live)
+			}
+			sl.entries[l] = int32(n)
+		}
+		bs := sl.buckets[l]
+		for k := 0; k < len(bs); {
+			b := &bs[k]
+			switch {
+			case b.head == len(b.s):
+				last := len(bs) - 1
+				bs[k], bs[last] = bs[last], bs[k] // its array kept past the end
+				bs = bs[:last]
+				continue
+			case b.head > 32 && 2*b.head > len(b.s):
+				b.s = b.s[:copy(b.s, b.s[b.head:])]
+				b.head = 0
+			}
+			k++
+		}
+		sl.buckets[l] = bs
+	}
 }
 
 // moneyTurn reports whether e, a project asleep for want of money, is to
@@ -272,6 +388,7 @@ func (s *State) holdSleepers() {
 		}
 		sl.spare, sl.money, sl.fresh = sl.money[:0], out, sl.fresh[:0]
 	}
+	s.fileSleepers()
 	keep := sl.lines[:0]
 	for _, l := range sl.lines {
 		if sl.n[l] > 0 {
@@ -282,10 +399,10 @@ func (s *State) holdSleepers() {
 		sl.mw[l] += sl.fmw[l]
 		sl.n[l] += sl.fn[l]
 		sl.fmw[l], sl.fn[l] = 0, 0
-		if sl.n[l] > 0 || len(sl.heaps[l]) > 0 {
+		if sl.n[l] > 0 || len(sl.buckets[l]) > 0 {
 			keep = append(keep, l)
 		} else {
-			sl.known[l] = false // lines without sleepers or stale entries drop out
+			sl.known[l] = false // lines without sleepers or buckets drop out
 		}
 	}
 	sl.lines = keep

@@ -6,36 +6,33 @@ import (
 	"testing"
 )
 
-// The sleepers' heap gives back its entries least need first, whatever
-// the order they were pushed in and however pushes and pops interleave.
-func TestSleepHeapOrder(t *testing.T) {
+// A bucket keeps its sleepers in project order, however they are
+// inserted and however many have been taken from its head.
+func TestBucketOrder(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := range 200 {
-		var h sleepHeap
-		var want []float64
-		for range r.IntN(60) {
-			if len(h) > 0 && r.IntN(3) == 0 {
-				slices.Sort(want)
-				if h[0].need != want[0] {
-					t.Fatalf("trial %d: top %v, want %v", trial, h[0].need, want[0])
+		var b bucket
+		var want []int32
+		for range r.IntN(80) {
+			if len(want) > 0 && r.IntN(3) == 0 {
+				if got := b.s[b.head].proj; got != want[0] {
+					t.Fatalf("trial %d: head %d, want %d", trial, got, want[0])
 				}
-				h.pop()
+				b.head++
 				want = want[1:]
 				continue
 			}
-			v := float64(r.IntN(20)) // ties too
-			h.push(sleeper{need: v})
-			want = append(want, v)
+			p := int32(r.IntN(50))
+			b.insert(sleeper{proj: p})
+			want = append(want, p)
+			slices.Sort(want)
 		}
-		slices.Sort(want)
-		for _, v := range want {
-			if h[0].need != v {
-				t.Fatalf("trial %d: popped %v, want %v", trial, h[0].need, v)
-			}
-			h.pop()
+		var got []int32
+		for _, e := range b.s[b.head:] {
+			got = append(got, e.proj)
 		}
-		if len(h) != 0 {
-			t.Fatalf("trial %d: %d entries left", trial, len(h))
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: bucket holds %v, want %v", trial, got, want)
 		}
 	}
 }

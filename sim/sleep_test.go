@@ -89,6 +89,20 @@ func TestSleepingChangesNoOutcome(t *testing.T) {
 			t.Logf("reference, %v weeks: %d held-back figures attributed otherwise", weeks, d)
 		}
 	}
+	// A factory whose campuses queue on one line for years: many sleepers
+	// needing the same stock, of which each week serves a few.
+	st, err := scenario.Load("testdata/steady.yaml", os.ReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Horizon.V = 520
+	m, err := sim.Compile(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameRun(t, "steady", m); d > 0 {
+		t.Logf("steady: %d held-back figures attributed otherwise", d)
+	}
 	// Drawn runs of the uncertain reference: shocks to supply, freezes of
 	// stages, other lead times and costs.
 	un, err := scenario.Load("../mc/testdata/reference-uncertain.yaml", os.ReadFile)
@@ -225,5 +239,30 @@ finance:
 		if w.DebtUSD < 20e6 || w.DebtUSD > 30e6+1 {
 			t.Fatalf("week %d: debt %.2f, want $20–30M: drawn again as repaid", w.Week, w.DebtUSD)
 		}
+	}
+}
+
+// A line that serves a few of the many campuses waiting on it each week
+// wakes about those few, not every campus its stock could serve alone. In
+// ten years of the steady factory (2,014 campuses started, queueing on
+// cooling) sleepers woken whenever the stock held one campus's need slept
+// again 25,833 times; looked at in turn, only while the stock lasts, they
+// sleep 3,548 times.
+func TestSleepersWakeOnlyWhileStockLasts(t *testing.T) {
+	sc, err := scenario.Load("testdata/steady.yaml", os.ReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Horizon.V = 520
+	m, err := sim.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rn sim.Runner
+	r := rn.Run(m, sim.NewController(), sim.Options{})
+	sleeps, started := sim.Sleeps(&rn), len(r.Projects)
+	t.Logf("%d projects, %d sleeps", started, sleeps)
+	if sleeps > 3*started {
+		t.Errorf("%d sleeps for %d projects: sleepers are woken to fail", sleeps, started)
 	}
 }
