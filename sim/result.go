@@ -264,10 +264,11 @@ func (r *Result) check(s *State, totals bool) {
 	}
 	if totals {
 		r.checkMoney(s, fail)
-		// Recount the pipeline project by project; studies of many runs
-		// (weeks only) at the end alone, as the pass over every project
-		// costs as much as a week's simulation.
-		if !r.light || s.week == s.m.Weeks-1 {
+		// Recount the pipeline project by project at the end alone: the
+		// pass over every project costs as much as a week's simulation, and
+		// the MW started, online and under way are running totals, so a
+		// break persists to the end.
+		if s.week == s.m.Weeks-1 {
 			pipeline := 0.0
 			for _, p := range s.projects {
 				if p.online < 0 {

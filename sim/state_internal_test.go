@@ -3,6 +3,7 @@ package sim
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -109,5 +110,39 @@ func TestProjectLayout(t *testing.T) {
 	}
 	if n := unsafe.Sizeof(stageState{}); n > 40 {
 		t.Errorf("stageState is %d bytes, want at most 40", n)
+	}
+}
+
+// corrupt is a policy that starts a project a week and, in week at, books
+// 1 MW started that no project holds.
+type corrupt struct{ at int }
+
+func (c corrupt) Decide(s *State) {
+	s.StartProject(append([]float64{s.m.SizeMW * s.m.PUE}, make([]float64, len(s.m.PowerLines)-1)...))
+	if s.week == c.at {
+		s.startedMW++
+	}
+}
+
+// A pipeline that no longer adds up is caught, however early it broke and
+// whatever the run records: the recount at the end finds it.
+func TestPipelineBreakCaught(t *testing.T) {
+	sc, err := scenario.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Horizon.V = 60
+	m, err := Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []Options{{}, {WeeksOnly: true}} {
+		for _, at := range []int{-1, 3, 59} {
+			r := RunWith(m, corrupt{at: at}, o)
+			caught := slices.ContainsFunc(r.Invariants, func(s string) bool { return strings.Contains(s, "MW started") })
+			if caught != (at >= 0) {
+				t.Errorf("weeks only %v, broken in week %d: caught %v (invariants %q)", o.WeeksOnly, at, caught, r.Invariants)
+			}
+		}
 	}
 }
