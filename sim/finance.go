@@ -257,7 +257,7 @@ func (s *State) equityRoom() float64 {
 	if y := EquityYear(s.week); y != mo.yearStart {
 		mo.yearStart, mo.equityYr = y, 0
 	}
-	return max(0, s.m.Finance.EquityPerYear-mo.equityYr)
+	return nonNegative(s.m.Finance.EquityPerYear - mo.equityYr)
 }
 
 // fund makes sure cash covers amount, raising equity (up to the year's
@@ -367,7 +367,7 @@ func (s *State) payCapex(amount float64, fk int, accel, project bool, bucket int
 		mo.capexAccel += amount
 	}
 	if project {
-		mo.committed = max(0, mo.committed-amount)
+		mo.committed = nonNegative(mo.committed - amount)
 	}
 	s.capexUSD += amount
 	if bucket >= 0 {
@@ -422,7 +422,7 @@ func (s *State) affordable(price float64, fk int) float64 {
 	}
 	// A dollar short of the funds, so rounding to cents never leaves a
 	// delivery unpaid.
-	funds := max(0, s.Funds()-1)
+	funds := nonNegative(s.Funds() - 1)
 	amount := funds
 	if fk >= 0 {
 		// The facility covers its share up to its headroom: amount A costs
@@ -478,7 +478,7 @@ func (s *State) settleWeek() {
 		f := fm.facility(k)
 		interest := f.Interest(fs.outstanding)
 		fs.instalment += fs.due[s.week]
-		principal := max(0, min(fs.instalment, fs.outstanding))
+		principal := nonNegative(min(fs.instalment, fs.outstanding))
 		mo.interest += interest
 		mo.principal += principal
 		s.payRunning(interest + principal)

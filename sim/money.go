@@ -21,7 +21,18 @@ func (f *Facility) Interest(outstanding float64) float64 {
 // factory's revenue runs at annualRevenue a year: its limit plus its
 // revenue multiple, less what is outstanding, never below 0.
 func (f *Facility) Headroom(outstanding, annualRevenue float64) float64 {
-	return max(0, f.Limit+f.RevenueMultiple*annualRevenue-outstanding)
+	return nonNegative(f.Limit + f.RevenueMultiple*annualRevenue - outstanding)
+}
+
+// nonNegative is x, or 0 if x is negative: max(0, x) for the values money
+// takes (never -0: every zero here comes from a difference of equal
+// amounts or from 0 itself), in a compare and a branch where the builtin
+// max of floats takes a dozen instructions to order signed zeros and NaN.
+func nonNegative(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	return x
 }
 
 // Lends reports whether f lends anything at all.

@@ -99,3 +99,21 @@ func TestExpansionSteps(t *testing.T) {
 		t.Errorf("no step: %v, want 2.4", got)
 	}
 }
+
+// nonNegative is max(0, x) for every x but -0, which no amount of money
+// takes: the same value and sign for negatives, zero, positives,
+// infinities and NaN.
+func TestNonNegativeIsMaxZero(t *testing.T) {
+	for _, x := range []float64{-1, -1e-300, 0, 1e-300, 1, math.Inf(1), math.Inf(-1), math.NaN()} {
+		got, want := nonNegative(x), max(0, x)
+		if math.IsNaN(want) {
+			if !math.IsNaN(got) {
+				t.Errorf("nonNegative(%v) = %v, want NaN", x, got)
+			}
+			continue
+		}
+		if got != want || math.Signbit(got) != math.Signbit(want) {
+			t.Errorf("nonNegative(%v) = %v, want %v", x, got, want)
+		}
+	}
+}
