@@ -325,6 +325,23 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
 	priced, est := m.Finance != nil, 0.0
+	if pre == nil && p.doneBits|p.runBits == 0 {
+		// A new project: every stage pending, its orders listed once a run.
+		for k := range s.shape.orders {
+			o := &s.shape.orders[k]
+			var q float64
+			if o.need != nil {
+				q = p.amount(o.need, m.PUE)
+			} else if q = p.power[o.power]; q == 0 {
+				continue // nothing from this source (see below)
+			}
+			s.schedule(int(o.line), plan[o.stage]+int(o.weeks), q)
+			if priced {
+				est += s.cost(p, int(o.line), q)
+			}
+		}
+		return est
+	}
 	for i := range m.Stages {
 		if p.stages[i].status != pending || (pre != nil && pre[i] == StageDelivered) {
 			continue

@@ -316,6 +316,21 @@ type shape struct {
 	// plans holds a new project's plan relative to its start for each set
 	// of power sources it draws from (bit j: power line j), found so far.
 	plans []relPlan
+	// orders lists what a new project orders, stage by stage in the order
+	// scheduleProject places them: every need, then each power source of
+	// the stage that secures power.
+	orders []newOrder
+}
+
+// newOrder is one order of a new project: for need (or, when need is nil,
+// power source power) of stage, placed at weeks after the stage's planned
+// start (the need's offset into the stage less the line's lead time).
+type newOrder struct {
+	need  *Need
+	line  int32
+	power int32
+	stage int32
+	weeks int32
 }
 
 // relPlan is a new project's plan counted from its start week: each
@@ -380,13 +395,23 @@ func (sh *shape) reset(m *Model) {
 	}
 	sh.offStart = resize(sh.offStart, n)
 	sh.offsets = sh.offsets[:0]
+	sh.orders = sh.orders[:0]
 	sh.fitOut = -1
-	for i, st := range m.Stages {
+	for i := range m.Stages {
+		st := &m.Stages[i]
 		sh.offStart[i] = int32(len(sh.offsets))
-		for _, nd := range st.Needs {
-			sh.offsets = append(sh.offsets, int32(nd.offsetWeeks(st.Weeks)))
+		for k := range st.Needs {
+			nd := &st.Needs[k]
+			off := nd.offsetWeeks(st.Weeks)
+			sh.offsets = append(sh.offsets, int32(off))
+			sh.orders = append(sh.orders, newOrder{need: nd, line: int32(nd.Line), power: -1, stage: int32(i), weeks: int32(off - m.Lines[nd.Line].LeadWeeks)})
 			if nd.Line == m.Accel {
 				sh.fitOut = i
+			}
+		}
+		if st.SecuresPower {
+			for j, l := range m.PowerLines {
+				sh.orders = append(sh.orders, newOrder{line: int32(l), power: int32(j), stage: int32(i), weeks: int32(-m.Lines[l].LeadWeeks)})
 			}
 		}
 	}
