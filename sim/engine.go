@@ -800,11 +800,12 @@ func (s *State) advance() {
 	s.waiting = s.waiting[:0]
 	// Projects asleep take their turn in index order too: those asleep for
 	// want of money are looked at only if a try would pay or raise money,
-	// those whose stock came in only if it is still there.
-	money, streams := s.sleeping.money, s.sleeping.streams
+	// those short of a crew only if it could be found, those whose stock
+	// came in only if it is still there.
+	turns, streams := s.sleeping.turns, s.sleeping.streams
 	last := int32(-1)
 	mi := 0
-	next, from := nextTurn(money, mi, streams)
+	next, from := nextTurn(turns, mi, streams)
 	for wi := 0; ; {
 		var i int32
 		if wi < len(work) && work[wi] <= next {
@@ -815,12 +816,12 @@ func (s *State) advance() {
 			i = next
 			ok := false
 			if from < 0 {
-				ok = s.moneyTurn(money[mi])
+				ok = s.turn(turns[mi])
 				mi++
 			} else {
 				ok = s.supplyTurn(&streams[from])
 			}
-			next, from = nextTurn(money, mi, streams)
+			next, from = nextTurn(turns, mi, streams)
 			if !ok {
 				continue
 			}
@@ -851,12 +852,13 @@ func (s *State) advance() {
 }
 
 // nextTurn is the project whose turn comes next among the sleepers, those
-// asleep for want of money from money[mi] on and the week's streams
-// (math.MaxInt32 when none is left), and where it is: -1 money, k stream k.
-func nextTurn(money []sleeper, mi int, streams []stream) (int32, int) {
+// asleep for want of money or crews from turns[mi] on and the week's
+// streams (math.MaxInt32 when none is left), and where it is: -1 turns, k
+// stream k.
+func nextTurn(turns []lineSleeper, mi int, streams []stream) (int32, int) {
 	i, from := int32(math.MaxInt32), -1
-	if mi < len(money) {
-		i = money[mi].proj
+	if mi < len(turns) {
+		i = turns[mi].proj
 	}
 	for k := range streams {
 		if streams[k].next < i {
@@ -900,7 +902,6 @@ func (s *State) advanceProject(p *project, idx int32) {
 	p.wake = math.MaxInt32
 	var missing [8]int
 	s.sleeping.short = s.sleeping.short[:0]
-	sleepy := true // every shortage found is of stock
 	// The status bits say what a stage can do without reading it: a done
 	// stage nothing, a pending one only once every stage it comes after is
 	// done. Only the current stage can finish during a visit, so the
@@ -951,7 +952,6 @@ func (s *State) advanceProject(p *project, idx int32) {
 		if st.ready < 0 {
 			st.ready = int32(s.week)
 		}
-		n := len(s.sleeping.short)
 		miss := s.tryStart(p, i, missing[:0])
 		if len(miss) > 0 {
 			p.waiting = true
@@ -961,9 +961,6 @@ func (s *State) advanceProject(p *project, idx int32) {
 				s.heldBack[root] += p.mw
 				st.waitedOn = int32(root)
 			}
-			if len(miss) != len(s.sleeping.short)-n {
-				sleepy = false // short of crews or money too
-			}
 		} else if st.status == running {
 			p.wake = min(p.wake, int32(s.nextEvent(st, i)))
 		}
@@ -972,7 +969,7 @@ func (s *State) advanceProject(p *project, idx int32) {
 		p.strikes = 0
 	} else {
 		p.strikes = min(p.strikes+1, sleepAfter)
-		if sleepy && p.strikes == sleepAfter && !s.eager {
+		if p.strikes == sleepAfter && !s.eager {
 			s.sleep(p, idx, s.sleeping.short)
 		}
 	}
@@ -1061,8 +1058,8 @@ func (s *State) rootCause(l int) int {
 
 // tryStart starts stage i of p if its inputs are in stock and its crews are
 // free and its capital cost paid, and otherwise appends the lines it lacks
-// to missing, and those it lacks in stock (or the money) to
-// s.sleeping.short.
+// to missing, and each shortage (of stock, a crew or the money) with what
+// the stage needs of it to s.sleeping.short.
 func (s *State) tryStart(p *project, i int, missing []int) []int {
 	m := s.m
 	st := &m.Stages[i]
@@ -1118,6 +1115,7 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		}
 		if workers > s.lines[n.Line].free()+eps {
 			missing = append(missing, n.Line)
+			s.sleeping.short = append(s.sleeping.short, shortage{line: int32(n.Line), stage: uint8(i), need: need})
 		}
 		held = append(held, holding{line: n.Line, qty: workers})
 	}

@@ -7,10 +7,10 @@ import (
 
 // Event-driven waits.
 //
-// A project whose ready stages lack only inputs held in stock (materials,
-// accelerators, power; not crews or robots) cannot start them until the
-// stock of every line it lacks has grown to its need, and stock only grows
-// when a line delivers, before projects advance. Such a project sleeps: it
+// A project whose ready stages lack inputs held in stock (materials,
+// accelerators, power) cannot start them until the stock of every line it
+// lacks has grown to its need, and stock only grows when a line delivers,
+// before projects advance. Such a project sleeps: it
 // is not looked at each week, only in a week whose start finds a line it
 // lacks holding as much as it needs (or when one of its stages is due, or
 // a freeze on a stage it waits on begins). Stock only falls while projects
@@ -29,15 +29,17 @@ import (
 // takes its turn each week in index order: a try that would fail without
 // moving money (cash short of the cost, no equity or debt left to raise)
 // is skipped; any other (one that would pay, or raise what it can) is
-// made, by waking the project in its turn. So every start, order, payment
+// made, by waking the project in its turn. One short of a crew takes its
+// turn each week too, and is looked at only if the crew's free workers and
+// every free robot that may stand in for them could cover its need: a crew
+// is freed by a stage ending in the same week, before or after the
+// project's turn, so only the turn tells. So every start, order, payment
 // and week online is what weekly looks give.
 //
 // While asleep a project holds back its MW on the lines it lacked when it
 // fell asleep, each week, as a project looked at would. A line that fell
 // short for it while it slept is not counted against it until it wakes:
-// that is the one way sleeping changes the held-back figures. Projects
-// short of crews are still looked at weekly: a crew is freed by a stage
-// ending in the same week.
+// that is the one way sleeping changes the held-back figures.
 
 // sleepAfter is how many weeks in a row a project is found waiting before
 // it sleeps: most waits end within a week or two, and falling asleep and
@@ -116,15 +118,16 @@ type sleeping struct {
 	streams []stream
 	// added holds the sleepers on stock fallen asleep this week, with
 	// their line, in project order: put in their buckets at its end.
-	added []addition
-	// money holds the projects asleep for want of money, by project
-	// index; fresh those fallen asleep this week (in index order), merged
-	// in at its end.
-	money, fresh, spare []sleeper
+	added []lineSleeper
+	// turns holds the projects asleep for want of money or of a crew, by
+	// project index, each with the line it waits on (a project short of
+	// two crews is there twice); fresh those fallen asleep this week (in
+	// index order), merged in at its end.
+	turns, fresh, spare []lineSleeper
 }
 
-// addition is a sleeper to put in line's bucket.
-type addition struct {
+// lineSleeper is a sleeper with the line it waits on.
+type lineSleeper struct {
 	sleeper
 	line int32
 }
@@ -150,7 +153,7 @@ func (sl *sleeping) reset(lines int) {
 	sl.on = sl.on[:0]
 	sl.short = sl.short[:0]
 	sl.streams, sl.added = sl.streams[:0], sl.added[:0]
-	sl.money, sl.fresh, sl.spare = sl.money[:0], sl.fresh[:0], sl.spare[:0]
+	sl.turns, sl.fresh, sl.spare = sl.turns[:0], sl.fresh[:0], sl.spare[:0]
 }
 
 // bucketFor is line l's bucket for sleepers needing need, made if there is
@@ -200,11 +203,11 @@ func (s *State) sleep(p *project, idx int32, short []shortage) {
 			sl.known[sh.line] = true
 			sl.lines = append(sl.lines, sh.line)
 		}
-		e := sleeper{need: sh.need, proj: idx, gen: p.sleeps}
-		if int(sh.line) == s.m.Capital {
+		e := lineSleeper{sleeper: sleeper{need: sh.need, proj: idx, gen: p.sleeps}, line: sh.line}
+		if int(sh.line) == s.m.Capital || s.m.Lines[sh.line].Kind == Crew {
 			sl.fresh = append(sl.fresh, e)
 		} else {
-			sl.added = append(sl.added, addition{sleeper: e, line: sh.line})
+			sl.added = append(sl.added, e)
 		}
 		sl.fmw[sh.line] += p.mw
 		sl.fn[sh.line]++
@@ -356,12 +359,36 @@ func (s *State) fileSleepers() {
 	}
 }
 
-// moneyTurn reports whether e, a project asleep for want of money, is to
-// be woken and looked at in its turn: it is still asleep on that sleep,
-// and its try would not fail without moving money.
-func (s *State) moneyTurn(e sleeper) bool {
-	p := s.projects[e.proj]
-	return p.asleep && p.sleeps == e.gen && !s.failsQuietly(e.need, lease)
+// turn reports whether e, a project asleep for want of money or of a
+// crew, is to be woken and looked at in its turn: it still sleeps that
+// sleep, and its try might do something — for money, pay or raise money
+// (one that would fail without moving any is skipped); for a crew, find
+// the workers, which it cannot while the crew's free workers and every
+// free robot that may stand in for them fall short of its need.
+func (s *State) turn(e lineSleeper) bool {
+	if !s.live(e.sleeper) {
+		return false
+	}
+	if int(e.line) == s.m.Capital {
+		return !s.failsQuietly(e.need, lease)
+	}
+	return !s.crewShort(int(e.line), e.need)
+}
+
+// crewShort reports whether crew line c cannot now supply need workers to
+// a stage starting, even with every free robot that may stand in for
+// them: tryStart takes robots up to each robot line's free fleet and its
+// largest share of the work, so its workers are at least need less those
+// robots' work (a margin covers rounding).
+func (s *State) crewShort(c int, need float64) bool {
+	relief := 0.0
+	for _, rl := range s.m.robotLines {
+		r := &s.m.Lines[rl]
+		if r.WorkersPerRobot > 0 && substitutes(r, c) {
+			relief += min(s.lines[rl].free()*r.WorkersPerRobot, r.MaxAutomation*need)
+		}
+	}
+	return need-relief > s.lines[c].free()+eps+1e-9*max(1, need)
 }
 
 // holdSleepers adds, at the end of the week's advance, the MW of the
@@ -370,23 +397,23 @@ func (s *State) moneyTurn(e sleeper) bool {
 // sleepers in for the weeks to come.
 func (s *State) holdSleepers() {
 	sl := &s.sleeping
-	if len(sl.money) > 0 || len(sl.fresh) > 0 {
+	if len(sl.turns) > 0 || len(sl.fresh) > 0 {
 		// Those still asleep on the same sleep, and the week's new ones,
 		// in index order.
 		out := sl.spare[:0]
-		a, b := sl.money, sl.fresh
+		a, b := sl.turns, sl.fresh
 		for len(a) > 0 || len(b) > 0 {
-			var e sleeper
+			var e lineSleeper
 			if len(b) == 0 || len(a) > 0 && a[0].proj < b[0].proj {
 				e, a = a[0], a[1:]
 			} else {
 				e, b = b[0], b[1:]
 			}
-			if p := s.projects[e.proj]; p.asleep && p.sleeps == e.gen {
+			if s.live(e.sleeper) {
 				out = append(out, e)
 			}
 		}
-		sl.spare, sl.money, sl.fresh = sl.money[:0], out, sl.fresh[:0]
+		sl.spare, sl.turns, sl.fresh = sl.turns[:0], out, sl.fresh[:0]
 	}
 	s.fileSleepers()
 	keep := sl.lines[:0]

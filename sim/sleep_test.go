@@ -103,6 +103,22 @@ func TestSleepingChangesNoOutcome(t *testing.T) {
 	if d := sameRun(t, "steady", m); d > 0 {
 		t.Logf("steady: %d held-back figures attributed otherwise", d)
 	}
+	// The same factory bound by electricians instead, for years: campuses
+	// asleep for want of a crew, robots standing in for part of it.
+	crew, err := scenario.Load("testdata/steady.yaml", func(name string) ([]byte, error) {
+		b, err := os.ReadFile(name)
+		return []byte(strings.Replace(string(b), "capacity: 80000 workers", "capacity: 30000 workers", 1)), err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crew.Horizon.V = 520
+	if m, err = sim.Compile(crew); err != nil {
+		t.Fatal(err)
+	}
+	if d := sameRun(t, "steady, short of electricians", m); d > 0 {
+		t.Logf("steady, short of electricians: %d held-back figures attributed otherwise", d)
+	}
 	// Drawn runs of the uncertain reference: shocks to supply, freezes of
 	// stages, other lead times and costs.
 	un, err := scenario.Load("../mc/testdata/reference-uncertain.yaml", os.ReadFile)
@@ -264,5 +280,40 @@ func TestSleepersWakeOnlyWhileStockLasts(t *testing.T) {
 	t.Logf("%d projects, %d sleeps", started, sleeps)
 	if sleeps > 3*started {
 		t.Errorf("%d sleeps for %d projects: sleepers are woken to fail", sleeps, started)
+	}
+}
+
+// Projects short of a crew sleep too, and are looked at in their turn only
+// once the crew, with every free robot that may stand in, could cover
+// them: TestCrewsAreHeld's factory (100 builders, a 10-week build holding
+// all of them, a project started every week) brings one project online
+// every ten weeks whether the waiting ones are looked at weekly or sleep
+// until a build ends.
+func TestSleepingForACrew(t *testing.T) {
+	src := strings.Replace(tiny, "    build: {duration: 10 weeks, secures_power: true}", "    build: {duration: 10 weeks, secures_power: true, crews: {builders: 1 workers/MW}}", 1)
+	src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 10000 MW/week", 1) + `
+  builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
+`
+	m := compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
+	want := sim.RunEager(m, &everyWeek{}, sim.Options{})
+	var rn sim.Runner
+	got := rn.Run(m, &everyWeek{}, sim.Options{})
+	checkInvariants(t, got)
+	if sim.Sleeps(&rn) == 0 {
+		t.Fatal("no project slept: the test does not test sleeping")
+	}
+	if d := attribution(got, want); d != 0 {
+		t.Errorf("%d held-back figures differ; with the crew the one shortage, none should", d)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sleeping for a crew:\n got %+v\nwant %+v", got.Projects, want.Projects)
+	}
+	if on := onlineWeeks(got); !reflect.DeepEqual(on, []int{10, 20, 30}) {
+		t.Errorf("online weeks %v, want [10 20 30]", on)
+	}
+	// The fourth project, started in week 3, waits until the third's
+	// build ends in week 30: 27 weeks, most of them asleep.
+	if w := got.Projects[3].Stages[0].WaitWeeks; w != 27 {
+		t.Errorf("fourth project waited %d weeks, want 27", w)
 	}
 }
