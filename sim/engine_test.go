@@ -165,14 +165,21 @@ func TestStageGraph(t *testing.T) {
 	}
 }
 
-// A crew of 100 workers, each project's stage holding 100: projects go
-// through one at a time, one every ten weeks.
-func TestCrewsAreHeld(t *testing.T) {
+// withCrew is tiny with ample power and a crew of 100 builders, the build
+// stage holding one per MW: a 100 MW project holds them all.
+func withCrew(t *testing.T) *sim.Model {
+	t.Helper()
 	src := strings.Replace(tiny, "    build: {duration: 10 weeks, secures_power: true}", "    build: {duration: 10 weeks, secures_power: true, crews: {builders: 1 workers/MW}}", 1)
 	src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 10000 MW/week", 1) + `
   builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
 `
-	m := compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
+	return compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
+}
+
+// A crew of 100 workers, each project's stage holding 100: projects go
+// through one at a time, one every ten weeks.
+func TestCrewsAreHeld(t *testing.T) {
+	m := withCrew(t)
 	r := sim.Run(m, &everyWeek{})
 	checkInvariants(t, r)
 	got := onlineWeeks(r)

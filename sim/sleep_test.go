@@ -198,23 +198,33 @@ func TestSleepingKeepsTheLastCause(t *testing.T) {
 // year, $100M a project) starts one project a year whether the others are
 // looked at weekly or sleep until the year's equity arrives.
 func TestSleepingForMoney(t *testing.T) {
-	m := withFinance(t, equityBound)
-	want := sim.RunEager(m, &everyWeek{}, sim.Options{})
+	got := sleepsLikeWeeklyLooks(t, "money", withFinance(t, equityBound), func() sim.Policy { return &everyWeek{} })
+	if on := onlineWeeks(got); !reflect.DeepEqual(on, []int{10, 62, 114}) {
+		t.Errorf("online weeks %v, want [10 62 114]", on)
+	}
+}
+
+// sleepsLikeWeeklyLooks runs m under the policy pol makes with projects
+// sleeping and with every waiting project looked at weekly, checks that
+// some project slept and that the two runs agree in everything, held-back
+// figures included (the cases have one shortage at a time), and returns
+// the sleeping run.
+func sleepsLikeWeeklyLooks(t *testing.T, what string, m *sim.Model, pol func() sim.Policy) *sim.Result {
+	t.Helper()
+	want := sim.RunEager(m, pol(), sim.Options{})
 	var rn sim.Runner
-	got := rn.Run(m, &everyWeek{}, sim.Options{})
+	got := rn.Run(m, pol(), sim.Options{})
 	checkInvariants(t, got)
 	if sim.Sleeps(&rn) == 0 {
 		t.Fatal("no project slept: the test does not test sleeping")
 	}
 	if d := attribution(got, want); d != 0 {
-		t.Errorf("%d held-back figures differ; with money the one shortage, none should", d)
+		t.Errorf("%d held-back figures differ; with %s the one shortage, none should", d, what)
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("sleeping for money:\n got %+v\nwant %+v", got.Weeks, want.Weeks)
+		t.Fatalf("sleeping for %s:\n got %+v\nwant %+v", what, got.Projects, want.Projects)
 	}
-	if on := onlineWeeks(got); !reflect.DeepEqual(on, []int{10, 62, 114}) {
-		t.Errorf("online weeks %v, want [10 62 114]", on)
-	}
+	return got
 }
 
 // A project asleep for want of money still draws debt the week headroom
@@ -290,24 +300,7 @@ func TestSleepersWakeOnlyWhileStockLasts(t *testing.T) {
 // every ten weeks whether the waiting ones are looked at weekly or sleep
 // until a build ends.
 func TestSleepingForACrew(t *testing.T) {
-	src := strings.Replace(tiny, "    build: {duration: 10 weeks, secures_power: true}", "    build: {duration: 10 weeks, secures_power: true, crews: {builders: 1 workers/MW}}", 1)
-	src = strings.Replace(src, "capacity: 50 MW/week", "capacity: 10000 MW/week", 1) + `
-  builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
-`
-	m := compile(t, strings.Replace(src, "%LEAD%", "0 weeks", 1))
-	want := sim.RunEager(m, &everyWeek{}, sim.Options{})
-	var rn sim.Runner
-	got := rn.Run(m, &everyWeek{}, sim.Options{})
-	checkInvariants(t, got)
-	if sim.Sleeps(&rn) == 0 {
-		t.Fatal("no project slept: the test does not test sleeping")
-	}
-	if d := attribution(got, want); d != 0 {
-		t.Errorf("%d held-back figures differ; with the crew the one shortage, none should", d)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("sleeping for a crew:\n got %+v\nwant %+v", got.Projects, want.Projects)
-	}
+	got := sleepsLikeWeeklyLooks(t, "a crew", withCrew(t), func() sim.Policy { return &everyWeek{} })
 	if on := onlineWeeks(got); !reflect.DeepEqual(on, []int{10, 20, 30}) {
 		t.Errorf("online weeks %v, want [10 20 30]", on)
 	}
