@@ -66,10 +66,10 @@ type shortage struct {
 	need  float64
 }
 
-// sleeper is a sleeping project's entry in the heap of a line it waits
-// on (need: what it needs in stock) or in the list of those waiting for
-// money (need: the capital cost), valid while the project sleeps the
-// sleep gen numbers.
+// sleeper is a sleeping project's entry in a bucket of a line it waits
+// on (need: what it needs in stock) or in the list of those taking turns
+// (need: the capital cost, or the workers of a crew), valid while the
+// project sleeps the sleep gen numbers.
 type sleeper struct {
 	need float64
 	proj int32
@@ -139,7 +139,7 @@ func (sl *sleeping) reset(lines int) {
 	}
 	buckets = buckets[:lines]
 	for l := range buckets {
-		buckets[l] = buckets[l][:0] // the buckets' arrays stay for reuse (newBucket)
+		buckets[l] = buckets[l][:0] // the buckets and their arrays stay for reuse (bucketFor)
 	}
 	sl.buckets = buckets
 	sl.entries = resize(sl.entries, lines)
