@@ -30,6 +30,7 @@ generations:
 resources:
   accelerators: {kind: accelerator, unit: accelerator, capacity: 1000000 accelerators/week, share: 100%, lead_time: 0 weeks}
   grid: {kind: power, unit: MW, capacity: %GRID% MW/week, share: 100%, lead_time: %GL% weeks}
+  engines: {kind: power, unit: MW, capacity: %ENG% MW/week, share: 100%, lead_time: %EL% weeks, max_mix: 50%}
   switchgear: {kind: material, unit: lineup, capacity: %SW% lineups/week, share: 100%, lead_time: %SL% weeks}
   builders: {kind: crew, unit: worker, capacity: %CREW% workers, share: 100%}
   robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: %ROBOTS% robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
@@ -68,6 +69,8 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 			{"%EXPAND%", fmt.Sprint(r.IntN(2) == 0)},
 			{"%GRID%", fmt.Sprint(20 + r.IntN(300))},
 			{"%GL%", fmt.Sprint(r.IntN(10))},
+			{"%ENG%", fmt.Sprint(r.IntN(100))},
+			{"%EL%", fmt.Sprint(r.IntN(6))},
 			{"%SW%", fmt.Sprint(10 + r.IntN(300))},
 			{"%SL%", fmt.Sprint(r.IntN(10))},
 			{"%CREW%", fmt.Sprint(100 + r.IntN(2000))},
@@ -98,9 +101,14 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 			m.Freezes = append(m.Freezes, sim.Freeze{Stage: r.IntN(2), FromWeek: from, ToWeek: from + 1 + r.IntN(20)})
 		}
 		pol := func() sim.Policy { return sim.NewController() }
-		if r.IntN(2) == 0 {
-			n := 1 + r.IntN(weeks)
+		switch n, seed := 1+r.IntN(weeks), r.Uint64(); r.IntN(3) {
+		case 0:
 			pol = func() sim.Policy { return &everyWeek{max: n} }
+		case 1:
+			// Power split anyhow between the sources: campuses that need
+			// different amounts of each, so sleepers on a power line wait
+			// in many buckets.
+			pol = func() sim.Policy { return &splitWeek{max: n, r: rand.New(rand.NewPCG(seed, 1))} }
 		}
 		want := sim.RunEager(m, pol(), sim.Options{})
 		got := rn.Run(m, pol(), sim.Options{})
@@ -115,4 +123,23 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 	if slept == 0 {
 		t.Fatal("no project slept in any case: the test does not test sleeping")
 	}
+}
+
+// splitWeek starts one project a week until week max, its power split
+// between the first two sources in tenths drawn from r.
+type splitWeek struct {
+	max int
+	r   *rand.Rand
+}
+
+func (p *splitWeek) Decide(s *sim.State) {
+	if s.Week() >= p.max {
+		return
+	}
+	m := s.Model()
+	need := m.SizeMW * m.PUE
+	f := float64(1+p.r.IntN(9)) / 10
+	power := make([]float64, len(m.PowerLines))
+	power[0], power[1] = need*f, need*(1-f)
+	s.StartProject(power)
 }
