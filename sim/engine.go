@@ -56,7 +56,7 @@ type State struct {
 	allocScratch                     []int     // scratch for allocate.Split
 	probe                            project   // scratch for ProjectCapex
 	shape                            shape     // the model's stage graph, for planning
-	sleeping                         sleeping  // projects waiting on stock, not looked at weekly
+	sleeping                         sleeping  // projects waiting on stock, crews or money, not looked at weekly
 	eager                            bool      // look at every waiting project weekly (Options.eager)
 }
 
