@@ -814,7 +814,7 @@ func (s *State) advance() {
 			break
 		} else {
 			i = next
-			ok := false
+			var ok bool
 			if from < 0 {
 				ok = s.turn(turns[mi])
 				mi++
@@ -832,7 +832,7 @@ func (s *State) advance() {
 		last = i
 		p := s.projects[i]
 		if p.asleep {
-			s.wake(p, i, s.week) // due, or its money or stock has come
+			s.wake(p, i, s.week) // due, or its money, crew or stock has come
 		}
 		s.advanceProject(p, i)
 		switch {
