@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -232,20 +231,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// batchGC sets the garbage collector for a study of many short runs: the
-// default pace (the heap grows to twice its live data between
-// collections) within a soft limit of 120 MB. Runs reuse their state and
-// allocate little (a compiled model each), so collecting at the default
-// pace costs no measurable time, and the heap stays near 80 MB where a
-// looser pace (400%, as before runs reused their state) let it reach
-// 130–170 MB for nothing. It returns a function restoring the settings.
-func batchGC() func() {
-	gc := debug.SetGCPercent(100)
-	limit := debug.SetMemoryLimit(120 << 20)
-	return func() {
-		debug.SetGCPercent(gc)
-		debug.SetMemoryLimit(limit)
-	}
 }

@@ -43,10 +43,13 @@ planned vs simulated MW online to the text.`,
 			if err := tables.check(); err != nil {
 				return err
 			}
+			pace := oneRunGC()
+			defer pace.restore()
 			sc, err := e.load(args)
 			if err != nil {
 				return err
 			}
+			pace.fit(sc)
 			if cmd.Flags().Changed("seed") {
 				sc.Seed = seed
 			}

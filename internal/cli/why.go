@@ -23,10 +23,13 @@ held back, which stages were waiting on what, and the money that week.`,
 			if err != nil {
 				return usageError{fmt.Errorf("WEEK must be a whole number (got %q)", args[0])}
 			}
+			pace := oneRunGC()
+			defer pace.restore()
 			sc, err := e.load(args[1:])
 			if err != nil {
 				return err
 			}
+			pace.fit(sc)
 			m, err := sim.Compile(sc)
 			if err != nil {
 				return err
