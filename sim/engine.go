@@ -837,12 +837,12 @@ func (s *State) advance() {
 		s.advanceProject(p, i)
 		switch {
 		case p.online >= 0:
-		case p.asleep:
-			if int(p.wake) < len(s.due.head) {
-				s.due.add(int(p.wake), i)
-			}
-		case p.waiting:
+		case p.waiting && !p.asleep:
 			s.waiting = append(s.waiting, i)
+		case int(p.wake) <= s.week:
+			// A look due this week or before would never come: the project
+			// would stall unseen.
+			s.faults = append(s.faults, fmt.Sprintf("week %d: project %d: next look planned for week %d, not after this one", s.week, p.id, p.wake))
 		case int(p.wake) < len(s.due.head):
 			s.due.add(int(p.wake), i)
 		}
@@ -985,9 +985,14 @@ func (s *State) advanceProject(p *project, idx int32) {
 }
 
 // nextEvent is the next week running stage i needs a visit: when it ends,
-// or sooner when the work reaches a need still to be consumed.
+// or sooner when the work reaches a need still to be consumed. Robots can
+// shorten the work to end before a need comes due where the plan put it
+// (needed late in the stage): the stage then ends when it takes that need.
 func (s *State) nextEvent(st *stageState, i int) int {
 	if int(st.next) < len(s.m.Stages[i].Deferred) {
+		if int(st.end) <= s.week {
+			return int(st.due)
+		}
 		return int(min(st.end, st.due))
 	}
 	return int(st.end)

@@ -109,6 +109,31 @@ func TestOverlapWithRobots(t *testing.T) {
 	}
 }
 
+// Robots can shorten the work to end before a need comes due where the
+// plan put it: lineups needed at 90% of the 10-week build come due in week
+// 9, after the 8 weeks robots leave of it. The stage ends when it takes
+// them, in week 9; it used to wait for a look that never came, and the
+// project never came online.
+func TestRobotsEndWorkBeforeALateNeed(t *testing.T) {
+	src := strings.Replace(overlap(", needed_at: {switchgear: 90%}"), "needs: {switchgear: 1 lineups/MW}",
+		"automatable: 50%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}", 1)
+	src = strings.Replace(src, "50 lineups/week", "1000 lineups/week", 1) + `  builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
+  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: 100 robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
+`
+	m := compile(t, src)
+	for _, eager := range []bool{false, true} {
+		run := sim.RunWith
+		if eager {
+			run = sim.RunEager
+		}
+		r := run(m, &everyWeek{max: 1}, sim.Options{})
+		checkInvariants(t, r)
+		if got := onlineWeeks(r); len(got) != 1 || got[0] != 9 {
+			t.Fatalf("looked at weekly %v: online weeks %v, want [9]", eager, got)
+		}
+	}
+}
+
 // A need limited to some power sources (for_power) asks nothing of a
 // project powered by the others: with transformers (20-week lead time)
 // needed only for grid power, a project on engines builds in its 10 weeks

@@ -263,6 +263,12 @@ func (r *Result) check(s *State, totals bool) {
 		r.Invariants = append(r.Invariants, fmt.Sprintf("week %d: ", s.week)+fmt.Sprintf(format, args...))
 	}
 	if totals {
+		// Faults the engine met on the way (a delivery it could not pay, a
+		// project whose next look was lost).
+		for _, f := range s.faults {
+			fail("%s", f)
+		}
+		s.faults = s.faults[:0]
 		r.checkMoney(s, fail)
 		// Recount the pipeline project by project at the end alone: the
 		// pass over every project costs as much as a week's simulation, and
@@ -314,10 +320,6 @@ func (r *Result) checkMoney(s *State, fail func(string, ...any)) {
 	// Negative cash is an outcome, not a fault: running costs and debt
 	// service that neither cash, debt nor equity could cover (reported as
 	// Week.OverdrawnUSD), during which all capex waits.
-	for _, f := range s.faults {
-		fail("%s", f)
-	}
-	s.faults = s.faults[:0]
 }
 
 // slide moves a running sum of the last life entries of hist forward by

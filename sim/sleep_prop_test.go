@@ -47,8 +47,9 @@ finance:
 
 // Over drawn scenarios — supply short or ample, inputs on the first day
 // or part-way, crews and robots, money tight or loose, shocks and
-// freezes, projects started weekly or by the controller — projects that
-// sleep through their waits change no outcome of weekly looks.
+// freezes, projects started weekly, with their power split anyhow, or by
+// the controller — projects that sleep through their waits change no
+// outcome of weekly looks.
 func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	cases := 60
@@ -58,71 +59,95 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 	slept := 0
 	var rn sim.Runner // one for every case: nothing of a run may leak into the next
 	for c := range cases {
-		weeks := 40 + r.IntN(120)
-		src := prop
-		for _, kv := range [][2]string{
-			{"%WEEKS%", fmt.Sprint(weeks)},
-			{"%RATE%", fmt.Sprint(50 + 50*r.IntN(6))},
-			{"%SITE%", fmt.Sprint(1 + r.IntN(8))},
-			{"%BUILD%", fmt.Sprint(2 + r.IntN(12))},
-			{"%AT%", []string{"", ", needed_at: {switchgear: 50%}", ", needed_at: {switchgear: 90%}"}[r.IntN(3)]},
-			{"%EXPAND%", fmt.Sprint(r.IntN(2) == 0)},
-			{"%GRID%", fmt.Sprint(20 + r.IntN(300))},
-			{"%GL%", fmt.Sprint(r.IntN(10))},
-			{"%ENG%", fmt.Sprint(r.IntN(100))},
-			{"%EL%", fmt.Sprint(r.IntN(6))},
-			{"%SW%", fmt.Sprint(10 + r.IntN(300))},
-			{"%SL%", fmt.Sprint(r.IntN(10))},
-			{"%CREW%", fmt.Sprint(100 + r.IntN(2000))},
-			{"%ROBOTS%", fmt.Sprint(r.IntN(3) * 100)},
-		} {
-			src = strings.ReplaceAll(src, kv[0], kv[1])
-		}
-		if r.IntN(3) > 0 {
-			fin := propFinance
-			for _, kv := range [][2]string{
-				{"%CASH%", fmt.Sprint(r.IntN(300))},
-				{"%CAPEX%", fmt.Sprint(1 + r.IntN(3))},
-				{"%EQUITY%", fmt.Sprint(r.IntN(2000))},
-				{"%DEBT%", fmt.Sprint(r.IntN(500))},
-				{"%TENOR%", fmt.Sprint(4 + r.IntN(100))},
-			} {
-				fin = strings.ReplaceAll(fin, kv[0], kv[1])
-			}
-			src += fin
-		}
-		m := compile(t, src)
-		for range r.IntN(3) {
-			from := r.IntN(weeks)
-			m.Shocks = append(m.Shocks, sim.Shock{Line: m.LineIndex([]string{"grid", "switchgear"}[r.IntN(2)]), FromWeek: from, ToWeek: from + 1 + r.IntN(30), Factor: r.Float64() / 2})
-		}
-		if r.IntN(2) == 0 {
-			from := r.IntN(weeks)
-			m.Freezes = append(m.Freezes, sim.Freeze{Stage: r.IntN(2), FromWeek: from, ToWeek: from + 1 + r.IntN(20)})
-		}
-		pol := func() sim.Policy { return sim.NewController() }
-		switch n, seed := 1+r.IntN(weeks), r.Uint64(); r.IntN(3) {
-		case 0:
-			pol = func() sim.Policy { return &everyWeek{max: n} }
-		case 1:
-			// Power split anyhow between the sources: campuses that need
-			// different amounts of each, so sleepers on a power line wait
-			// in many buckets.
-			pol = func() sim.Policy { return &splitWeek{max: n, r: rand.New(rand.NewPCG(seed, 1))} }
-		}
-		want := sim.RunEager(m, pol(), sim.Options{})
-		got := rn.Run(m, pol(), sim.Options{})
-		slept += sim.Sleeps(&rn)
-		checkInvariants(t, got)
-		attribution(got, want)
-		if diff := firstDifference(got, want); diff != "" {
-			t.Fatalf("case %d: %s\nscenario:\n%s\nshocks %+v freezes %+v", c, diff, src, m.Shocks, m.Freezes)
-		}
+		slept += sleepsExactly(t, fmt.Sprintf("case %d", c), r, &rn)
 	}
 	t.Logf("%d sleeps over %d cases", slept, cases)
 	if slept == 0 {
 		t.Fatal("no project slept in any case: the test does not test sleeping")
 	}
+}
+
+// FuzzSleepingChangesNoOutcome searches the drawn scenarios of
+// TestSleepingChangesNoOutcomeDrawn, one per seed, for one where sleeping
+// changes an outcome of weekly looks:
+//
+//	go test ./sim -run '^$' -fuzz FuzzSleepingChangesNoOutcome -fuzztime 5m
+func FuzzSleepingChangesNoOutcome(f *testing.F) {
+	for seed := range uint64(8) {
+		f.Add(seed)
+	}
+	var rn sim.Runner
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		sleepsExactly(t, fmt.Sprintf("seed %d", seed), rand.New(rand.NewPCG(seed, 3)), &rn)
+	})
+}
+
+// sleepsExactly draws a scenario, shocks, freezes and a policy from r,
+// runs it with every waiting project looked at weekly and on rn with
+// projects sleeping, fails t unless the two agree in everything but the
+// held-back attribution, and returns the sleeps.
+func sleepsExactly(t *testing.T, name string, r *rand.Rand, rn *sim.Runner) int {
+	t.Helper()
+	weeks := 40 + r.IntN(120)
+	src := prop
+	for _, kv := range [][2]string{
+		{"%WEEKS%", fmt.Sprint(weeks)},
+		{"%RATE%", fmt.Sprint(50 + 50*r.IntN(6))},
+		{"%SITE%", fmt.Sprint(1 + r.IntN(8))},
+		{"%BUILD%", fmt.Sprint(2 + r.IntN(12))},
+		{"%AT%", []string{"", ", needed_at: {switchgear: 50%}", ", needed_at: {switchgear: 90%}"}[r.IntN(3)]},
+		{"%EXPAND%", fmt.Sprint(r.IntN(2) == 0)},
+		{"%GRID%", fmt.Sprint(20 + r.IntN(300))},
+		{"%GL%", fmt.Sprint(r.IntN(10))},
+		{"%ENG%", fmt.Sprint(r.IntN(100))},
+		{"%EL%", fmt.Sprint(r.IntN(6))},
+		{"%SW%", fmt.Sprint(10 + r.IntN(300))},
+		{"%SL%", fmt.Sprint(r.IntN(10))},
+		{"%CREW%", fmt.Sprint(100 + r.IntN(2000))},
+		{"%ROBOTS%", fmt.Sprint(r.IntN(3) * 100)},
+	} {
+		src = strings.ReplaceAll(src, kv[0], kv[1])
+	}
+	if r.IntN(3) > 0 {
+		fin := propFinance
+		for _, kv := range [][2]string{
+			{"%CASH%", fmt.Sprint(r.IntN(300))},
+			{"%CAPEX%", fmt.Sprint(1 + r.IntN(3))},
+			{"%EQUITY%", fmt.Sprint(r.IntN(2000))},
+			{"%DEBT%", fmt.Sprint(r.IntN(500))},
+			{"%TENOR%", fmt.Sprint(4 + r.IntN(100))},
+		} {
+			fin = strings.ReplaceAll(fin, kv[0], kv[1])
+		}
+		src += fin
+	}
+	m := compile(t, src)
+	for range r.IntN(3) {
+		from := r.IntN(weeks)
+		m.Shocks = append(m.Shocks, sim.Shock{Line: m.LineIndex([]string{"grid", "switchgear"}[r.IntN(2)]), FromWeek: from, ToWeek: from + 1 + r.IntN(30), Factor: r.Float64() / 2})
+	}
+	if r.IntN(2) == 0 {
+		from := r.IntN(weeks)
+		m.Freezes = append(m.Freezes, sim.Freeze{Stage: r.IntN(2), FromWeek: from, ToWeek: from + 1 + r.IntN(20)})
+	}
+	pol := func() sim.Policy { return sim.NewController() }
+	switch n, seed := 1+r.IntN(weeks), r.Uint64(); r.IntN(3) {
+	case 0:
+		pol = func() sim.Policy { return &everyWeek{max: n} }
+	case 1:
+		// Power split anyhow between the sources: campuses that need
+		// different amounts of each, so sleepers on a power line wait
+		// in many buckets.
+		pol = func() sim.Policy { return &splitWeek{max: n, r: rand.New(rand.NewPCG(seed, 1))} }
+	}
+	want := sim.RunEager(m, pol(), sim.Options{})
+	got := rn.Run(m, pol(), sim.Options{})
+	checkInvariants(t, got)
+	attribution(got, want)
+	if diff := firstDifference(got, want); diff != "" {
+		t.Fatalf("%s: %s\nscenario:\n%s\nshocks %+v freezes %+v", name, diff, src, m.Shocks, m.Freezes)
+	}
+	return sim.Sleeps(rn)
 }
 
 // splitWeek starts one project a week until week max, its power split

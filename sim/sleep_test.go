@@ -29,6 +29,9 @@ func attribution(got, want *sim.Result) int {
 		}
 		got.Weeks[w].Bottleneck, want.Weeks[w].Bottleneck = 0, 0
 	}
+	if len(got.Projects) != len(want.Projects) {
+		return diff // the runs differ in more than attribution: firstDifference says how
+	}
 	for k := range got.Projects {
 		for i := range got.Projects[k].Stages {
 			g, w := &got.Projects[k].Stages[i], &want.Projects[k].Stages[i]
