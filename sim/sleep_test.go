@@ -13,10 +13,24 @@ import (
 )
 
 // attribution blanks what sleeping may change — the MW held back per line,
-// each week's bottleneck and the line each stage waited on last — and
-// returns how many of those differ from want's.
+// each week's bottleneck and, where capital's held-back MW make it so,
+// whether money held anything back, and the line each stage waited on
+// last — and returns how many of those differ from want's.
 func attribution(got, want *sim.Result) int {
 	diff := 0
+	// A week money held back in one run and not the other is attribution
+	// only where capital's held-back MW say so; a payment that failed in
+	// one run alone is left for firstDifference to report.
+	capitalHeld := func(r *sim.Result, w int) bool {
+		return r.Model.Capital >= 0 && r.HeldBackMW(w, r.Model.Capital) > 0
+	}
+	for w := range got.Weeks {
+		g, x := &got.Weeks[w], &want.Weeks[w]
+		if g.CapitalBound != x.CapitalBound && (g.CapitalBound && capitalHeld(got, w) || x.CapitalBound && capitalHeld(want, w)) {
+			diff++
+			g.CapitalBound, x.CapitalBound = false, false
+		}
+	}
 	for i := range got.HeldBack {
 		if got.HeldBack[i] != want.HeldBack[i] {
 			diff++
