@@ -11,8 +11,11 @@ import (
 
 // prop is a two-stage scenario whose supply, lead times, crews and money
 // the property test below draws: a site stage held by builders, then a
-// build that secures grid power, needs switchgear (on its first day or
-// part-way through) and builders, robots standing in for some of them.
+// build that secures grid or engine power, needs switchgear (on its first
+// day or part-way through) and builders, robots standing in for some of
+// them. Its wide form adds a fit-out that needs accelerators (made from
+// wafers upstream) and draws how far robots shorten the stages and how
+// late their needs come due.
 const prop = `
 name: prop
 start_date: 2026-01-05
@@ -23,17 +26,17 @@ project:
   pue: "1.0"
   stages:
     site: {duration: %SITE% weeks, crews: {builders: 0.5 workers/MW}}
-    build: {duration: %BUILD% weeks, after: [site], secures_power: true, automatable: 50%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}%AT%}
+    build: {duration: %BUILD% weeks, after: [site], secures_power: true, automatable: %AUTO%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}%AT%}%FIT%
 policy: {expand: %EXPAND%}
 generations:
   g1: {available: 2025-01-01, power_per_accelerator: 1 kW, compute_per_accelerator: 1 PFLOP/s, accelerators_per_rack: 10 accelerators}
 resources:
-  accelerators: {kind: accelerator, unit: accelerator, capacity: 1000000 accelerators/week, share: 100%, lead_time: 0 weeks}
+  accelerators: {kind: accelerator, unit: accelerator, capacity: %ACC% accelerators/week, share: 100%, lead_time: %AL% weeks%ACCIN%}
   grid: {kind: power, unit: MW, capacity: %GRID% MW/week, share: 100%, lead_time: %GL% weeks}
   engines: {kind: power, unit: MW, capacity: %ENG% MW/week, share: 100%, lead_time: %EL% weeks, max_mix: 50%}
   switchgear: {kind: material, unit: lineup, capacity: %SW% lineups/week, share: 100%, lead_time: %SL% weeks}
   builders: {kind: crew, unit: worker, capacity: %CREW% workers, share: 100%}
-  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: %ROBOTS% robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
+  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: %ROBOTS% robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}%WAFERS%
 `
 
 const propFinance = `
@@ -59,7 +62,8 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 	slept := 0
 	var rn sim.Runner // one for every case: nothing of a run may leak into the next
 	for c := range cases {
-		slept += sleepsExactly(t, fmt.Sprintf("case %d", c), r, &rn)
+		slept += sleepsExactly(t, fmt.Sprintf("case %d", c), r, &rn, false)
+		slept += sleepsExactly(t, fmt.Sprintf("wide case %d", c), r, &rn, true)
 	}
 	t.Logf("%d sleeps over %d cases", slept, cases)
 	if slept == 0 {
@@ -78,15 +82,32 @@ func FuzzSleepingChangesNoOutcome(f *testing.F) {
 	}
 	var rn sim.Runner
 	f.Fuzz(func(t *testing.T, seed uint64) {
-		sleepsExactly(t, fmt.Sprintf("seed %d", seed), rand.New(rand.NewPCG(seed, 3)), &rn)
+		sleepsExactly(t, fmt.Sprintf("seed %d", seed), rand.New(rand.NewPCG(seed, 3)), &rn, false)
 	})
 }
 
-// sleepsExactly draws a scenario, shocks, freezes and a policy from r,
-// runs it with every waiting project looked at weekly and on rn with
-// projects sleeping, fails t unless the two agree in everything but the
-// held-back attribution, and returns the sleeps.
-func sleepsExactly(t *testing.T, name string, r *rand.Rand, rn *sim.Runner) int {
+// FuzzSleepingChangesNoOutcomeWide is FuzzSleepingChangesNoOutcome over
+// the wide scenarios (a fit-out needing accelerators; automation and needs
+// part-way drawn):
+//
+//	go test ./sim -run '^$' -fuzz FuzzSleepingChangesNoOutcomeWide -fuzztime 5m
+func FuzzSleepingChangesNoOutcomeWide(f *testing.F) {
+	for seed := range uint64(8) {
+		f.Add(seed)
+	}
+	var rn sim.Runner
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		sleepsExactly(t, fmt.Sprintf("wide seed %d", seed), rand.New(rand.NewPCG(seed, 3)), &rn, true)
+	})
+}
+
+// sleepsExactly draws a scenario (wide or not), shocks, freezes and a
+// policy from r, runs it with every waiting project looked at weekly and
+// on rn with projects sleeping, fails t unless the two agree in everything
+// but the held-back attribution, and returns the sleeps. The wide
+// scenario's own draws come after all the others, so a seed draws the
+// same of everything else either way.
+func sleepsExactly(t *testing.T, name string, r *rand.Rand, rn *sim.Runner, wide bool) int {
 	t.Helper()
 	weeks := 40 + r.IntN(120)
 	src := prop
@@ -121,14 +142,20 @@ func sleepsExactly(t *testing.T, name string, r *rand.Rand, rn *sim.Runner) int 
 		}
 		src += fin
 	}
-	m := compile(t, src)
+	type shock struct {
+		line     string
+		from, to int
+		factor   float64
+	}
+	var shocks []shock
 	for range r.IntN(3) {
 		from := r.IntN(weeks)
-		m.Shocks = append(m.Shocks, sim.Shock{Line: m.LineIndex([]string{"grid", "switchgear"}[r.IntN(2)]), FromWeek: from, ToWeek: from + 1 + r.IntN(30), Factor: r.Float64() / 2})
+		shocks = append(shocks, shock{line: []string{"grid", "switchgear"}[r.IntN(2)], from: from, to: from + 1 + r.IntN(30), factor: r.Float64() / 2})
 	}
+	var freezes []sim.Freeze
 	if r.IntN(2) == 0 {
 		from := r.IntN(weeks)
-		m.Freezes = append(m.Freezes, sim.Freeze{Stage: r.IntN(2), FromWeek: from, ToWeek: from + 1 + r.IntN(20)})
+		freezes = append(freezes, sim.Freeze{Stage: r.IntN(2), FromWeek: from, ToWeek: from + 1 + r.IntN(20)})
 	}
 	pol := func() sim.Policy { return sim.NewController() }
 	switch n, seed := 1+r.IntN(weeks), r.Uint64(); r.IntN(3) {
@@ -140,6 +167,33 @@ func sleepsExactly(t *testing.T, name string, r *rand.Rand, rn *sim.Runner) int 
 		// in many buckets.
 		pol = func() sim.Policy { return &splitWeek{max: n, r: rand.New(rand.NewPCG(seed, 1))} }
 	}
+	wideKnobs := [][2]string{{"%AUTO%", "50%"}, {"%FIT%", ""}, {"%ACC%", "1000000"}, {"%AL%", "0"}, {"%ACCIN%", ""}, {"%WAFERS%", ""}}
+	if wide {
+		at := ""
+		if r.IntN(2) == 0 {
+			at = fmt.Sprintf(", needed_at: {accelerators: %d%%}", 10*r.IntN(11))
+		}
+		wideKnobs = [][2]string{
+			{"%AUTO%", fmt.Sprintf("%d%%", []int{0, 50, 95}[r.IntN(3)])},
+			{"%FIT%", fmt.Sprintf("\n    fit: {duration: %d weeks, after: [build], automatable: %d%%, crews: {builders: 0.3 workers/MW}, needs: {accelerators: 1 accelerators/accelerator}%s}", 1+r.IntN(6), 10*r.IntN(10), at)},
+			{"%ACC%", fmt.Sprint([]int{1000000, 20000 + r.IntN(200000)}[r.IntN(2)])},
+			{"%AL%", fmt.Sprint(r.IntN(8))},
+			{"%ACCIN%", ", inputs: {wafers: 0.1 wafers/accelerator}"},
+			{"%WAFERS%", fmt.Sprintf("\n  wafers: {kind: upstream, unit: wafer, capacity: %d wafers/week, share: 100%%}", []int{1000000, 2000 + r.IntN(20000)}[r.IntN(2)])},
+		}
+		if r.IntN(2) == 0 {
+			wideKnobs[0][1] = fmt.Sprintf("%d%%", 10*r.IntN(10)) // needs part-way at any point
+			src = strings.Replace(src, "needed_at: {switchgear: 90%}", fmt.Sprintf("needed_at: {switchgear: %d%%}", 10+10*r.IntN(10)), 1)
+		}
+	}
+	for _, kv := range wideKnobs {
+		src = strings.ReplaceAll(src, kv[0], kv[1])
+	}
+	m := compile(t, src)
+	for _, sh := range shocks {
+		m.Shocks = append(m.Shocks, sim.Shock{Line: m.LineIndex(sh.line), FromWeek: sh.from, ToWeek: sh.to, Factor: sh.factor})
+	}
+	m.Freezes = freezes
 	want := sim.RunEager(m, pol(), sim.Options{})
 	got := rn.Run(m, pol(), sim.Options{})
 	checkInvariants(t, got)
