@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gwf-project/gwf/sim"
 )
@@ -185,6 +186,9 @@ func sleepsExactly(t *testing.T, name string, r *rand.Rand, rn *sim.Runner, wide
 			wideKnobs[0][1] = fmt.Sprintf("%d%%", 10*r.IntN(10)) // needs part-way at any point
 			src = strings.Replace(src, "needed_at: {switchgear: 90%}", fmt.Sprintf("needed_at: {switchgear: %d%%}", 10+10*r.IntN(10)), 1)
 		}
+		if r.IntN(2) == 0 {
+			src += propInitial(r)
+		}
 	}
 	for _, kv := range wideKnobs {
 		src = strings.ReplaceAll(src, kv[0], kv[1])
@@ -221,4 +225,43 @@ func (p *splitWeek) Decide(s *sim.State) {
 	power := make([]float64, len(m.PowerLines))
 	power[0], power[1] = need*f, need*(1-f)
 	s.StartProject(power)
+}
+
+// propInitial draws a starting state for the wide prop scenario: one to
+// four campuses of different sizes started before the start date, each
+// with its first stages done, the next perhaps running, and the rest
+// pending (perhaps planned), delivered or ordered.
+func propInitial(r *rand.Rand) string {
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	before := func(weeks int) string { return start.AddDate(0, 0, -7*weeks).Format("2006-01-02") }
+	var b strings.Builder
+	b.WriteString("initial:\n  projects:\n")
+	for k := range 1 + r.IntN(4) {
+		grid := []int{100, 70, 50}[r.IntN(3)]
+		fmt.Fprintf(&b, "    c%d:\n      size: %d MW\n      started: %s\n      power: {grid: %d%%, engines: %d%%}\n      stages:\n",
+			k, 50+10*r.IntN(26), before(1+r.IntN(60)), grid, 100-grid)
+		done := r.IntN(3) // not all three: a finished campus is a fleet online
+		for i, stage := range []string{"site", "build", "fit"} {
+			var status string
+			switch {
+			case i < done:
+				status = "{status: done}"
+			case i == done && r.IntN(2) == 0:
+				status = fmt.Sprintf("{status: running, since: %s}", before(r.IntN(3)))
+			default:
+				switch r.IntN(4) {
+				case 0:
+					status = "{status: delivered}"
+				case 1:
+					status = "{status: ordered}"
+				case 2:
+					status = fmt.Sprintf("{status: pending, planned: %s}", start.AddDate(0, 0, 7*r.IntN(20)).Format("2006-01-02"))
+				default:
+					continue // pending: planned and ordered like a new campus
+				}
+			}
+			fmt.Fprintf(&b, "        %s: %s\n", stage, status)
+		}
+	}
+	return b.String()
 }
