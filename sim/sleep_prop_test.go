@@ -239,7 +239,7 @@ func propInitial(r *rand.Rand) string {
 	for k := range 1 + r.IntN(4) {
 		grid := []int{100, 70, 50}[r.IntN(3)]
 		fmt.Fprintf(&b, "    c%d:\n      size: %d MW\n      started: %s\n      power: {grid: %d%%, engines: %d%%}\n      stages:\n",
-			k, 50+10*r.IntN(26), before(1+r.IntN(60)), grid, 100-grid)
+			k, 50+10*r.IntN(26), before(3+r.IntN(58)), grid, 100-grid) // started before any stage ran
 		done := r.IntN(3) // not all three: a finished campus is a fleet online
 		for i, stage := range []string{"site", "build", "fit"} {
 			var status string
