@@ -158,6 +158,37 @@ func TestSleepingChangesNoOutcome(t *testing.T) {
 	}
 }
 
+// FuzzSleepingChangesNoOutcomeUncertain compares sleeping with weekly looks
+// on drawn runs of the uncertain reference, their events (shocks to supply,
+// freezes of stages) applied as a Monte Carlo study applies them, and
+// checks each run's books:
+//
+//	go test ./sim -run '^$' -fuzz FuzzSleepingChangesNoOutcomeUncertain -fuzztime 5m
+func FuzzSleepingChangesNoOutcomeUncertain(f *testing.F) {
+	un, err := scenario.Load("../mc/testdata/reference-uncertain.yaml", os.ReadFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for run := range 4 {
+		f.Add(int64(11), run)
+	}
+	f.Fuzz(func(t *testing.T, seed int64, run int) {
+		if run < 0 {
+			t.Skip("runs are numbered from 0")
+		}
+		d, occ := mc.Draw(un, seed, run)
+		m, err := sim.Compile(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := mc.Apply(m, occ); err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, sim.RunWith(m, sim.NewController(), sim.Options{}))
+		sameRun(t, fmt.Sprintf("seed %d run %d", seed, run), m)
+	})
+}
+
 // A project short of grid power sleeps until the line holds its 100 MW,
 // and a freeze on its stage that begins while it sleeps stops its waiting
 // as a weekly look would. 50 MW/week of grid, one 100 MW project started
