@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/gwf-project/gwf/allocate"
+	"github.com/gwf-project/gwf/scenario"
 )
 
 // Policy is the factory's weekly decision rule. Decide is called once a
@@ -308,7 +309,7 @@ func (s *State) planProject(p *project, ip *InitialProject) (int, float64) {
 // every pending stage planned to start in week plan[i], each its lead time
 // before the work needs it (pre: see planProject). With finance it returns
 // what those inputs cost at today's prices, summed in remainingCapex's
-// order.
+// order: both go through the model's list of stage orders (shape.orders).
 func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen int) float64 {
 	m := s.m
 	// Hardware: the newest generation available when fit-out is planned to
@@ -324,61 +325,49 @@ func (s *State) scheduleProject(p *project, plan []int, pre []StartStatus, gen i
 	g := &m.Generations[p.gen]
 	p.accels = p.mw * g.AcceleratorsPerMW()
 	p.racks = p.accels / g.PerRack
-	priced, est := m.Finance != nil, 0.0
-	if pre == nil && p.doneBits|p.runBits == 0 {
-		// A new project: every stage pending, its orders listed once a run.
-		for k := range s.shape.orders {
-			o := &s.shape.orders[k]
-			var q float64
-			if o.need != nil {
-				q = p.amount(o.need, m.PUE)
-			} else if q = p.power[o.power]; q == 0 {
-				continue // nothing from this source (see below)
-			}
-			s.schedule(int(o.line), plan[o.stage]+int(o.weeks), q)
-			if priced {
-				est += s.cost(p, int(o.line), q)
+	// How each stage orders: scheduled a lead time before the work needs
+	// it, skipped (under way, done, or what it consumes on site), or
+	// already on order and due when the work needs it.
+	const (
+		scheduled = iota
+		skipped
+		placed
+	)
+	var how [scenario.MaxStages]uint8
+	if pre != nil || p.doneBits|p.runBits != 0 { // not a new project, every stage pending
+		for i := range m.Stages {
+			switch {
+			case p.stages[i].status != pending || pre != nil && pre[i] == StageDelivered:
+				how[i] = skipped
+			case pre != nil && pre[i] == StageOrdered:
+				how[i] = placed
 			}
 		}
-		return est
 	}
-	for i := range m.Stages {
-		if p.stages[i].status != pending || (pre != nil && pre[i] == StageDelivered) {
+	priced, est := m.Finance != nil, 0.0
+	for k := range s.shape.orders {
+		o := &s.shape.orders[k]
+		if how[o.stage] == skipped {
 			continue
 		}
-		st := &m.Stages[i]
-		placed := pre != nil && pre[i] == StageOrdered
-		for k := range st.Needs {
-			n := &st.Needs[k]
-			need := plan[i] + s.shape.offset(i, k)
-			q := p.amount(n, m.PUE)
-			if placed {
-				s.orderedBefore(n.Line, need, q)
-			} else {
-				s.schedule(n.Line, need-m.Lines[n.Line].LeadWeeks, q)
-			}
-			if priced {
-				est += s.cost(p, n.Line, q)
-			}
+		var q float64
+		if o.need != nil {
+			q = p.amount(o.need, m.PUE)
+		} else if q = p.power[o.power]; q == 0 {
+			// Nothing from a source: nothing to order, and nothing it
+			// costs; not asking spares pricing a power line (never the
+			// accelerators, whose price depends on when in the week it is
+			// asked).
+			continue
 		}
-		if st.SecuresPower {
-			for j, l := range m.PowerLines {
-				if p.power[j] == 0 {
-					// Nothing from a source: nothing to order, and nothing
-					// it costs; not asking spares pricing a power line
-					// (never the accelerators, whose price depends on when
-					// in the week it is asked).
-					continue
-				}
-				if placed {
-					s.orderedBefore(l, plan[i], p.power[j])
-				} else {
-					s.schedule(l, plan[i]-m.Lines[l].LeadWeeks, p.power[j])
-				}
-				if priced {
-					est += s.cost(p, l, p.power[j])
-				}
-			}
+		l, w := int(o.line), plan[o.stage]+int(o.weeks)
+		if how[o.stage] == placed {
+			s.orderedBefore(l, w+m.Lines[l].LeadWeeks, q)
+		} else {
+			s.schedule(l, w, q)
+		}
+		if priced {
+			est += s.cost(p, l, q)
 		}
 	}
 	return est

@@ -555,22 +555,16 @@ func (s *State) replaceAccelerators() {
 // order as their orders are scheduled; this is the estimate for one not
 // started (ProjectCapex).
 func (s *State) remainingCapex(p *project) float64 {
-	m := s.m
 	est := 0.0
-	for i := range m.Stages {
-		if p.stages[i].status != pending {
+	for k := range s.shape.orders {
+		o := &s.shape.orders[k]
+		if p.stages[o.stage].status != pending {
 			continue
 		}
-		st := &m.Stages[i]
-		for k := range st.Needs {
-			est += s.cost(p, st.Needs[k].Line, p.amount(&st.Needs[k], m.PUE))
-		}
-		if st.SecuresPower {
-			for j, l := range m.PowerLines {
-				if p.power[j] != 0 { // as scheduleProject: nothing from a source costs nothing
-					est += s.cost(p, l, p.power[j])
-				}
-			}
+		if o.need != nil {
+			est += s.cost(p, int(o.line), p.amount(o.need, s.m.PUE))
+		} else if q := p.power[o.power]; q != 0 { // as scheduleProject: nothing from a source costs nothing
+			est += s.cost(p, int(o.line), q)
 		}
 	}
 	return s.itemsCost(p, est)

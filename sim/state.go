@@ -308,24 +308,22 @@ func (mo *money) recycled() money {
 type shape struct {
 	succStart []int32 // stage i's successors are succ[succStart[i]:succStart[i+1]]
 	succ      []int32
-	offStart  []int32 // need k of stage i is due offsets[offStart[i]+k] weeks into it
-	offsets   []int32
 	fitOut    int // the last stage that needs accelerators, or -1
 	// pred[i] has bit j set for each stage j stage i comes after.
 	pred []uint64
 	// plans holds a new project's plan relative to its start for each set
 	// of power sources it draws from (bit j: power line j), found so far.
 	plans []relPlan
-	// orders lists what a new project orders, stage by stage in the order
-	// scheduleProject places them: every need, then each power source of
-	// the stage that secures power.
-	orders []newOrder
+	// orders lists what a project orders, stage by stage in the order
+	// scheduleProject places them and remainingCapex prices them: every
+	// need, then each power source of the stage that secures power.
+	orders []stageOrder
 }
 
-// newOrder is one order of a new project: for need (or, when need is nil,
+// stageOrder is one order of a project: for need (or, when need is nil,
 // power source power) of stage, placed at weeks after the stage's planned
 // start (the need's offset into the stage less the line's lead time).
-type newOrder struct {
+type stageOrder struct {
 	need  *Need
 	line  int32
 	power int32
@@ -393,30 +391,24 @@ func (sh *shape) reset(m *Model) {
 			sh.pred[i] |= 1 << a
 		}
 	}
-	sh.offStart = resize(sh.offStart, n)
-	sh.offsets = sh.offsets[:0]
 	sh.orders = sh.orders[:0]
 	sh.fitOut = -1
 	for i := range m.Stages {
 		st := &m.Stages[i]
-		sh.offStart[i] = int32(len(sh.offsets))
 		for k := range st.Needs {
 			nd := &st.Needs[k]
 			off := nd.offsetWeeks(st.Weeks)
-			sh.offsets = append(sh.offsets, int32(off))
-			sh.orders = append(sh.orders, newOrder{need: nd, line: int32(nd.Line), power: -1, stage: int32(i), weeks: int32(off - m.Lines[nd.Line].LeadWeeks)})
+			sh.orders = append(sh.orders, stageOrder{need: nd, line: int32(nd.Line), power: -1, stage: int32(i), weeks: int32(off - m.Lines[nd.Line].LeadWeeks)})
 			if nd.Line == m.Accel {
 				sh.fitOut = i
 			}
 		}
 		if st.SecuresPower {
 			for j, l := range m.PowerLines {
-				sh.orders = append(sh.orders, newOrder{line: int32(l), power: int32(j), stage: int32(i), weeks: int32(-m.Lines[l].LeadWeeks)})
+				sh.orders = append(sh.orders, stageOrder{line: int32(l), power: int32(j), stage: int32(i), weeks: int32(-m.Lines[l].LeadWeeks)})
 			}
 		}
 	}
 }
 
 func (sh *shape) successors(i int) []int32 { return sh.succ[sh.succStart[i]:sh.succStart[i+1]] }
-
-func (sh *shape) offset(i, k int) int { return int(sh.offsets[int(sh.offStart[i])+k]) }
