@@ -86,17 +86,25 @@ func TestOverlapOnTime(t *testing.T) {
 	}
 }
 
+// overlapWithRobots is the overlap scenario with the lineups needed at
+// (a share of the build), ample lineups, and 100 builders of whom robots
+// stand in for half, cutting the 10-week build to 8 weeks.
+func overlapWithRobots(t *testing.T, at string) *sim.Model {
+	t.Helper()
+	src := strings.Replace(overlap(", needed_at: {switchgear: "+at+"}"), "needs: {switchgear: 1 lineups/MW}",
+		"automatable: 50%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}", 1)
+	src = strings.Replace(src, "50 lineups/week", "1000 lineups/week", 1) + `  builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
+  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: 100 robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
+`
+	return compile(t, src)
+}
+
 // Robots that shorten a stage do not make its later needs fall due before
 // they were ordered for: with half the crew automated the 10-week build
 // takes 8 weeks, the lineups needed halfway (week 5, where the plan put
 // them) arrive then, and nothing waits.
 func TestOverlapWithRobots(t *testing.T) {
-	src := strings.Replace(overlap(", needed_at: {switchgear: 50%}"), "needs: {switchgear: 1 lineups/MW}",
-		"automatable: 50%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}", 1)
-	src = strings.Replace(src, "50 lineups/week", "1000 lineups/week", 1) + `  builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
-  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: 100 robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
-`
-	m := compile(t, src)
+	m := overlapWithRobots(t, "50%")
 	r := sim.Run(m, &everyWeek{max: 1})
 	checkInvariants(t, r)
 	if got := onlineWeeks(r); len(got) != 1 || got[0] != 8 {
@@ -115,12 +123,7 @@ func TestOverlapWithRobots(t *testing.T) {
 // them, in week 9; it used to wait for a look that never came, and the
 // project never came online.
 func TestRobotsEndWorkBeforeALateNeed(t *testing.T) {
-	src := strings.Replace(overlap(", needed_at: {switchgear: 90%}"), "needs: {switchgear: 1 lineups/MW}",
-		"automatable: 50%, crews: {builders: 1 workers/MW}, needs: {switchgear: 1 lineups/MW}", 1)
-	src = strings.Replace(src, "50 lineups/week", "1000 lineups/week", 1) + `  builders: {kind: crew, unit: worker, capacity: 100 workers, share: 100%}
-  robots: {kind: robot, unit: robot, capacity: 0 robots/week, share: 100%, lead_time: 1 week, initial: 100 robots, substitutes: [builders], workers_per_robot: "1", max_automation: 50%}
-`
-	m := compile(t, src)
+	m := overlapWithRobots(t, "90%")
 	for _, eager := range []bool{false, true} {
 		run := sim.RunWith
 		if eager {

@@ -186,8 +186,7 @@ func (b *bucket) insert(e sleeper) {
 }
 
 // sleep puts p to sleep on the shortages its look this week found (of
-// stock or money: the caller has checked there were no others), if they
-// are few enough.
+// stock, crews or money), if they are few enough.
 func (s *State) sleep(p *project, idx int32, short []shortage) {
 	if len(short) == 0 || len(short) > maxSleepRefs {
 		return

@@ -77,28 +77,24 @@ func TestSleepingChangesNoOutcomeDrawn(t *testing.T) {
 // changes an outcome of weekly looks:
 //
 //	go test ./sim -run '^$' -fuzz FuzzSleepingChangesNoOutcome -fuzztime 5m
-func FuzzSleepingChangesNoOutcome(f *testing.F) {
-	for seed := range uint64(8) {
-		f.Add(seed)
-	}
-	var rn sim.Runner
-	f.Fuzz(func(t *testing.T, seed uint64) {
-		sleepsExactly(t, fmt.Sprintf("seed %d", seed), rand.New(rand.NewPCG(seed, 3)), &rn, false)
-	})
-}
+func FuzzSleepingChangesNoOutcome(f *testing.F) { fuzzSleeping(f, false) }
 
 // FuzzSleepingChangesNoOutcomeWide is FuzzSleepingChangesNoOutcome over
 // the wide scenarios (a fit-out needing accelerators; automation and needs
 // part-way drawn):
 //
 //	go test ./sim -run '^$' -fuzz FuzzSleepingChangesNoOutcomeWide -fuzztime 5m
-func FuzzSleepingChangesNoOutcomeWide(f *testing.F) {
+func FuzzSleepingChangesNoOutcomeWide(f *testing.F) { fuzzSleeping(f, true) }
+
+// fuzzSleeping fuzzes sleepsExactly over seeds, one drawn scenario (wide
+// or not) each, on one Runner.
+func fuzzSleeping(f *testing.F, wide bool) {
 	for seed := range uint64(8) {
 		f.Add(seed)
 	}
 	var rn sim.Runner
 	f.Fuzz(func(t *testing.T, seed uint64) {
-		sleepsExactly(t, fmt.Sprintf("wide seed %d", seed), rand.New(rand.NewPCG(seed, 3)), &rn, true)
+		sleepsExactly(t, fmt.Sprintf("seed %d (wide %v)", seed, wide), rand.New(rand.NewPCG(seed, 3)), &rn, wide)
 	})
 }
 
