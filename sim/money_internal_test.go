@@ -3,8 +3,6 @@ package sim
 import (
 	"math"
 	"testing"
-
-	"github.com/gwf-project/gwf/scenario"
 )
 
 // priceRecorder is a policy that starts nothing and records each line's
@@ -21,14 +19,7 @@ func (p *priceRecorder) Decide(s *State) {
 // a run's unit costs are the path's, week by week, for every line
 // (accelerators by generation).
 func TestPricePathIsTheRunsPrices(t *testing.T) {
-	sc, err := scenario.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := referenceModel(t, 0)
 	rec := &priceRecorder{cost: make([][]float64, len(m.Lines))}
 	Run(m, rec)
 	learnt := 0

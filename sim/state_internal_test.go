@@ -51,14 +51,7 @@ func TestSortSmall(t *testing.T) {
 // A new project's plan comes from the run's cache by power sources: the
 // same, shifted to its start week, as a plan worked out afresh.
 func TestPlanCacheIsAFreshPlan(t *testing.T) {
-	sc, err := scenario.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := referenceModel(t, 0)
 	s := newState(m)
 	power := make([]float64, len(m.PowerLines))
 	power[0] = m.SizeMW * m.PUE
@@ -127,15 +120,7 @@ func (c corrupt) Decide(s *State) {
 // A pipeline that no longer adds up is caught, however early it broke and
 // whatever the run records: the recount at the end finds it.
 func TestPipelineBreakCaught(t *testing.T) {
-	sc, err := scenario.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc.Horizon.V = 60
-	m, err := Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := referenceModel(t, 60)
 	for _, o := range []Options{{}, {WeeksOnly: true}} {
 		for _, at := range []int{-1, 3, 59} {
 			r := RunWith(m, corrupt{at: at}, o)
@@ -145,4 +130,21 @@ func TestPipelineBreakCaught(t *testing.T) {
 			}
 		}
 	}
+}
+
+// referenceModel compiles the reference, over weeks weeks when weeks > 0.
+func referenceModel(t *testing.T, weeks float64) *Model {
+	t.Helper()
+	sc, err := scenario.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if weeks > 0 {
+		sc.Horizon.V = weeks
+	}
+	m, err := Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
