@@ -418,11 +418,10 @@ func (c *Controller) computeUnitsPerMW(m *Model, l, g int) float64 {
 // robotWorkers is the workers the robot fleet can stand in for on crew l.
 func (c *Controller) robotWorkers(s *State, l int) float64 {
 	w := 0.0
-	for _, rl := range s.m.robotLines {
+	for _, k := range s.m.standIns[l] {
+		rl := s.m.robotLines[k]
 		r := &s.m.Lines[rl]
-		if substitutes(r, l) {
-			w += s.lines[rl].pool * r.WorkersPerRobot / float64(len(r.Substitutes))
-		}
+		w += s.lines[rl].pool * r.WorkersPerRobot / float64(len(r.Substitutes))
 	}
 	return w
 }

@@ -1093,9 +1093,10 @@ func (s *State) tryStart(p *project, i int, missing []int) []int {
 		need := p.amount(n, m.PUE)
 		crewNeed += need
 		workers := need
-		for k, rl := range s.m.robotLines {
+		for _, k := range m.standIns[n.Line] {
+			rl := m.robotLines[k]
 			r := &m.Lines[rl]
-			if !substitutes(r, n.Line) || r.WorkersPerRobot <= 0 {
+			if r.WorkersPerRobot <= 0 {
 				continue
 			}
 			robots := min(robotFree[k], r.MaxAutomation*workers/r.WorkersPerRobot)
@@ -1206,13 +1207,4 @@ func (s *State) finishStage(p *project, i int) {
 	p.setStatus(i, done)
 	ss.end = int32(s.week)
 	p.ndone++
-}
-
-func substitutes(r *Line, crew int) bool {
-	for _, c := range r.Substitutes {
-		if c == crew {
-			return true
-		}
-	}
-	return false
 }

@@ -198,7 +198,10 @@ type Model struct {
 	Freezes []Freeze
 
 	robotLines []int
-	genAt      []int8 // GenerationAt for weeks 0 … Weeks+520, precomputed
+	// standIns[c] lists the robot lines that may stand in for crew line c,
+	// as indices into robotLines, in the order the scenario lists them.
+	standIns [][]int
+	genAt    []int8 // GenerationAt for weeks 0 … Weeks+520, precomputed
 	// A start of stage i makes at most holdOff[i+1]-holdOff[i] holdings
 	// (each crew, plus each robot line standing in for it); a project keeps
 	// them from holdOff[i], all its stages' in holdOff[len(Stages)].
@@ -299,6 +302,14 @@ func Compile(s *scenario.Scenario) (*Model, error) {
 	}
 	if m.Accel < 0 {
 		return nil, fmt.Errorf("scenario %q has no accelerator line", s.Name)
+	}
+	m.standIns = make([][]int, len(m.Lines))
+	for k, rl := range m.robotLines {
+		for _, c := range m.Lines[rl].Substitutes {
+			if !slices.Contains(m.standIns[c], k) {
+				m.standIns[c] = append(m.standIns[c], k)
+			}
+		}
 	}
 	m.Generations = make([]Generation, 0, len(s.Generations))
 	for _, g := range s.Generations {

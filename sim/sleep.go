@@ -381,9 +381,9 @@ func (s *State) turn(e lineSleeper) bool {
 // robots' work (a margin covers rounding).
 func (s *State) crewShort(c int, need float64) bool {
 	relief := 0.0
-	for _, rl := range s.m.robotLines {
-		r := &s.m.Lines[rl]
-		if r.WorkersPerRobot > 0 && substitutes(r, c) {
+	for _, k := range s.m.standIns[c] {
+		rl := s.m.robotLines[k]
+		if r := &s.m.Lines[rl]; r.WorkersPerRobot > 0 {
 			relief += min(s.lines[rl].free()*r.WorkersPerRobot, r.MaxAutomation*need)
 		}
 	}
