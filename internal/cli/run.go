@@ -84,6 +84,15 @@ planned vs simulated MW online to the text.`,
 					return err
 				}
 			}
+			text := func() error {
+				if err := report.Text(e.stdout, sc, res, sum); err != nil || pl == nil {
+					return err
+				}
+				return report.PlanVsSimText(e.stdout, pl, res)
+			}
+			if !asJSON && !tables.any() {
+				return text() // the text alone needs no export document
+			}
 			doc := export.Build(res, sum)
 			if pl != nil {
 				doc.PlanVsSimulated = pl.Compare(res)
@@ -103,10 +112,7 @@ planned vs simulated MW online to the text.`,
 			if asJSON {
 				return export.WriteRun(e.stdout, doc)
 			}
-			if err := report.Text(e.stdout, sc, res, sum); err != nil || pl == nil {
-				return err
-			}
-			return report.PlanVsSimText(e.stdout, pl, res)
+			return text()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object")
