@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"sync"
 
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/report"
@@ -30,6 +31,23 @@ func reportHTML(w io.Writer, out *outcome) error {
 	return report.HTML(w, out.sc, out.res, out.sum)
 }
 
+// referencePage is what the page shows of the embedded reference.
+type referencePage struct {
+	keys     []keyNumber
+	targetBy string
+}
+
+// referenceOnce parses the embedded reference for the page once: it is the
+// same for the life of the binary, and parsing it costs more than the rest
+// of the page.
+var referenceOnce = sync.OnceValues(func() (referencePage, error) {
+	ref, err := scenario.Reference()
+	if err != nil {
+		return referencePage{}, err
+	}
+	return referencePage{keys: keysOf(ref), targetBy: ref.Target.By.String()}, nil
+})
+
 // page serves the app: the scenarios and runs known when it loads are
 // rendered on the server; the script then keeps them current through the
 // JSON API.
@@ -44,7 +62,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ref, err := scenario.Reference()
+	ref, err := referenceOnce()
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -54,8 +72,8 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		"Version":   version.Version,
 		"Scenarios": scenarios,
 		"Runs":      runs,
-		"Keys":      keysOf(ref),
-		"TargetBy":  ref.Target.By.String(),
+		"Keys":      ref.keys,
+		"TargetBy":  ref.targetBy,
 		"Assets":    assetsOnce().url,
 	})
 	if err != nil {
