@@ -8,10 +8,14 @@ import (
 	"path"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 //go:embed reference/*.yaml
 var referenceFS embed.FS
+
+//go:embed reference/reference.yaml
+var referenceText string
 
 // ReferenceName is the name of the embedded reference scenario; a scenario
 // inherits from it with "base: reference".
@@ -48,6 +52,23 @@ func InitTemplate() []byte {
 // Reference loads the embedded reference scenario.
 func Reference() (*Scenario, error) {
 	return Parse(ReferenceName, ReferenceSource(), nil)
+}
+
+// referenceTree is the embedded reference parsed into its tree, once a
+// process: parsing the YAML is most of what loading a scenario costs, and
+// every scenario with "base: reference" loads it. Trees are never changed
+// once built (merge makes new nodes), so one serves every load at once.
+var referenceTree = sync.OnceValues(func() (*tree, error) {
+	return parseTree(ReferenceName, ReferenceSource())
+})
+
+// parseOrReuse parses src into its tree, or returns the embedded
+// reference's parsed once when src is that scenario's text.
+func parseOrReuse(file string, src []byte) (*tree, error) {
+	if file == ReferenceName && string(src) == referenceText {
+		return referenceTree()
+	}
+	return parseTree(file, src)
 }
 
 // Load reads, merges with its bases, decodes and validates the scenario at
@@ -128,7 +149,7 @@ func looksLikeScenario(t *tree) error {
 // and the files merged, base first. chain holds the files above this one,
 // to refuse loops.
 func resolve(file string, src []byte, read ReadFunc, chain []string) (*tree, []string, error) {
-	t, err := parseTree(file, src)
+	t, err := parseOrReuse(file, src)
 	if err != nil {
 		return nil, nil, err
 	}

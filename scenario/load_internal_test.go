@@ -1,0 +1,61 @@
+package scenario
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// TestReferenceTreeShared checks the parsed reference that every load
+// reuses: loads that override its values (plain and as mappings), merge
+// into its nested mappings and add entries leave it exactly as a fresh
+// parse of the reference, and the reference decoded from it is the one
+// decoded from a fresh parse.
+func TestReferenceTreeShared(t *testing.T) {
+	for _, src := range []string{
+		"base: reference\nproject: {size: 500 MW}\n",
+		"base: reference\nproject:\n  stages:\n    construction:\n      duration: 40 weeks\n      needs: {cooling: 1.2 MWt/MW}\n",
+		"base: reference\nresources:\n  cooling: {capacity: {value: 900 MWt/week, source: mine}, share: 50%}\n",
+		"base: reference\nresources:\n  cooling: {capacity: {dist: uniform, min: 800 MWt/week, max: 900 MWt/week}}\n",
+	} {
+		if _, err := Parse("mine.yaml", []byte(src), nil); err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+	}
+	shared, err := referenceTree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := parseTree(ReferenceName, ReferenceSource())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(shared, fresh) {
+		t.Fatal("the shared reference tree changed under the loads that merged into it")
+	}
+	got, err := Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Under another name the same text is parsed afresh.
+	want, err := Parse("copy", ReferenceSource(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := entriesAt(got), entriesAt(want); !reflect.DeepEqual(g, w) {
+		t.Errorf("the reference decoded from the shared tree differs from a fresh parse")
+	}
+}
+
+// entriesAt lists a scenario's values with their positions' lines and
+// columns (the file name left out).
+func entriesAt(s *Scenario) []string {
+	var out []string
+	for _, e := range s.Entries() {
+		if e.Value != nil {
+			v := *e.Value
+			out = append(out, fmt.Sprintf("%s=%v %q @%d:%d %q %q", e.Path, v.V, v.Text, v.Pos.Line, v.Pos.Col, v.Source, v.Confidence))
+		}
+	}
+	return out
+}
