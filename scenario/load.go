@@ -54,21 +54,47 @@ func Reference() (*Scenario, error) {
 	return Parse(ReferenceName, ReferenceSource(), nil)
 }
 
-// referenceTree is the embedded reference parsed into its tree, once a
-// process: parsing the YAML is most of what loading a scenario costs, and
-// every scenario with "base: reference" loads it. Trees are never changed
-// once built (merge makes new nodes), so one serves every load at once.
-var referenceTree = sync.OnceValues(func() (*tree, error) {
-	return parseTree(ReferenceName, ReferenceSource())
-})
+// referenceTrees holds the embedded reference's text parsed into its tree,
+// by the file name it was loaded as (positions name the file): parsing the
+// YAML is most of what loading a scenario costs, and every scenario with
+// "base: reference" loads the reference (the server loads it as the base
+// of its overrides too). Trees are never changed once built (merge makes
+// new nodes), so one serves every load at once. At most maxReferenceTrees
+// names are kept.
+var referenceTrees struct {
+	sync.Mutex
+	byFile map[string]*tree
+}
 
-// parseOrReuse parses src into its tree, or returns the embedded
-// reference's parsed once when src is that scenario's text.
+const maxReferenceTrees = 8
+
+// parseOrReuse parses src into its tree, or, when src is the embedded
+// reference's text, returns the tree it was parsed into before under the
+// same file name.
 func parseOrReuse(file string, src []byte) (*tree, error) {
-	if file == ReferenceName && string(src) == referenceText {
-		return referenceTree()
+	if string(src) != referenceText {
+		return parseTree(file, src)
 	}
-	return parseTree(file, src)
+	rt := &referenceTrees
+	rt.Lock()
+	t := rt.byFile[file]
+	rt.Unlock()
+	if t != nil {
+		return t, nil
+	}
+	t, err := parseTree(file, src)
+	if err != nil {
+		return nil, err
+	}
+	rt.Lock()
+	if rt.byFile == nil {
+		rt.byFile = map[string]*tree{}
+	}
+	if len(rt.byFile) < maxReferenceTrees {
+		rt.byFile[file] = t
+	}
+	rt.Unlock()
+	return t, nil
 }
 
 // Load reads, merges with its bases, decodes and validates the scenario at

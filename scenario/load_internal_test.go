@@ -22,9 +22,11 @@ func TestReferenceTreeShared(t *testing.T) {
 			t.Fatalf("%q: %v", src, err)
 		}
 	}
-	shared, err := referenceTree()
-	if err != nil {
-		t.Fatal(err)
+	referenceTrees.Lock()
+	shared := referenceTrees.byFile[ReferenceName]
+	referenceTrees.Unlock()
+	if shared == nil {
+		t.Fatal("no shared tree of the reference after loading it")
 	}
 	fresh, err := parseTree(ReferenceName, ReferenceSource())
 	if err != nil {
@@ -37,13 +39,33 @@ func TestReferenceTreeShared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Under another name the same text is parsed afresh.
-	want, err := Parse("copy", ReferenceSource(), nil)
+	// Under another name the same text is parsed apart: its positions
+	// name that file.
+	want, err := Parse("copy.yaml", ReferenceSource(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if g, w := entriesAt(got), entriesAt(want); !reflect.DeepEqual(g, w) {
 		t.Errorf("the reference decoded from the shared tree differs from a fresh parse")
+	}
+	if f := want.Project.Size.Pos.File; f != "copy.yaml" {
+		t.Errorf("the reference's text loaded as copy.yaml has positions in %q", f)
+	}
+	// Names are kept up to a bound: a server loads under names it is sent.
+	for i := range 3 * maxReferenceTrees {
+		s, err := Parse(fmt.Sprintf("name%d.yaml", i), ReferenceSource(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := s.Project.Size.Pos.File; f != fmt.Sprintf("name%d.yaml", i) {
+			t.Fatalf("loaded as name%d.yaml, positions in %q", i, f)
+		}
+	}
+	referenceTrees.Lock()
+	kept := len(referenceTrees.byFile)
+	referenceTrees.Unlock()
+	if kept > maxReferenceTrees {
+		t.Errorf("%d trees of the reference kept, want at most %d", kept, maxReferenceTrees)
 	}
 }
 
