@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -80,4 +81,41 @@ func entriesAt(s *Scenario) []string {
 		}
 	}
 	return out
+}
+
+// TestReferenceTreeSharedConcurrently loads scenarios built on the
+// reference from many goroutines at once, as the server does, and checks
+// each against the same load made alone (run it with -race too).
+func TestReferenceTreeSharedConcurrently(t *testing.T) {
+	srcs := make([][]byte, 8)
+	want := make([][]string, len(srcs))
+	for i := range srcs {
+		srcs[i] = fmt.Appendf(nil, "base: reference\nproject: {size: %d MW}\n", 100+50*i)
+		s, err := Parse("mine.yaml", srcs[i], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = entriesAt(s)
+	}
+	// Forget the kept trees, so the goroutines race to parse and keep it.
+	referenceTrees.Lock()
+	referenceTrees.byFile = nil
+	referenceTrees.Unlock()
+	got := make([][]string, len(srcs))
+	errs := make([]error, len(srcs))
+	var wg sync.WaitGroup
+	for i := range srcs {
+		wg.Go(func() {
+			s, err := Parse("mine.yaml", srcs[i], nil)
+			if errs[i] = err; err == nil {
+				got[i] = entriesAt(s)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range srcs {
+		if errs[i] != nil || !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("load %d at once with the others: error %v, or values unlike the same load alone", i, errs[i])
+		}
+	}
 }
