@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -181,15 +180,14 @@ func steadyInStride(warm int) (*scenario.Scenario, error) {
 		}
 	}
 	text := string(src)
-	for _, edit := range []struct{ re, to string }{
-		{`initial: 200 robots`, fmt.Sprintf("initial: %g robots", fleet)},
-		{`cash: \$500B`, fmt.Sprintf("cash: $%.0f", r.Weeks[last].CashUSD)},
+	for _, edit := range []struct{ from, to string }{
+		{"initial: 200 robots", fmt.Sprintf("initial: %g robots", fleet)},
+		{"cash: $500B", fmt.Sprintf("cash: $%.0f", r.Weeks[last].CashUSD)},
 	} {
-		re := regexp.MustCompile(edit.re)
-		if !re.MatchString(text) {
-			return nil, fmt.Errorf("testdata/steady.yaml: %q not found", edit.re)
+		if !strings.Contains(text, edit.from) {
+			return nil, fmt.Errorf("testdata/steady.yaml: %q not found", edit.from)
 		}
-		text = re.ReplaceAllString(text, edit.to)
+		text = strings.Replace(text, edit.from, edit.to, 1)
 	}
 	return scenario.Parse("testdata/steady.yaml (in stride)", []byte(text+y.String()), os.ReadFile)
 }
