@@ -203,25 +203,12 @@ func TestSteadyInStride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc.Horizon.V = warm
-	m, err := sim.Compile(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := sim.Run(m, sim.NewController())
-	if len(r.Invariants) > 0 {
-		t.Fatalf("invariants: %v", r.Invariants)
-	}
+	r := runWeeks(t, sc, warm)
 	base, err := scenario.Load("testdata/steady.yaml", os.ReadFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	base.Horizon.V = warm
-	bm, err := sim.Compile(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	warmup := sim.Run(bm, sim.NewController()).Weeks
+	warmup := runWeeks(t, base, warm).Weeks
 	was, now := warmup[warm-1], r.Weeks[0]
 	// Its first year brings online and spends about what the warm-up's
 	// last did (its campuses not yet begun wait on nothing they had on
@@ -255,4 +242,19 @@ func TestSteadyInStride(t *testing.T) {
 			t.Fatalf("week %d: %.0f MW under way, more than 15%% from the %.0f MW the factory started with", w.Week, w.PipelineMW, was.PipelineMW)
 		}
 	}
+}
+
+// runWeeks runs sc over its first weeks and checks its books.
+func runWeeks(t *testing.T, sc *scenario.Scenario, weeks int) *sim.Result {
+	t.Helper()
+	sc.Horizon.V = float64(weeks)
+	m, err := sim.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sim.Run(m, sim.NewController())
+	if len(r.Invariants) > 0 {
+		t.Fatalf("%s: invariants: %v", sc.Name, r.Invariants)
+	}
+	return r
 }
