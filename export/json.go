@@ -1,12 +1,12 @@
 package export
 
 import (
-	"encoding/json"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/gwf-project/gwf/internal/jsonnum"
+	"github.com/gwf-project/gwf/internal/jsonout"
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/sim"
@@ -406,8 +406,4 @@ func WriteRun(w io.Writer, run *Run) error { return encode(w, run) }
 
 // encode writes v as JSON indented by two spaces, ending in a newline: the
 // form of every JSON document gwf prints.
-func encode(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+func encode(w io.Writer, v any) error { return jsonout.Write(w, v) }

@@ -2,13 +2,13 @@ package sweep
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"time"
 
+	"github.com/gwf-project/gwf/internal/jsonout"
 	"github.com/gwf-project/gwf/summary"
 )
 
@@ -163,9 +163,7 @@ func quantileWeeks(hist []int64) [3]int {
 
 // WriteJSON writes the table as one indented JSON object.
 func (tb *Table) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(tb)
+	return jsonout.Write(w, tb)
 }
 
 // CSVHeader is the table's CSV header after the axis paths.

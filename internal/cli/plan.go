@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwf-project/gwf/export"
+	"github.com/gwf-project/gwf/internal/jsonout"
 	"github.com/gwf-project/gwf/plan"
 	"github.com/gwf-project/gwf/plan/cbc"
 	"github.com/gwf-project/gwf/plan/glpk"
@@ -150,9 +150,7 @@ docs/plan.md.`,
 				}
 			}
 			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(pl)
+				return jsonout.Write(e.stdout, pl)
 			}
 			return report.PlanText(e.stdout, pl, verbose, plan.SolverName(solver))
 		},
