@@ -15,6 +15,12 @@ func Marshal(f float64) []byte {
 		return []byte("null")
 	}
 	f = math.Round(f*1e6) / 1e6
+	if f == math.Trunc(f) && math.Abs(f) < 1e12 {
+		// A whole number of at most twelve digits is its own rounding to
+		// twelve significant digits, and its shortest form is its digits
+		// (-0 prints as 0).
+		return strconv.AppendInt(nil, int64(f), 10)
+	}
 	f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
 	if f == 0 {
 		f = 0 // no negative zero
