@@ -36,6 +36,7 @@ func TestWriteIsTheEncodersForm(t *testing.T) {
 		"<html> & \u2028 é 漢字 \x01", []int{}, map[string]int{}, []any{[]any{}, map[string]any{}, []int{1}},
 		row{Name: "x", Vals: []float64{1, 2.5}, Empty: []int{}, Map: map[string][]int{"a\"]": {1}, "b": {}},
 			Ptr: &row{Name: `\"`}, Any: map[string]any{"k": []any{nil, "v", 3}}, Deep: [][]map[string]any{{{}, {"x": 1}}, {}}},
+		deep(40), // deeper than newline's margin
 	} {
 		var got bytes.Buffer
 		if err := Write(&got, v); err != nil {
@@ -45,6 +46,15 @@ func TestWriteIsTheEncodersForm(t *testing.T) {
 			t.Errorf("Write(%#v):\n%s\nwant\n%s", v, got.String(), want)
 		}
 	}
+}
+
+// deep is n arrays, one inside the other, around an object.
+func deep(n int) any {
+	var v any = map[string]any{"at": n}
+	for range n {
+		v = []any{v, 1}
+	}
+	return v
 }
 
 // An unencodable value writes nothing and says why.
