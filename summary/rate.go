@@ -52,12 +52,19 @@ func (q QuarterRate) Judged() bool { return q.Weeks >= QuarterMinWeeks }
 // quarters, each week in the quarter of its first day, and gives each
 // quarter's mean, in order.
 func QuarterRates(start time.Time, added []float64) []QuarterRate {
+	return quarterRates(start, added, true)
+}
+
+// quarterRates is QuarterRates, with each quarter's Label left empty
+// unless labelled: the milestones, judged on every Monte Carlo run, need
+// only the weeks and means.
+func quarterRates(start time.Time, added []float64, labelled bool) []QuarterRate {
 	var out []QuarterRate
 	sum := 0.0
 	last := -1 // the quarter of the week before, as year×4 + quarter index
 	cal := calendar.New(start)
 	for w, a := range added {
-		// The label is made once a quarter; Monte Carlo calls this every run.
+		// A quarter, and its label, are made once a quarter.
 		t := cal.Date(w)
 		if key := calendar.QuarterOf(t).Index(); len(out) == 0 || key != last {
 			last = key
@@ -65,7 +72,11 @@ func QuarterRates(start time.Time, added []float64) []QuarterRate {
 				q := &out[len(out)-1]
 				q.MeanMW = sum / float64(q.Weeks)
 			}
-			out = append(out, QuarterRate{Label: quarterLabel(t), FirstWeek: w})
+			q := QuarterRate{FirstWeek: w}
+			if labelled {
+				q.Label = quarterLabel(t)
+			}
+			out = append(out, q)
 			sum = 0
 		}
 		out[len(out)-1].Weeks++
@@ -117,7 +128,7 @@ func QuartersInARowAt(qs []QuarterRate, rate float64, n int) int {
 // call it (through RunRateMilestones for a run).
 func RateMilestonesOf(start time.Time, added []float64, rate float64) RateMilestones {
 	out := RateMilestones{RateMW: rate, Sustained: SustainedFrom(added, rate, SustainWindow), FirstQuarter: -1, FourQuarters: -1}
-	qs := QuarterRates(start, added)
+	qs := quarterRates(start, added, false)
 	if i := FirstQuarterAt(qs, rate); i >= 0 {
 		out.FirstQuarter = qs[i].FirstWeek
 	}
