@@ -402,8 +402,4 @@ func WriteJSON(w io.Writer, r *sim.Result, s *summary.Summary) error {
 }
 
 // WriteRun writes a built run as indented JSON.
-func WriteRun(w io.Writer, run *Run) error { return encode(w, run) }
-
-// encode writes v as JSON indented by two spaces, ending in a newline: the
-// form of every JSON document gwf prints.
-func encode(w io.Writer, v any) error { return jsonout.Write(w, v) }
+func WriteRun(w io.Writer, run *Run) error { return jsonout.Write(w, run) }

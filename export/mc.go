@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gwf-project/gwf/calendar"
+	"github.com/gwf-project/gwf/internal/jsonout"
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/mc"
 	"github.com/gwf-project/gwf/plan"
@@ -201,4 +202,4 @@ func BuildMC(res *mc.Result, pl *plan.Plan) *MC {
 }
 
 // WriteMC writes a study's JSON form, indented, ending in a newline.
-func WriteMC(w io.Writer, m *MC) error { return encode(w, m) }
+func WriteMC(w io.Writer, m *MC) error { return jsonout.Write(w, m) }

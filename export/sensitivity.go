@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/gwf-project/gwf/calendar"
+	"github.com/gwf-project/gwf/internal/jsonout"
 	"github.com/gwf-project/gwf/internal/version"
 	"github.com/gwf-project/gwf/sensitivity"
 	"github.com/gwf-project/gwf/units"
@@ -71,7 +72,7 @@ func BuildSensitivity(res *sensitivity.Result) *Sensitivity {
 
 // WriteSensitivity writes a tornado's JSON form, indented, ending in a
 // newline.
-func WriteSensitivity(w io.Writer, s *Sensitivity) error { return encode(w, s) }
+func WriteSensitivity(w io.Writer, s *Sensitivity) error { return jsonout.Write(w, s) }
 
 // UnitName is the canonical unit values of q's kind are held in: "weeks",
 // "MW", "USD", "wafer/week".

@@ -58,7 +58,7 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 					return err
 				}
 				if asJSON {
-					return writeJSON(e.stdout, export.Refits(refits))
+					return jsonout.Write(e.stdout, export.Refits(refits))
 				}
 				return report.RefitsText(e.stdout, refits)
 			}
@@ -82,7 +82,7 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 				}
 			}
 			if asJSON {
-				return writeJSON(e.stdout, rep)
+				return jsonout.Write(e.stdout, rep)
 			}
 			return report.BacktestText(e.stdout, rep)
 		},
@@ -95,5 +95,3 @@ value's source. Method, data and caveats: docs/backtest.md.`,
 	cmd.Flags().BoolVar(&show, "scenario", false, "print the case's scenario with every value's source instead of running it")
 	return cmd
 }
-
-func writeJSON(w io.Writer, v any) error { return jsonout.Write(w, v) }
