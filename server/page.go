@@ -37,9 +37,10 @@ type referencePage struct {
 	targetBy string
 }
 
-// referenceOnce parses the embedded reference for the page once: it is the
-// same for the life of the binary, and parsing it costs more than the rest
-// of the page.
+// referenceOnce loads the embedded reference for the page once: it is the
+// same for the life of the binary, and loading it (decoding and validating
+// it, once scenario has parsed its YAML) costs more than the rest of the
+// page.
 var referenceOnce = sync.OnceValues(func() (referencePage, error) {
 	ref, err := scenario.Reference()
 	if err != nil {
