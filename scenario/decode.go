@@ -1,10 +1,13 @@
 package scenario
 
 import (
+	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gwf-project/gwf/units"
@@ -46,14 +49,15 @@ func (d *decoder) decodeStruct(t *tree, v reflect.Value, path string, owner Pos)
 		return
 	}
 	typ := v.Type()
+	fields := fieldsOf(typ)
 	for i, k := range t.keys {
 		name := k.text
-		fi := fieldByTag(typ, name)
-		if fi < 0 {
-			d.errs.add(k.pos, join(path, name), "unknown field (got %q, want one of: %s)", name, strings.Join(fieldNames(typ), ", "))
+		fi, ok := fields.byName[name]
+		if !ok {
+			d.errs.add(k.pos, join(path, name), "unknown field (got %q, want one of: %s)", name, strings.Join(fields.names, ", "))
 			continue
 		}
-		d.decodeField(t.vals[i], v.Field(fi), typ.Field(fi), join(path, name), k.pos)
+		d.decodeField(t.vals[i], v.Field(fi), &fields.fields[fi], join(path, name), k.pos)
 	}
 	d.checkRequired(t, v, path, owner)
 }
@@ -63,12 +67,10 @@ func (d *decoder) checkRequired(t *tree, v reflect.Value, path string, pos Pos) 
 	if pos.Line == 0 && t != nil {
 		pos = t.pos
 	}
-	for i := 0; i < typ.NumField(); i++ {
-		f := typ.Field(i)
-		if f.Tag.Get("required") != "true" {
-			continue
-		}
-		name := tagName(f)
+	fields := fieldsOf(typ)
+	for _, i := range fields.required {
+		f := &fields.fields[i]
+		name := f.name
 		if v := t.get(name); v != nil && v.kind != nullNode {
 			if f.Type.Kind() == reflect.Slice && v.kind == mappingNode && len(v.keys) == 0 {
 				d.errs.add(v.pos, join(path, name), "empty (got no entries, want at least one)")
@@ -83,8 +85,8 @@ func (d *decoder) checkRequired(t *tree, v reflect.Value, path string, pos Pos) 
 	}
 }
 
-func describe(f reflect.StructField) string {
-	if dim, ok := dims[f.Tag.Get("unit")]; ok {
+func describe(f *fieldInfo) string {
+	if dim, ok := dims[f.unit]; ok {
 		return dim.String()
 	}
 	switch f.Name {
@@ -108,7 +110,7 @@ func describe(f reflect.StructField) string {
 	return "a value"
 }
 
-func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, path string, owner Pos) {
+func (d *decoder) decodeField(t *tree, v reflect.Value, f *fieldInfo, path string, owner Pos) {
 	if t.kind == nullNode {
 		return
 	}
@@ -153,7 +155,7 @@ func (d *decoder) decodeField(t *tree, v reflect.Value, f reflect.StructField, p
 			}
 		}
 		v.Set(out)
-	case f.Type.Kind() == reflect.Slice && strings.HasSuffix(f.Tag.Get("yaml"), ",keyed"):
+	case f.Type.Kind() == reflect.Slice && f.keyed:
 		d.decodeKeyed(t, v, path)
 	case f.Type.Kind() == reflect.Struct:
 		d.decodeStruct(t, v, path, owner)
@@ -169,6 +171,11 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 		return
 	}
 	elem := v.Type().Elem()
+	fields := fieldsOf(elem)
+	name, pos := fields.byGoName("Name"), fields.byGoName("Pos")
+	// A named value (a need, a share) is the value itself, and a named
+	// list of names the list itself: their field has no name of its own.
+	amount, sources := fields.byGoName("Amount"), fields.byGoName("Sources")
 	out := reflect.MakeSlice(v.Type(), 0, len(t.keys))
 	for i, k := range t.keys {
 		p := join(path, k.text)
@@ -182,14 +189,12 @@ func (d *decoder) decodeKeyed(t *tree, v reflect.Value, path string) {
 			val = &tree{kind: nullNode, pos: k.pos}
 		}
 		e := reflect.New(elem).Elem()
-		e.FieldByName("Name").SetString(k.text)
-		e.FieldByName("Pos").Set(reflect.ValueOf(k.pos))
-		if f, ok := elem.FieldByName("Amount"); ok && tagName(f) == "-" {
-			// A named value (a need, a share): the entry is the value itself.
-			d.decodeValue(val, e.FieldByName("Amount").Addr().Interface().(*Value), f, p)
-		} else if f, ok := elem.FieldByName("Sources"); ok && tagName(f) == "-" {
-			// A named list of names: the entry is the list itself.
-			d.decodeField(val, e.FieldByName("Sources"), f, p, k.pos)
+		e.Field(name.Index[0]).SetString(k.text)
+		e.Field(pos.Index[0]).Set(reflect.ValueOf(k.pos))
+		if amount != nil && amount.name == "-" {
+			d.decodeValue(val, e.Field(amount.Index[0]).Addr().Interface().(*Value), amount, p)
+		} else if sources != nil && sources.name == "-" {
+			d.decodeField(val, e.Field(sources.Index[0]), sources, p, k.pos)
 		} else {
 			d.decodeStruct(val, e, p, k.pos)
 		}
@@ -284,7 +289,7 @@ func (d *decoder) decodeDate(t *tree, out *Date, path string) {
 // valueFields are the keys of a value written as a mapping.
 var valueFields = []string{"value", "source", "confidence"}
 
-func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path string) {
+func (d *decoder) decodeValue(t *tree, out *Value, f *fieldInfo, path string) {
 	text := ""
 	val := Value{Pos: t.pos}
 	switch t.kind {
@@ -328,7 +333,7 @@ func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path s
 	}
 	val.Text = text
 	val.Set = true
-	unit := f.Tag.Get("unit")
+	unit := f.unit
 	if unit == "" {
 		// Dimension depends on context (a resource's kind); checked later.
 		*out = val
@@ -341,11 +346,11 @@ func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path s
 	}
 	val.Q = q
 	val.V = q.Value
-	if per := f.Tag.Get("per"); per != "" && q.Per != per {
+	if per := f.per; per != "" && q.Per != per {
 		d.errs.add(val.Pos, path, "wrong basis (got %q, want a price per %s)", text, per)
 		return
 	}
-	if of := f.Tag.Get("of"); of != "" && q.Of != of {
+	if of := f.of; of != "" && q.Of != of {
 		d.errs.add(val.Pos, path, "wrong unit (got %q, want %s per time, e.g. \"1 GW/week\")", text, of)
 		return
 	}
@@ -353,25 +358,19 @@ func (d *decoder) decodeValue(t *tree, out *Value, f reflect.StructField, path s
 	*out = val
 }
 
-func (d *decoder) checkRange(val *Value, f reflect.StructField, path string) {
-	if min := f.Tag.Get("min"); min != "" {
-		m, _ := strconv.ParseFloat(min, 64)
-		if val.V < m {
-			d.errs.add(val.Pos, path, "too small (got %s, want at least %s)", val.Text, bound(m, f))
-		}
+func (d *decoder) checkRange(val *Value, f *fieldInfo, path string) {
+	if val.V < f.min {
+		d.errs.add(val.Pos, path, "too small (got %s, want at least %s)", val.Text, bound(f.min, f))
 	}
-	if max := f.Tag.Get("max"); max != "" {
-		m, _ := strconv.ParseFloat(max, 64)
-		if val.V > m {
-			d.errs.add(val.Pos, path, "too large (got %s, want at most %s)", val.Text, bound(m, f))
-		}
+	if val.V > f.max {
+		d.errs.add(val.Pos, path, "too large (got %s, want at most %s)", val.Text, bound(f.max, f))
 	}
 }
 
 // bound prints a limit in the field's canonical unit.
-func bound(v float64, f reflect.StructField) string {
+func bound(v float64, f *fieldInfo) string {
 	n := units.FormatNumber(v, 6)
-	switch f.Tag.Get("unit") {
+	switch f.unit {
 	case "duration":
 		if v == 1 {
 			return "1 week"
@@ -383,14 +382,14 @@ func bound(v float64, f reflect.StructField) string {
 		return units.FormatUSD(v)
 	case "fraction", "growth":
 		s := units.FormatNumber(v*100, 4) + "%"
-		if f.Tag.Get("unit") == "growth" {
+		if f.unit == "growth" {
 			s += "/year"
 		}
 		return s
 	case "compute":
 		return n + " FLOP/s"
 	case "rate":
-		return n + " " + f.Tag.Get("of") + "/week"
+		return n + " " + f.of + "/week"
 	}
 	return n
 }
@@ -400,23 +399,87 @@ func tagName(f reflect.StructField) string {
 	return name
 }
 
-func fieldByTag(t reflect.Type, name string) int {
-	for i := 0; i < t.NumField(); i++ {
-		if n := tagName(t.Field(i)); n == name && n != "-" {
-			return i
-		}
-	}
-	return -1
+// structFields is what decoding needs of a struct type's fields: a load
+// meets the same few types thousands of times, and reading their tags
+// field by field was a third of decoding the reference.
+type structFields struct {
+	fields   []fieldInfo    // every field, by index
+	byName   map[string]int // field index by YAML name ("" and "-" left out)
+	names    []string       // the YAML names in declaration order, for messages
+	required []int          // the fields tagged required:"true"
 }
 
-func fieldNames(t reflect.Type) []string {
-	var out []string
-	for i := 0; i < t.NumField(); i++ {
-		if n := tagName(t.Field(i)); n != "" && n != "-" {
-			out = append(out, n)
+// fieldInfo is one struct field with its tags read.
+type fieldInfo struct {
+	reflect.StructField
+	name          string // its YAML name ("-": none of its own; "": not in YAML)
+	keyed         bool   // a list written as a mapping from names to entries
+	unit, per, of string // a Value's dimension, price basis and rate unit
+	// min and max are the range the field's tags allow (±Inf when absent).
+	min, max float64
+}
+
+// byGoName is the field named name in Go, or nil.
+func (sf *structFields) byGoName(name string) *fieldInfo {
+	for i := range sf.fields {
+		if sf.fields[i].Name == name {
+			return &sf.fields[i]
 		}
 	}
-	return out
+	return nil
+}
+
+// fieldTables holds a *structFields per reflect.Type, made on first use.
+var fieldTables sync.Map
+
+// fieldsOf returns t's field table, a struct type's.
+func fieldsOf(t reflect.Type) *structFields {
+	if sf, ok := fieldTables.Load(t); ok {
+		return sf.(*structFields)
+	}
+	sf := &structFields{byName: make(map[string]int, t.NumField())}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		yaml := f.Tag.Get("yaml")
+		fi := fieldInfo{
+			StructField: f,
+			name:        tagName(f),
+			keyed:       strings.HasSuffix(yaml, ",keyed"),
+			unit:        f.Tag.Get("unit"),
+			per:         f.Tag.Get("per"),
+			of:          f.Tag.Get("of"),
+			min:         math.Inf(-1),
+			max:         math.Inf(1),
+		}
+		if s := f.Tag.Get("min"); s != "" {
+			fi.min = mustFloat(t, f, s)
+		}
+		if s := f.Tag.Get("max"); s != "" {
+			fi.max = mustFloat(t, f, s)
+		}
+		sf.fields = append(sf.fields, fi)
+		if n := fi.name; n != "" && n != "-" {
+			if _, dup := sf.byName[n]; !dup {
+				sf.byName[n] = i
+			}
+			sf.names = append(sf.names, n)
+		}
+		if f.Tag.Get("required") == "true" {
+			sf.required = append(sf.required, i)
+		}
+	}
+	got, _ := fieldTables.LoadOrStore(t, sf)
+	return got.(*structFields)
+}
+
+// mustFloat reads a bound written in a struct tag: a tag that is not a
+// number is a mistake in gwf's own types.
+func mustFloat(t reflect.Type, f reflect.StructField, s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		panic(fmt.Sprintf("scenario: %s.%s: tag bound %q is not a number", t.Name(), f.Name, s))
+	}
+	return v
 }
 
 func join(path, name string) string {

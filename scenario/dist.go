@@ -178,7 +178,7 @@ type parseFunc func(text string, pos Pos, path string) (q units.Quantity, ok boo
 
 // decodeDist reads a value written as a distribution:
 // {dist: KIND, PARAM: VALUE..., source: ..., confidence: ...}.
-func (d *decoder) decodeDist(t *tree, out *Value, f reflect.StructField, path string) {
+func (d *decoder) decodeDist(t *tree, out *Value, f *fieldInfo, path string) {
 	val := Value{Pos: t.pos, Set: true}
 	kind, ok := d.scalar(t.get("dist"), join(path, "dist"))
 	if !ok {
@@ -249,25 +249,25 @@ func (d *decoder) decodeDist(t *tree, out *Value, f reflect.StructField, path st
 	}
 	val.Dist = dist
 	val.Text = dist.String()
-	unit := f.Tag.Get("unit")
+	unit := f.unit
 	if unit == "" {
 		// The dimension depends on context (a resource's kind): the
 		// parameters are read when it is known (see resolveDist).
 		*out = val
 		return
 	}
-	lo, hi := fieldRange(f)
+	lo, hi := f.min, f.max
 	parse := func(text string, pos Pos, p string) (units.Quantity, bool) {
 		q, err := units.Parse(text, dims[unit])
 		if err != nil {
 			d.errs.add(pos, p, "%v", err)
 			return q, false
 		}
-		if per := f.Tag.Get("per"); per != "" && q.Per != per {
+		if per := f.per; per != "" && q.Per != per {
 			d.errs.add(pos, p, "wrong basis (got %q, want a price per %s)", text, per)
 			return q, false
 		}
-		if of := f.Tag.Get("of"); of != "" && q.Of != of {
+		if of := f.of; of != "" && q.Of != of {
 			d.errs.add(pos, p, "wrong unit (got %q, want %s per time, e.g. \"1 GW/week\")", text, of)
 			return q, false
 		}
@@ -283,18 +283,6 @@ func (d *decoder) decodeDist(t *tree, out *Value, f reflect.StructField, path st
 	if resolveDist(&d.errs, &val, path, parse, lo, hi) {
 		*out = val
 	}
-}
-
-// fieldRange is the range a field's min and max tags allow (±Inf when absent).
-func fieldRange(f reflect.StructField) (lo, hi float64) {
-	lo, hi = math.Inf(-1), math.Inf(1)
-	if s := f.Tag.Get("min"); s != "" {
-		lo, _ = strconv.ParseFloat(s, 64)
-	}
-	if s := f.Tag.Get("max"); s != "" {
-		hi, _ = strconv.ParseFloat(s, 64)
-	}
-	return lo, hi
 }
 
 // resolveDist reads the parameters of val's distribution with parse,
@@ -489,10 +477,10 @@ func (s *Scenario) UncertainValues() []Entry {
 	var stack []string
 	var visit func(v reflect.Value)
 	visit = func(v reflect.Value) {
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name := tagName(f)
+		fields := fieldsOf(v.Type()).fields
+		for i := range fields {
+			f := &fields[i]
+			name := f.name
 			fv := v.Field(i)
 			switch {
 			case f.Type == valueType:
@@ -509,10 +497,11 @@ func (s *Scenario) UncertainValues() []Entry {
 				stack = append(stack, name)
 				visit(fv)
 				stack = stack[:len(stack)-1]
-			case f.Type.Kind() == reflect.Slice && strings.HasSuffix(f.Tag.Get("yaml"), ",keyed"):
+			case f.Type.Kind() == reflect.Slice && f.keyed:
+				nameAt := fieldsOf(f.Type.Elem()).byGoName("Name").Index[0]
 				for j := 0; j < fv.Len(); j++ {
 					e := fv.Index(j)
-					stack = append(stack, name, e.FieldByName("Name").String())
+					stack = append(stack, name, e.Field(nameAt).String())
 					visit(e)
 					stack = stack[:len(stack)-2]
 				}

@@ -159,12 +159,9 @@ func looksLikeScenario(t *tree) error {
 	if len(t.keys) == 0 {
 		return nil
 	}
-	known := map[string]bool{}
-	for _, n := range fieldNames(reflect.TypeOf(Scenario{})) {
-		known[n] = true
-	}
+	known := fieldsOf(reflect.TypeFor[Scenario]()).byName
 	for _, k := range t.keys {
-		if known[k.text] {
+		if _, ok := known[k.text]; ok {
 			return nil
 		}
 	}

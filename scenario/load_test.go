@@ -324,3 +324,14 @@ func TestInitTemplateParses(t *testing.T) {
 		t.Errorf("init template with its examples uncommented:\n%v\n%s", err, all)
 	}
 }
+
+// BenchmarkLoadReference loads the embedded reference as every command
+// does: after the first load the YAML tree is kept (see referenceTrees),
+// so this is decoding, merging defaults and validating.
+func BenchmarkLoadReference(b *testing.B) {
+	for b.Loop() {
+		if _, err := scenario.Reference(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"reflect"
-	"strings"
 )
 
 // Entry is one value of a scenario with its field path.
@@ -22,10 +21,10 @@ func (s *Scenario) Entries() []Entry {
 }
 
 func walk(v reflect.Value, path string, out *[]Entry) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name := tagName(f)
+	fields := fieldsOf(v.Type()).fields
+	for i := range fields {
+		f := &fields[i]
+		name := f.name
 		fv := v.Field(i)
 		switch {
 		case f.Type == valueType:
@@ -43,10 +42,11 @@ func walk(v reflect.Value, path string, out *[]Entry) {
 		case name == "" || name == "-":
 		case f.Type.Kind() == reflect.Struct:
 			walk(fv, join(path, name), out)
-		case f.Type.Kind() == reflect.Slice && strings.HasSuffix(f.Tag.Get("yaml"), ",keyed"):
+		case f.Type.Kind() == reflect.Slice && f.keyed:
+			nameAt := fieldsOf(f.Type.Elem()).byGoName("Name").Index[0]
 			for j := 0; j < fv.Len(); j++ {
 				e := fv.Index(j)
-				walk(e, join(join(path, name), e.FieldByName("Name").String()), out)
+				walk(e, join(join(path, name), e.Field(nameAt).String()), out)
 			}
 		}
 	}
