@@ -54,12 +54,11 @@ func Reference() (*Scenario, error) {
 	return Parse(ReferenceName, ReferenceSource(), nil)
 }
 
-// referenceTrees holds the embedded reference's text parsed into its tree,
-// by the file name it was loaded as (positions name the file): parsing the
-// YAML is most of what loading a scenario costs, and every scenario with
-// "base: reference" loads the reference (the server loads it as the base
-// of its overrides too). Trees are never changed once built (merge makes
-// new nodes), so one serves every load at once. At most maxReferenceTrees
+// referenceTrees holds the embedded reference's tree by the file name it
+// was loaded as (positions name the file): every scenario with "base:
+// reference" loads the reference (the server loads it as the base of its
+// overrides too). Trees are never changed once built (merge makes new
+// nodes), so one serves every load at once. At most maxReferenceTrees
 // names are kept.
 var referenceTrees struct {
 	sync.Mutex
@@ -69,8 +68,8 @@ var referenceTrees struct {
 const maxReferenceTrees = 8
 
 // parseOrReuse parses src into its tree, or, when src is the embedded
-// reference's text, returns the tree it was parsed into before under the
-// same file name.
+// reference's text, returns its tree as compiled into the program
+// (reftree.go), made once per file name.
 func parseOrReuse(file string, src []byte) (*tree, error) {
 	if string(src) != referenceText {
 		return parseTree(file, src)
@@ -82,10 +81,7 @@ func parseOrReuse(file string, src []byte) (*tree, error) {
 	if t != nil {
 		return t, nil
 	}
-	t, err := parseTree(file, src)
-	if err != nil {
-		return nil, err
-	}
+	t = unflatten(referenceFlat[:], file)
 	rt.Lock()
 	if rt.byFile == nil {
 		rt.byFile = map[string]*tree{}
