@@ -1,7 +1,7 @@
 package scenario
 
 import (
-	"embed"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,11 +11,14 @@ import (
 	"sync"
 )
 
-//go:embed reference/*.yaml
-var referenceFS embed.FS
-
-//go:embed reference/reference.yaml
-var referenceText string
+// referenceText is the embedded reference scenario's YAML, and initText
+// the commented starting file `gwf scenario init` writes.
+var (
+	//go:embed reference/reference.yaml
+	referenceText string
+	//go:embed reference/init.yaml
+	initText string
+)
 
 // ReferenceName is the name of the embedded reference scenario; a scenario
 // inherits from it with "base: reference".
@@ -32,22 +35,10 @@ const maxBaseDepth = 16
 type ReadFunc func(path string) ([]byte, error)
 
 // ReferenceSource returns the YAML text of the embedded reference scenario.
-func ReferenceSource() []byte {
-	b, err := referenceFS.ReadFile("reference/reference.yaml")
-	if err != nil {
-		panic("scenario: reference scenario missing from the binary: " + err.Error())
-	}
-	return b
-}
+func ReferenceSource() []byte { return []byte(referenceText) }
 
 // InitTemplate returns the commented starting file `gwf scenario init` writes.
-func InitTemplate() []byte {
-	b, err := referenceFS.ReadFile("reference/init.yaml")
-	if err != nil {
-		panic("scenario: init template missing from the binary: " + err.Error())
-	}
-	return b
-}
+func InitTemplate() []byte { return []byte(initText) }
 
 // Reference loads the embedded reference scenario.
 func Reference() (*Scenario, error) {

@@ -3,7 +3,7 @@ package scenario
 // The embedded reference's tree is compiled into the program
 // (reference_tree.go, written from reference.yaml by TestReferenceTreeFile
 // with -update, and checked against it by the same test): parsing its
-// YAML was a quarter of a `gwf run` process, and every command, worker and
+// YAML was over a third of a `gwf run` process, and every command, worker and
 // server loads it. Any other text, or the reference read from a file whose
 // text differs, is parsed as written.
 
