@@ -323,10 +323,6 @@ func (s *Study) parseAxes(root *node) error {
 
 var numberPattern = regexp.MustCompile(`^([^0-9+\-.]*)([+-]?(?:[0-9][0-9_,]*)?\.?[0-9]*(?:[eE][+-]?[0-9]+)?)(.*)$`)
 
-// digitSeparators drops the digit groupings ("1_000") and thousands
-// separators ("1,000") a number may be written with; built once.
-var digitSeparators = strings.NewReplacer("_", "", ",", "")
-
 // splitQuantity splits "$40B" into "$", 40 and "B", "26 weeks" into "",
 // 26 and " weeks".
 func splitQuantity(s string) (prefix string, v float64, suffix string, ok bool) {
@@ -334,7 +330,7 @@ func splitQuantity(s string) (prefix string, v float64, suffix string, ok bool) 
 	if m == nil || m[2] == "" {
 		return "", 0, "", false
 	}
-	v, err := strconv.ParseFloat(digitSeparators.Replace(m[2]), 64)
+	v, err := strconv.ParseFloat(units.WithoutDigitSeparators(m[2]), 64)
 	if err != nil || math.IsInf(v, 0) {
 		return "", 0, "", false
 	}

@@ -332,7 +332,7 @@ done:
 	if i == start {
 		return 0, "", false
 	}
-	clean := digitSeparators.Replace(s[:i])
+	clean := WithoutDigitSeparators(s[:i])
 	v, err := strconv.ParseFloat(clean, 64)
 	if err != nil && !math.IsInf(v, 0) {
 		return 0, "", false
@@ -340,9 +340,12 @@ done:
 	return v, s[i:], true
 }
 
-// digitSeparators drops the thousands separators ("1,000") and digit
-// groupings ("1_000") a number may be written with. Built once: a
-// Replacer's tables cost more to make than a number costs to parse.
+// WithoutDigitSeparators drops the thousands separators ("1,000") and
+// digit groupings ("1_000") a number may be written with.
+func WithoutDigitSeparators(s string) string { return digitSeparators.Replace(s) }
+
+// digitSeparators is WithoutDigitSeparators' Replacer, built once: its
+// tables cost more to make than a number costs to parse.
 var digitSeparators = strings.NewReplacer(",", "", "_", "")
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
